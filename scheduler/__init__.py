@@ -1,0 +1,1 @@
+"""schedbot scheduler."""
