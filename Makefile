@@ -38,4 +38,4 @@ train: install
 	$(BIN)/schedbot train
 
 clean:
-	rm -rf $(VENV) models .rasa schedbot.db
+	rm -rf $(VENV) models .rasa schedbot.db tracker.db logs

@@ -1,0 +1,873 @@
+"""The async Argonaut Scheduling client the assistant's actions book through.
+
+One pooled ``httpx.AsyncClient`` per ``ArgonautClient``; R4 JSON in and out, parsed into
+``fhir.resources.R4B`` models; failures raised as the typed errors of ``actions.argonaut.errors``.
+
+Retries: only reads (GET, and ``$find``, which the guide defines as side-effect free) and
+``$book`` (the server makes a repeated identical ``$book`` safe) are retried, on transport errors,
+timeouts, 408/429/502/503/504. ``$hold``, creates, updates and PATCH are sent once.
+
+Leniency towards other servers of the same contract: a missing or non-standard ``Expires`` header,
+a bare resource instead of a Bundle, OperationOutcome entries (``search.mode = outcome`` or not)
+inside result Bundles, unknown elements in resources (dropped with a log line), an empty body
+after create/PATCH (the resource is read back).
+
+Logs carry event names, ids, HTTP status and timings only: never names, birth dates, phone
+numbers, query strings or bodies (the ``httpx`` request log line is stripped of query strings).
+"""
+from __future__ import annotations
+
+import asyncio
+import email.utils
+import json
+import logging
+import os
+import time
+from datetime import date, datetime, timezone
+from typing import Any, Iterable, Sequence
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+import httpx
+from fhir.resources.R4B import construct_fhir_element
+from fhir.resources.R4B.appointment import Appointment
+from fhir.resources.R4B.coverage import Coverage
+from fhir.resources.R4B.location import Location
+from fhir.resources.R4B.organization import Organization
+from fhir.resources.R4B.parameters import Parameters
+from fhir.resources.R4B.patient import Patient
+from fhir.resources.R4B.practitioner import Practitioner
+from fhir.resources.R4B.practitionerrole import PractitionerRole
+from pydantic import ValidationError
+
+from . import codes
+from .errors import (
+    HoldExpired,
+    InvalidRequest,
+    NotFound,
+    SchedulerError,
+    SchedulerUnavailable,
+    SlotTaken,
+    error_for,
+    error_issues,
+    outcome_issues,
+)
+
+log = logging.getLogger("actions.fhir")
+
+DEFAULT_BASE = "http://127.0.0.1:8080/fhir"
+FHIR_JSON = "application/fhir+json"
+RETRY_STATUSES = {408, 429, 502, 503, 504}
+BOOKED_STATES = {"booked", "arrived", "fulfilled", "checked-in", "pending"}
+DISPLAY_TTL = 300.0
+
+
+# ---------------------------------------------------------------------------------------------
+# logging hygiene
+
+
+class _StripQuery(logging.Filter):
+    """Remove query strings (patient names, birth dates) from httpx's request log lines."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        args = record.args
+        if isinstance(args, tuple) and args:
+            record.args = tuple(
+                a.copy_with(query=None) if isinstance(a, httpx.URL) and a.query else a for a in args
+            )
+        return True
+
+
+_FILTER = _StripQuery()
+
+
+def _install_log_filter() -> None:
+    for name in ("httpx", "httpcore"):
+        lg = logging.getLogger(name)
+        if _FILTER not in lg.filters:
+            lg.addFilter(_FILTER)
+
+
+# ---------------------------------------------------------------------------------------------
+# small helpers
+
+
+def _clinic_tz() -> ZoneInfo:
+    return ZoneInfo(os.environ.get("SCHEDBOT_TZ") or "America/Los_Angeles")
+
+
+def _iso(value: datetime | date | str) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=_clinic_tz())
+        return value.isoformat()
+    return value.isoformat()
+
+
+def ref_id(value: Any) -> str:
+    """The logical id in ``"Type/id"``, an absolute URL, a Reference model or a bare id."""
+    if value is None:
+        raise ValueError("missing reference")
+    if hasattr(value, "reference"):
+        value = value.reference
+    s = str(value).strip()
+    if "/_history/" in s:
+        s = s.split("/_history/")[0]
+    return s.rstrip("/").rsplit("/", 1)[-1]
+
+
+def ref_type(value: Any) -> str | None:
+    if hasattr(value, "reference"):
+        value = value.reference
+    if not value:
+        return None
+    parts = str(value).split("/_history/")[0].rstrip("/").split("/")
+    return parts[-2] if len(parts) >= 2 else None
+
+
+def reference(resource_type: str, value: Any) -> str:
+    """``"Type/id"`` for an id, a ``Type/id`` string, an absolute URL or a Reference model."""
+    return f"{resource_type}/{ref_id(value)}"
+
+
+def _param(name: str, kind: str, value: Any) -> dict:
+    return {"name": name, f"value{kind}": value}
+
+
+def _parameters(params: list[dict]) -> dict:
+    """A Parameters body, checked through the R4B model (catches a malformed request before sending)."""
+    model = Parameters.parse_obj({"resourceType": "Parameters", "parameter": params})
+    return json.loads(model.json(exclude_none=True))
+
+
+def _parse_expires(value: str | None) -> datetime | None:
+    """Parse an ``Expires`` header: HTTP-date (RFC 9110) or, leniently, ISO 8601. None if absent/bad."""
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        dt = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        dt = None
+    if dt is None:
+        try:
+            dt = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            return None
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=timezone.utc)
+    return dt.astimezone(timezone.utc)
+
+
+def parse_resource(data: dict, expected: str | None = None):
+    """A ``fhir.resources.R4B`` model for ``data``; unknown/invalid optional elements are dropped.
+
+    Raises ``SchedulerError`` when the data cannot be made into the resource at all.
+    """
+    if not isinstance(data, dict) or "resourceType" not in data:
+        raise SchedulerError("response is not a FHIR resource")
+    rtype = data["resourceType"]
+    if expected and rtype != expected:
+        raise SchedulerError(f"expected {expected}, got {rtype}")
+    body = dict(data)
+    for _ in range(6):
+        try:
+            return construct_fhir_element(rtype, body)
+        except (ValidationError, ValueError, TypeError, LookupError) as exc:
+            bad = set()
+            if isinstance(exc, ValidationError):
+                for err in exc.errors():
+                    loc = err.get("loc") or ()
+                    if loc and loc[0] in body and loc[0] not in ("resourceType", "id", "status"):
+                        bad.add(loc[0])
+            if not bad:
+                raise SchedulerError(f"could not read {rtype}") from exc
+            log.warning("fhir.lenient_parse type=%s dropped=%s", rtype, ",".join(sorted(map(str, bad))))
+            for k in bad:
+                body.pop(k, None)
+    raise SchedulerError(f"could not read {rtype}")
+
+
+class _Result:
+    """Resources and OperationOutcome issues found in a response body."""
+
+    def __init__(self) -> None:
+        self.resources: list = []
+        self.issues: list[dict] = []
+        self.outcome: dict | None = None
+        self.next_url: str | None = None
+        self.total: int | None = None
+
+    def of_type(self, rtype: str) -> list:
+        return [r for r in self.resources if r.resource_type == rtype]
+
+
+def _read_body(data: Any) -> _Result:
+    res = _Result()
+    if not isinstance(data, dict):
+        return res
+    rtype = data.get("resourceType")
+    if rtype == "OperationOutcome":
+        res.outcome = data
+        res.issues.extend(outcome_issues(data))
+        return res
+    if rtype != "Bundle":
+        res.resources.append(parse_resource(data))
+        return res
+    res.total = data.get("total")
+    for link in data.get("link") or []:
+        if isinstance(link, dict) and link.get("relation") == "next" and link.get("url"):
+            res.next_url = link["url"]
+    for entry in data.get("entry") or []:
+        if not isinstance(entry, dict):
+            continue
+        resource = entry.get("resource")
+        if not isinstance(resource, dict):
+            continue
+        mode = (entry.get("search") or {}).get("mode") if isinstance(entry.get("search"), dict) else None
+        if resource.get("resourceType") == "OperationOutcome" or mode == "outcome":
+            if resource.get("resourceType") == "OperationOutcome":
+                res.outcome = res.outcome or resource
+                res.issues.extend(outcome_issues(resource))
+            continue
+        try:
+            res.resources.append(parse_resource(resource))
+        except SchedulerError:
+            log.warning("fhir.skip_entry type=%s", resource.get("resourceType"))
+    return res
+
+
+def _outcome_of(issues: list[dict], outcome: dict | None) -> dict | None:
+    if outcome is not None and outcome_issues(outcome) == issues:
+        return outcome
+    if issues:
+        return {"resourceType": "OperationOutcome", "issue": issues}
+    return outcome
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+class ArgonautClient:
+    """Async client of an Argonaut Scheduling (FHIR R4) server. Use ``async with`` or ``aclose()``."""
+
+    def __init__(
+        self,
+        base_url: str | None = None,
+        token: str | None = None,
+        timeout: float = 10.0,
+        *,
+        retries: int = 2,
+        backoff: float = 0.2,
+        display_ttl: float = DISPLAY_TTL,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        base = base_url or os.environ.get("SCHEDBOT_FHIR_BASE") or DEFAULT_BASE
+        self.base_url = base.rstrip("/")
+        token = token if token is not None else os.environ.get("SCHEDBOT_FHIR_TOKEN")
+        headers = {"Accept": FHIR_JSON, "User-Agent": "schedbot-argonaut-client/1"}
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
+        self.timeout = timeout
+        self.retries = max(0, int(retries))
+        self.backoff = backoff
+        self.display_ttl = display_ttl
+        self._cache: dict[str, tuple[float, Any]] = {}
+        self._host = urlsplit(self.base_url).netloc
+        _install_log_filter()
+        self._http = httpx.AsyncClient(
+            base_url=self.base_url + "/",
+            headers=headers,
+            timeout=httpx.Timeout(timeout, connect=min(timeout, 5.0)),
+            limits=httpx.Limits(max_connections=20, max_keepalive_connections=10),
+            transport=transport,
+            follow_redirects=False,
+        )
+
+    # -- lifecycle ------------------------------------------------------------------------------
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+
+    async def __aenter__(self) -> "ArgonautClient":
+        return self
+
+    async def __aexit__(self, *exc) -> None:
+        await self.aclose()
+
+    @property
+    def closed(self) -> bool:
+        return self._http.is_closed
+
+    # -- transport ------------------------------------------------------------------------------
+
+    async def _send(
+        self,
+        method: str,
+        url: str,
+        *,
+        op: str,
+        params: Any = None,
+        body: Any = None,
+        content_type: str = FHIR_JSON,
+        headers: dict | None = None,
+        retry: bool = False,
+        ok_missing: bool = False,
+    ) -> tuple[httpx.Response, Any]:
+        """Send one request (with retries if ``retry``); return (response, parsed JSON or None).
+
+        Raises the typed error for transport failures and non-2xx answers.
+        """
+        hdrs = dict(headers or {})
+        content = None
+        if body is not None:
+            content = json.dumps(body, default=str).encode()
+            hdrs["Content-Type"] = content_type
+        attempts = 1 + (self.retries if retry else 0)
+        started = time.monotonic()
+        for attempt in range(attempts):
+            last = attempt == attempts - 1
+            try:
+                resp = await self._http.request(method, url, params=params, content=content, headers=hdrs)
+            except httpx.TransportError as exc:
+                kind = "timeout" if isinstance(exc, httpx.TimeoutException) else "transport"
+                log.warning("fhir.%s %s attempt=%d", op, kind, attempt + 1)
+                if last:
+                    raise SchedulerUnavailable(
+                        f"{op}: scheduler unreachable ({type(exc).__name__})", status=None, operation=op
+                    ) from exc
+                await asyncio.sleep(self.backoff * (2**attempt))
+                continue
+            if resp.status_code in RETRY_STATUSES and not last:
+                log.warning("fhir.%s status=%d attempt=%d", op, resp.status_code, attempt + 1)
+                await asyncio.sleep(self._retry_after(resp, attempt))
+                continue
+            data = self._json(resp)
+            ms = int((time.monotonic() - started) * 1000)
+            if resp.is_success:
+                log.info("fhir.%s status=%d ms=%d", op, resp.status_code, ms)
+                return resp, data
+            if ok_missing and resp.status_code in (404, 410):
+                log.info("fhir.%s status=%d ms=%d", op, resp.status_code, ms)
+                return resp, None
+            outcome = self._outcome_in(data)
+            err = error_for(resp.status_code, outcome, operation=op)
+            log.info("fhir.%s status=%d error=%s ms=%d", op, resp.status_code, type(err).__name__, ms)
+            raise err
+        raise SchedulerUnavailable(f"{op}: no answer", operation=op)  # pragma: no cover
+
+    def _retry_after(self, resp: httpx.Response, attempt: int) -> float:
+        ra = resp.headers.get("Retry-After")
+        if ra:
+            try:
+                return min(max(float(ra), 0.0), 2.0)
+            except ValueError:
+                pass
+        return self.backoff * (2**attempt)
+
+    @staticmethod
+    def _json(resp: httpx.Response) -> Any:
+        if not resp.content:
+            return None
+        try:
+            return resp.json()
+        except ValueError:
+            return None
+
+    @staticmethod
+    def _outcome_in(data: Any) -> dict | None:
+        if not isinstance(data, dict):
+            return None
+        if data.get("resourceType") == "OperationOutcome":
+            return data
+        if data.get("resourceType") == "Bundle":
+            issues: list[dict] = []
+            for entry in data.get("entry") or []:
+                r = entry.get("resource") if isinstance(entry, dict) else None
+                if isinstance(r, dict) and r.get("resourceType") == "OperationOutcome":
+                    issues.extend(outcome_issues(r))
+            if issues:
+                return {"resourceType": "OperationOutcome", "issue": issues}
+        return None
+
+    def _same_server(self, url: str) -> bool:
+        parts = urlsplit(url)
+        return not parts.netloc or parts.netloc == self._host
+
+    async def _search(self, rtype: str, params: list[tuple[str, str]], *, op: str, max_pages: int = 10) -> list:
+        resp, data = await self._send("GET", rtype, params=params, op=op, retry=True)
+        found = _read_body(data)
+        items = found.of_type(rtype)
+        pages = 1
+        while found.next_url and pages < max_pages and self._same_server(found.next_url):
+            resp, data = await self._send("GET", found.next_url, op=op, retry=True)
+            found = _read_body(data)
+            items.extend(found.of_type(rtype))
+            pages += 1
+        err = error_issues({"resourceType": "OperationOutcome", "issue": found.issues})
+        if not items and err and not any(i.get("code") in ("not-found", "informational") for i in err):
+            raise error_for(resp.status_code, {"resourceType": "OperationOutcome", "issue": err}, operation=op)
+        return items
+
+    async def _resource_from(self, resp: httpx.Response, data: Any, rtype: str, *, op: str):
+        """The resource of ``rtype`` in a create/update/patch answer, reading it back if absent."""
+        found = _read_body(data) if data is not None else _Result()
+        items = found.of_type(rtype)
+        if items:
+            return items[0]
+        location = resp.headers.get("Location") or resp.headers.get("Content-Location")
+        if location and rtype in location:
+            loc = location.split("/_history/")[0]
+            return await self.read(rtype, ref_id(loc))
+        raise error_for(resp.status_code, _outcome_of(found.issues, found.outcome), operation=op,
+                        message=f"{op}: no {rtype} in the answer")
+
+    # -- generic --------------------------------------------------------------------------------
+
+    async def read(self, resource_type: str, ref: Any):
+        """GET ``[base]/Type/id``; raises NotFound."""
+        rid = ref_id(ref)
+        resp, data = await self._send("GET", f"{resource_type}/{rid}", op=f"read_{resource_type.lower()}", retry=True)
+        return parse_resource(data, resource_type)
+
+    async def create(self, resource):
+        """POST a resource (model or dict) to ``[base]/Type``; returns the stored resource."""
+        body = self._dump(resource)
+        rtype = body["resourceType"]
+        body.pop("id", None)
+        op = f"create_{rtype.lower()}"
+        resp, data = await self._send(
+            "POST", rtype, body=body, op=op, headers={"Prefer": "return=representation"}
+        )
+        out = await self._resource_from(resp, data, rtype, op=op)
+        log.info("fhir.%s id=%s", op, out.id)
+        return out
+
+    async def update(self, resource):
+        """PUT ``[base]/Type/id``; returns the stored resource."""
+        body = self._dump(resource)
+        rtype = body["resourceType"]
+        if not body.get("id"):
+            raise ValueError(f"update needs {rtype}.id")
+        op = f"update_{rtype.lower()}"
+        resp, data = await self._send(
+            "PUT", f"{rtype}/{body['id']}", body=body, op=op, headers={"Prefer": "return=representation"}
+        )
+        return await self._resource_from(resp, data, rtype, op=op)
+
+    @staticmethod
+    def _dump(resource) -> dict:
+        if isinstance(resource, dict):
+            return dict(resource)
+        return json.loads(resource.json(exclude_none=True))
+
+    async def capabilities(self):
+        """The server's CapabilityStatement (GET metadata)."""
+        resp, data = await self._send("GET", "metadata", op="metadata", retry=True)
+        return parse_resource(data, "CapabilityStatement")
+
+    # -- scheduling -----------------------------------------------------------------------------
+
+    async def find_with_outcome(
+        self,
+        *,
+        start: datetime | date | str | None = None,
+        end: datetime | date | str | None = None,
+        specialty: str | Sequence[str] | None = None,
+        visit_type: str | Sequence[str] | None = None,
+        practitioner: str | Sequence[str] | None = None,
+        organization: str | Sequence[str] | None = None,
+        location_string: str | Sequence[str] | None = None,
+        location: str | Sequence[str] | None = None,
+        patient_id: str | None = None,
+        reason: str | Sequence[str] | None = None,
+        count: int | None = 3,
+    ) -> tuple[list[Appointment], list[dict]]:
+        """``$find`` returning the proposed Appointments and the OperationOutcome issues it carried."""
+        params: list[dict] = []
+        if start is not None:
+            params.append(_param("start", "DateTime", _iso(start)))
+        if end is not None:
+            params.append(_param("end", "DateTime", _iso(end)))
+        for v in _many(specialty):
+            params.append(_param("specialty", "String", codes.specialty_token(v)))
+        for v in _many(visit_type):
+            params.append(_param("visit-type", "String", codes.visit_type_token(v)))
+        for v in _many(practitioner):
+            params.append(_param("practitioner", "Uri", reference("Practitioner", v)))
+        for v in _many(organization):
+            params.append(_param("organization", "Uri", reference("Organization", v)))
+        for v in _many(location_string):
+            params.append(_param("location-string", "String", str(v)))
+        for v in _many(location):
+            params.append(_param("location-reference", "Uri", reference("Location", v)))
+        if patient_id:
+            params.append(_param("patient-reference", "Uri", reference("Patient", patient_id)))
+        for v in _many(reason):
+            params.append(_param("reason", "String", str(v)))
+        query = {"_count": str(count)} if count else None
+        try:
+            resp, data = await self._send(
+                "POST", "Appointment/$find", params=query, body=_parameters(params),
+                op="find", retry=True,
+            )
+        except InvalidRequest as exc:
+            if exc.status != 405:
+                raise
+            # a server that only offers GET $find: the same parameters in the query string
+            qs = [(p["name"], next(v for k, v in p.items() if k.startswith("value"))) for p in params]
+            qs += list((query or {}).items())
+            resp, data = await self._send("GET", "Appointment/$find", params=qs, op="find", retry=True)
+        found = _read_body(data)
+        appts = found.of_type("Appointment")
+        err = error_issues({"resourceType": "OperationOutcome", "issue": found.issues})
+        if not appts and err and not any(i.get("code") in ("not-found", "informational") for i in err):
+            raise error_for(resp.status_code, {"resourceType": "OperationOutcome", "issue": err}, operation="find")
+        if count:
+            appts = appts[:count]
+        log.info("fhir.find results=%d issues=%d", len(appts), len(found.issues))
+        return appts, found.issues
+
+    async def find(
+        self,
+        *,
+        start: datetime | date | str | None = None,
+        end: datetime | date | str | None = None,
+        specialty: str | Sequence[str] | None = None,
+        visit_type: str | Sequence[str] | None = None,
+        practitioner: str | Sequence[str] | None = None,
+        organization: str | Sequence[str] | None = None,
+        location_string: str | Sequence[str] | None = None,
+        patient_id: str | None = None,
+        reason: str | Sequence[str] | None = None,
+        count: int | None = 3,
+        location: str | Sequence[str] | None = None,
+    ) -> list[Appointment]:
+        """``$find``: proposed Appointments (at most ``count``), in the server's order of preference.
+
+        specialty / visit_type / practitioner / organization / location_string / location may be a
+        value or a list (list = preference order); codes are plain codes (SNOMED specialty, the
+        guide's visit-type codes), the client adds the systems. An empty list = nothing free.
+        """
+        appts, _ = await self.find_with_outcome(
+            start=start, end=end, specialty=specialty, visit_type=visit_type, practitioner=practitioner,
+            organization=organization, location_string=location_string, location=location,
+            patient_id=patient_id, reason=reason, count=count,
+        )
+        return appts
+
+    async def hold(self, appt_id: str, patient_id: str | None = None) -> tuple[Appointment, datetime | None]:
+        """``$hold`` a proposed appointment; returns the pending Appointment and when the hold expires
+        (``None`` when the server sent no usable ``Expires`` header).
+
+        Book the returned Appointment's id: a server may give the hold a new id (ours does).
+        ``patient_id`` (optional, a server extension ours honours) reserves the hold for that patient.
+        Raises SlotTaken when the server rejects the hold (HTTP error or a cancelled Appointment).
+        """
+        params = [_param("appt-id", "Uri", reference("Appointment", appt_id))]
+        if patient_id:
+            params.append(_param("patient-id", "Uri", reference("Patient", patient_id)))
+        body = _parameters(params)
+        resp, data = await self._operation("hold", appt_id, body, retry=False)
+        appt = self._single_appointment(resp, data, op="hold", ok_states={"pending", "booked", "proposed"})
+        expires = _parse_expires(resp.headers.get("Expires")) or _parse_expires(resp.headers.get("X-Hold-Expires"))
+        log.info("fhir.hold appt=%s status=%s expires=%s", appt.id, appt.status, "yes" if expires else "no")
+        return appt, expires
+
+    async def book(
+        self,
+        appt_id: str,
+        patient_id: str,
+        comment: str | None = None,
+        cancelled_appt_id: str | None = None,
+    ) -> Appointment:
+        """``$book`` (retried on outages: a repeated identical $book is safe); ``cancelled_appt_id``
+        makes it an all-or-nothing reschedule. Returns the booked Appointment."""
+        params = [
+            _param("appt-id", "Uri", reference("Appointment", appt_id)),
+            _param("patient-id", "Uri", reference("Patient", patient_id)),
+        ]
+        if comment:
+            params.append(_param("comment", "String", comment))
+        if cancelled_appt_id:
+            params.append(_param("cancelled-appt-id", "Uri", reference("Appointment", cancelled_appt_id)))
+        body = _parameters(params)
+        op = "reschedule" if cancelled_appt_id else "book"
+        resp, data = await self._operation("book", appt_id, body, retry=True, op=op)
+        appt = self._single_appointment(resp, data, op=op, ok_states=BOOKED_STATES)
+        log.info("fhir.%s appt=%s status=%s", op, appt.id, appt.status)
+        return appt
+
+    async def _operation(self, name: str, appt_id: str, body: dict, *, retry: bool, op: str | None = None):
+        """POST ``Appointment/$name``; on 405 fall back to the instance form ``Appointment/[id]/$name``."""
+        try:
+            return await self._send("POST", f"Appointment/${name}", body=body, op=op or name, retry=retry)
+        except InvalidRequest as exc:
+            if exc.status != 405:
+                raise
+        return await self._send("POST", f"Appointment/{ref_id(appt_id)}/${name}", body=body, op=op or name, retry=retry)
+
+    def _single_appointment(self, resp: httpx.Response, data: Any, *, op: str, ok_states: set[str]) -> Appointment:
+        found = _read_body(data)
+        appts = found.of_type("Appointment")
+        outcome = _outcome_of(found.issues, found.outcome)
+        err = error_issues(outcome)
+        if not appts:
+            if err:
+                raise error_for(resp.status_code, outcome, operation=op)
+            raise SchedulerError(f"{op}: no Appointment in the answer", status=resp.status_code, operation=op)
+        appt = appts[0]
+        if appt.status not in ok_states:
+            if err:
+                e = error_for(409, outcome, operation=op)
+                if isinstance(e, (SlotTaken, HoldExpired, NotFound)):
+                    raise e
+            raise SlotTaken(f"{op}: appointment came back {appt.status}", status=resp.status_code,
+                            operation=op, outcome=outcome)
+        return appt
+
+    async def cancel(self, appt_id: str, reason: str | None = None) -> Appointment:
+        """Cancel (PATCH status=cancelled, JSON Patch); ``reason`` is a status-reason code or free text."""
+        aid = ref_id(appt_id)
+        patch: list[dict] = [{"op": "replace", "path": "/status", "value": "cancelled"}]
+        if reason:
+            patch.append({"op": "add", "path": "/cancelationReason", "value": _reason_concept(reason)})
+        try:
+            resp, data = await self._send(
+                "PATCH", f"Appointment/{aid}", body=patch, content_type="application/json-patch+json", op="cancel",
+                headers={"Prefer": "return=representation"},
+            )
+        except InvalidRequest as exc:
+            if exc.status != 415 and "not-supported" not in exc.codes:
+                raise
+            # a server without JSON Patch: the same change as FHIRPath Patch
+            resp, data = await self._send(
+                "PATCH", f"Appointment/{aid}", body=_fhirpath_cancel(reason), op="cancel",
+                headers={"Prefer": "return=representation"},
+            )
+        found = _read_body(data) if data is not None else _Result()
+        appts = found.of_type("Appointment")
+        appt = appts[0] if appts else await self.read("Appointment", aid)
+        log.info("fhir.cancel appt=%s status=%s", appt.id, appt.status)
+        return appt
+
+    async def release(self, appt_id: str) -> Appointment | None:
+        """Release a hold: cancel it if it is still proposed/pending. Never cancels a booked
+        appointment; ignores one that is gone, expired or already cancelled (returns None then)."""
+        aid = ref_id(appt_id)
+        try:
+            current = await self.read("Appointment", aid)
+        except (NotFound, HoldExpired):
+            log.info("fhir.release appt=%s gone", aid)
+            return None
+        if current.status not in ("proposed", "pending"):
+            log.info("fhir.release appt=%s skipped status=%s", aid, current.status)
+            return current if current.status != "cancelled" else None
+        try:
+            return await self.cancel(aid)
+        except SchedulerUnavailable:
+            raise
+        except SchedulerError as exc:
+            log.info("fhir.release appt=%s ignored=%s", aid, type(exc).__name__)
+            return None
+
+    async def appointments(
+        self,
+        patient_id: str,
+        status: Iterable[str] | None = None,
+        start: datetime | date | str | None = None,
+        end: datetime | date | str | None = None,
+    ) -> list[Appointment]:
+        """The patient's appointments (optionally by status and from ``start``), sorted by start."""
+        params: list[tuple[str, str]] = [("patient", ref_id(patient_id))]
+        if status:
+            params.append(("status", ",".join(status)))
+        if start is not None:
+            params.append(("date", "ge" + _iso(start)))
+        if end is not None:
+            params.append(("date", "lt" + _iso(end)))
+        params.append(("_count", "100"))
+        appts = await self._search("Appointment", params, op="appointments")
+        wanted = set(status) if status else None
+        if wanted:
+            appts = [a for a in appts if a.status in wanted]
+        far = datetime.max.replace(tzinfo=timezone.utc)
+        appts.sort(key=lambda a: a.start or far)
+        log.info("fhir.appointments patient=%s results=%d", ref_id(patient_id), len(appts))
+        return appts
+
+    # -- patients and coverage -------------------------------------------------------------------
+
+    async def search_patients(
+        self,
+        *,
+        family: str | None = None,
+        given: str | None = None,
+        birthdate: date | str | None = None,
+        phone: str | None = None,
+        identifier: str | None = None,
+        gender: str | None = None,
+    ) -> list[Patient]:
+        """US Core Patient search. ``identifier`` is ``system|value`` or a bare value."""
+        params: list[tuple[str, str]] = []
+        if identifier:
+            params.append(("identifier", identifier))
+        if family:
+            params.append(("family", family))
+        if given:
+            params.append(("given", given))
+        if birthdate:
+            params.append(("birthdate", _iso(birthdate)))
+        if phone:
+            params.append(("telecom", phone))
+        if gender:
+            params.append(("gender", gender))
+        if not params:
+            raise ValueError("search_patients needs at least one criterion")
+        patients = await self._search("Patient", params, op="search_patients")
+        log.info("fhir.search_patients results=%d", len(patients))
+        return patients
+
+    async def create_patient(self, patient: Patient | dict) -> Patient:
+        """Register a patient (no If-None-Exist: the server returns the existing record for a duplicate)."""
+        return await self.create(patient)
+
+    async def create_coverage(self, coverage: Coverage | dict) -> Coverage:
+        return await self.create(coverage)
+
+    async def update_coverage(self, coverage: Coverage | dict) -> Coverage:
+        return await self.update(coverage)
+
+    async def coverages(self, patient_id: str) -> list[Coverage]:
+        """The patient's Coverage resources (search by beneficiary)."""
+        return await self._search("Coverage", [("beneficiary", reference("Patient", patient_id))], op="coverages")
+
+    # -- display reads (cached) -------------------------------------------------------------------
+
+    async def _cached(self, resource_type: str, ref: Any):
+        key = reference(resource_type, ref)
+        now = time.monotonic()
+        hit = self._cache.get(key)
+        if hit and hit[0] > now:
+            return hit[1]
+        resource = await self.read(resource_type, ref)
+        if len(self._cache) > 512:
+            self._cache = {k: v for k, v in self._cache.items() if v[0] > now}
+        self._cache[key] = (now + self.display_ttl, resource)
+        return resource
+
+    async def practitioner(self, ref: Any) -> Practitioner:
+        return await self._cached("Practitioner", ref)
+
+    async def practitioner_role(self, ref: Any) -> PractitionerRole:
+        return await self._cached("PractitionerRole", ref)
+
+    async def location(self, ref: Any) -> Location:
+        return await self._cached("Location", ref)
+
+    async def organization(self, ref: Any) -> Organization:
+        return await self._cached("Organization", ref)
+
+    def clear_cache(self) -> None:
+        self._cache.clear()
+
+
+def _many(value: Any) -> list:
+    if value is None:
+        return []
+    if isinstance(value, (str, bytes)) or not isinstance(value, Iterable):
+        return [value]
+    return [v for v in value if v is not None]
+
+
+def _fhirpath_cancel(reason: str | None) -> dict:
+    ops = [{"name": "operation", "part": [
+        {"name": "type", "valueCode": "replace"},
+        {"name": "path", "valueString": "Appointment.status"},
+        {"name": "value", "valueCode": "cancelled"},
+    ]}]
+    if reason:
+        ops.append({"name": "operation", "part": [
+            {"name": "type", "valueCode": "add"},
+            {"name": "path", "valueString": "Appointment"},
+            {"name": "name", "valueString": "cancelationReason"},
+            {"name": "value", "valueCodeableConcept": _reason_concept(reason)},
+        ]})
+    return _parameters(ops)
+
+
+def _reason_concept(reason: str) -> dict:
+    code = reason.strip().lower().replace(" ", "-")
+    if code in codes.STATUS_REASONS:
+        return {
+            "coding": [{"system": codes.STATUS_REASON_SYSTEM, "code": code, "display": codes.STATUS_REASONS[code]}],
+            "text": codes.STATUS_REASONS[code],
+        }
+    return {"text": reason}
+
+
+def build_coverage(
+    patient_id: str,
+    *,
+    payer_name: str,
+    member_id: str,
+    payer_id: str | None = None,
+    relationship: str = "self",
+    subscriber_id: str | None = None,
+    plan: str | None = None,
+    plan_name: str | None = None,
+    coverage_id: str | None = None,
+) -> Coverage:
+    """An Argonaut Coverage (subscriberId, payor, relationship, beneficiary) for the patient."""
+    patient_ref = reference("Patient", patient_id)
+    payor: dict = {"display": payer_name}
+    if payer_id:
+        payor["identifier"] = {"value": payer_id}
+    data: dict = {
+        "resourceType": "Coverage",
+        "meta": {"profile": ["http://fhir.org/guides/argonaut-scheduling/StructureDefinition/argo-coverage"]},
+        "status": "active",
+        "type": {"coding": [{"system": codes.COVERAGE_TYPE_SYSTEM, "code": "HIP",
+                             "display": "health insurance plan policy"}]},
+        "identifier": [{"value": member_id}],
+        "subscriberId": subscriber_id or member_id,
+        "beneficiary": {"reference": patient_ref},
+        "relationship": {"coding": [{"system": codes.POLICYHOLDER_RELATIONSHIP_SYSTEM, "code": relationship}]},
+        "payor": [payor],
+    }
+    if relationship == "self":
+        data["subscriber"] = {"reference": patient_ref}
+    if plan or plan_name:
+        data["class"] = [{
+            "type": {"coding": [{"system": "http://terminology.hl7.org/CodeSystem/coverage-class", "code": "plan"}]},
+            "value": plan or plan_name,
+            **({"name": plan_name} if plan_name else {}),
+        }]
+    if coverage_id:
+        data["id"] = coverage_id
+    return Coverage.parse_obj(data)
+
+
+_SHARED: dict[int, ArgonautClient] = {}
+
+
+def shared_client() -> ArgonautClient:
+    """One pooled client per running event loop, configured from the environment (for actions that
+    do not want to manage a client's lifetime). Must be called from inside a coroutine."""
+    loop = asyncio.get_running_loop()
+    key = id(loop)
+    client = _SHARED.get(key)
+    if client is None or client.closed or getattr(client, "_loop", None) is not loop:
+        client = ArgonautClient()
+        client._loop = loop  # type: ignore[attr-defined]
+        _SHARED[key] = client
+    return client
+
+
+async def aclose_shared() -> None:
+    """Close the shared client of the running loop (e.g. at action-server shutdown)."""
+    client = _SHARED.pop(id(asyncio.get_running_loop()), None)
+    if client is not None:
+        await client.aclose()

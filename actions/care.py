@@ -1,0 +1,70 @@
+"""What the visit is for: plain words -> the guide's specialty (SNOMED) and visit-type codes.
+
+Specialties are the demo clinic's (connectathon sprint-data.csv, ValueSet-specialty.json);
+visit types are from CodeSystem-visit-type.json.
+"""
+from __future__ import annotations
+
+import re
+
+DERMATOLOGY = "394582007"
+FAMILY = "419772000"
+GASTRO = "394584008"
+PEDIATRICS = "394537008"
+
+SPECIALTY_NAMES = {
+    DERMATOLOGY: "dermatology",
+    FAMILY: "family medicine",
+    GASTRO: "gastroenterology",
+    PEDIATRICS: "pediatrics",
+}
+
+# Order matters: the first matching rule wins.
+_SPECIALTY_RULES = [
+    (PEDIATRICS, r"pediatric|paediatric|pediatra|peds\b|child|\bkids?\b|\bson\b|daughter|baby|toddler|infant|my boy|my girl|niñ|hij|well.?child"),
+    (DERMATOLOGY, r"derm|skin|rash|acne|mole|eczema|psoriasis|itch|wart|hives|piel|sunburn|hair loss|nail"),
+    (GASTRO, r"gastro|\bgi\b|stomach|belly|abdominal|heartburn|reflux|acid|bowel|colon|diarrh|constipat|nause|vomit|digest|estómago|estomago"),
+    (FAMILY, r"family|general|primary|\bgp\b|pcp|checkup|check.up|check up|physical|annual|flu|cold|cough|fever|sore throat|vaccin|shot|blood pressure|diabetes|médico general|medico general|doctor de familia|adult|regular doctor|headache|back pain"),
+]
+
+_VISIT_RULES = [
+    ("well-child", r"well.?child"),
+    ("physical", r"physical|checkup|check.up|check up|annual"),
+    ("follow-up", r"follow.?up"),
+    ("flu-shot-clinic", r"flu shot|flu vaccine"),
+    ("vaccine", r"vaccin|shot|immuniz"),
+    ("new-patient", r"new patient"),
+    ("urgent", r"urgent|asap|emergency"),
+]
+
+
+def specialty_from_text(text: str) -> str | None:
+    t = (text or "").lower()
+    for code, pattern in _SPECIALTY_RULES:
+        if re.search(pattern, t):
+            return code
+    return None
+
+
+def visit_type_from_text(text: str) -> str | None:
+    t = (text or "").lower()
+    for code, pattern in _VISIT_RULES:
+        if re.search(pattern, t):
+            return code
+    return None
+
+
+def care_from_text(text: str) -> tuple[str | None, str | None]:
+    """(specialty code, visit-type code) for a plain-words reason; kids' checkups go to
+    pediatrics, a checkup alone to family medicine."""
+    spec = specialty_from_text(text)
+    visit = visit_type_from_text(text)
+    if spec == PEDIATRICS and visit == "physical":
+        visit = "well-child"
+    if spec is None and visit in ("physical", "follow-up", "flu-shot-clinic", "vaccine", "new-patient"):
+        spec = FAMILY
+    return spec, visit
+
+
+def specialty_name(code: str | None) -> str:
+    return SPECIALTY_NAMES.get(code or "", "a clinician")

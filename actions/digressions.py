@@ -1,0 +1,146 @@
+"""Questions in the middle of anything (hours, address, insurance taken), answered from
+data/clinic/clinic.json; the form that was active resumes afterwards (see data/rules/digressions.yml).
+Also the two-strikes fallback: rephrase first, then offer a person."""
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import FollowupAction, SlotSet
+
+from actions.common import clinic, latest_intent, latest_text, say
+from actions.forms.coverage import match_payer
+
+log = logging.getLogger("schedbot.actions.digressions")
+
+DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+DAY_NAMES = {"mon": "Mon", "tue": "Tue", "wed": "Wed", "thu": "Thu", "fri": "Fri", "sat": "Sat", "sun": "Sun"}
+
+
+def _clock(hhmm: str) -> str:
+    h, m = (int(x) for x in hhmm.split(":"))
+    suffix = "AM" if h < 12 else "PM"
+    h12 = h % 12 or 12
+    return f"{h12}:{m:02d} {suffix}" if m else f"{h12} {suffix}"
+
+
+def hours_text() -> str:
+    hours = clinic().get("hours") or {}
+    if not hours:
+        return "Please call the clinic for our hours."
+    groups: list[tuple[list[str], Any]] = []
+    for d in DAYS:
+        span = hours.get(d)
+        key = tuple(span) if span else None
+        if groups and groups[-1][1] == key:
+            groups[-1][0].append(d)
+        else:
+            groups.append(([d], key))
+    parts = []
+    closed = []
+    for days, span in groups:
+        label = DAY_NAMES[days[0]] if len(days) == 1 else f"{DAY_NAMES[days[0]]}–{DAY_NAMES[days[-1]]}"
+        if span:
+            parts.append(f"{label} {_clock(span[0])}–{_clock(span[1])}")
+        else:
+            closed.append(label)
+    text = "We're open " + ", ".join(parts) + "."
+    if closed:
+        text += " Closed " + " and ".join(closed) + "."
+    return text
+
+
+def location_text(question: str) -> str:
+    locs = clinic().get("locations") or []
+    if not locs:
+        return "Please call the clinic for our address."
+    q = question.lower()
+    hits = [l for l in locs if any(w in q for w in re.findall(r"[a-z]{4,}", (l.get("name", "") + " " + l.get("address", "")).lower())
+                                    if w not in ("clinic", "street", "avenue", "boulevard", "family", "care"))]
+    if hits:
+        lines = [f"{l['name']}: {l['address']}" for l in hits[:3]]
+        return "\n".join(lines)
+    cities = []
+    for l in locs:
+        parts = [p.strip() for p in l.get("address", "").split(",")]
+        if len(parts) >= 3 and parts[-2] not in cities:
+            cities.append(parts[-2])
+    return f"We have clinics in {', '.join(cities)}. Tell me a city (like 'address in San Jose') and I'll send the address."
+
+
+def insurance_text(question: str) -> tuple[str, dict | None]:
+    payer = match_payer(question)
+    names = [p["name"] for p in clinic().get("payers") or []]
+    if payer and payer["name"] in names:
+        return f"Yes, we take {payer['name']}.", payer
+    if payer:
+        return f"I'm not sure we're in network with {payer['name']}; the front desk can check. We take {', '.join(names)}, or self-pay.", None
+    if names:
+        return f"We take {', '.join(names)}. Self-pay is fine too.", None
+    return "Please call the clinic to check your insurance.", None
+
+
+QUESTION = re.compile(
+    r"\?|^\s*(what|where|when|which|how|do|does|are|is|can)\b|\b(hours|address|located|location|insurance|accept|directions)\b",
+    re.I)
+QUESTION_INTENTS = ("ask_hours", "ask_location", "ask_insurance")
+
+
+def answer(intent: str | None, text: str) -> tuple[str, dict | None]:
+    """The clinic's answer to a question, and the payer it named (if any)."""
+    if intent == "ask_hours":
+        return hours_text(), None
+    if intent == "ask_location":
+        return location_text(text), None
+    return insurance_text(text)
+
+
+def answered_inline(dispatcher, tracker: Tracker) -> bool:
+    """A question given where a name or date was expected: answer it (the form then asks again)."""
+    intent, text = latest_intent(tracker), latest_text(tracker)
+    if intent in QUESTION_INTENTS and QUESTION.search(text):
+        say(dispatcher, answer(intent, text)[0])
+        log.info("event=answered_inline intent=%s", intent)
+        return True
+    return False
+
+
+class ActionAnswerQuestion(Action):
+    def name(self) -> Text:
+        return "action_answer_question"
+
+    async def run(self, dispatcher, tracker: Tracker, domain) -> List[Dict[Text, Any]]:
+        intent = latest_intent(tracker)
+        text = latest_text(tracker)
+        events: List[Dict[Text, Any]] = []
+        reply, payer = answer(intent, text)
+        say(dispatcher, reply)
+        if intent == "ask_insurance":
+            # Answered mid-coverage: don't ask again what the patient already told us.
+            if payer and tracker.active_loop_name == "coverage_form" and not tracker.get_slot("payer"):
+                events += [SlotSet("coverage_kind", "insured"), SlotSet("payer", payer["name"])]
+        log.info("event=answered intent=%s", intent)
+        return events
+
+
+class ActionDefaultFallback(Action):
+    """Two misunderstandings in a row: first rephrase, then offer a person."""
+
+    def name(self) -> Text:
+        return "action_default_fallback"
+
+    async def run(self, dispatcher, tracker: Tracker, domain) -> List[Dict[Text, Any]]:
+        from actions.next_step import guess_goal
+
+        if not tracker.active_loop_name and guess_goal(latest_text(tracker)):
+            log.info("event=fallback_keyword_request")
+            return [FollowupAction("action_next")]
+        misses = (tracker.get_slot("misses") or 0) + 1
+        if misses >= 2:
+            say(dispatcher, "Sorry, I'm still not getting it. Reply 'agent' and someone from the clinic will call you, or say 'book', 'cancel' or 'my appointments'.")
+        else:
+            say(dispatcher, "Sorry, I didn't get that. You can say things like 'book an appointment', 'reschedule', 'cancel' or 'my appointments'.")
+        log.info("event=fallback misses=%d", int(misses))
+        return [SlotSet("misses", misses)]

@@ -1,0 +1,1 @@
+"""Form validation actions, one form per module: verify, register, coverage, booking, manage."""

@@ -1,0 +1,54 @@
+"""A FormValidationAction with a hook that runs after the slots of a turn were validated
+(where the FHIR calls of a form happen: search, create, hold, book), and dynamic required slots."""
+from __future__ import annotations
+
+from abc import abstractmethod
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.forms import FormValidationAction
+
+
+class FlowForm(FormValidationAction):
+    """Subclasses implement ``needed(tracker)`` (the slots still relevant, in order) and
+    optionally ``after_validation`` returning extra slot values."""
+
+    @abstractmethod
+    def needed(self, tracker: Tracker) -> List[Text]:
+        """The form's slots still relevant in this state, in the order to ask them."""
+
+    async def required_slots(self, domain_slots, dispatcher, tracker, domain) -> List[Text]:
+        # Every slot of the form is validated when it changes; which one to ask next is
+        # decided by ``needed`` in next_requested_slot.
+        return list(domain_slots)
+
+    async def after_validation(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain) -> Dict[Text, Any]:
+        return {}
+
+    async def get_validation_events(self, dispatcher, tracker, domain) -> List[EventType]:
+        misses_before = tracker.slots.get("form_misses")
+        events = await super().get_validation_events(dispatcher, tracker, domain)
+        extra = await self.after_validation(dispatcher, tracker, domain) or {}
+        if tracker.slots.get("form_misses") != misses_before and "form_misses" not in extra:
+            extra["form_misses"] = tracker.slots.get("form_misses")
+        tracker.slots.update(extra)
+        merged: Dict[Text, Any] = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+        merged.update(extra)
+        return [SlotSet(k, v) for k, v in merged.items()]
+
+    async def next_requested_slot(self, dispatcher, tracker, domain):
+        needed = self.needed(tracker)
+        missing = next((s for s in needed if tracker.slots.get(s) is None), None)
+        return SlotSet("requested_slot", missing)
+
+    def miss(self, dispatcher: CollectingDispatcher, tracker: Tracker, text: str) -> None:
+        """Say why an answer didn't work; on the second miss in a row also offer a person."""
+        from actions.common import say
+
+        misses = (tracker.get_slot("form_misses") or 0) + 1
+        tracker.slots["form_misses"] = misses
+        if misses >= 2:
+            text = text.rstrip() + " Or reply 'agent' to talk to a person."
+        say(dispatcher, text)

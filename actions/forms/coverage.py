@@ -1,0 +1,141 @@
+"""Coverage: insured or self-pay; payer and member id -> Coverage (Argonaut Coverage profile)."""
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Tracker
+
+from actions.common import client, clinic, say
+from actions.forms.base import FlowForm
+
+log = logging.getLogger("schedbot.actions.coverage")
+
+SELF_PAY = re.compile(r"\b(self|cash|pay (it )?my ?self|out of pocket|no insurance|don'?t have( any)? insurance|uninsured|not insured|none|no|nope|sin seguro|pagar yo)\b", re.I)
+INSURED = re.compile(r"\b(insurance|insured|yes|yeah|yep|yup|plan|through|seguro|s[ií])\b", re.I)
+
+ALIASES = {
+    "aetna": "Aetna",
+    "anthem": "Anthem Blue Cross",
+    "blue cross": "Anthem Blue Cross",
+    "blue shield": "Blue Shield of California",
+    "cigna": "Cigna",
+    "health net": "Health Net",
+    "healthnet": "Health Net",
+    "kaiser": "Kaiser Permanente",
+    "medicare": "Medicare",
+    "medi-cal": "Medi-Cal",
+    "medi cal": "Medi-Cal",
+    "medical": "Medi-Cal",
+    "medicaid": "Medi-Cal",
+    "united": "UnitedHealthcare",
+    "uhc": "UnitedHealthcare",
+}
+
+
+def match_payer(text: str) -> dict | None:
+    """The clinic's payer named in ``text`` ({"name", "id"}), or None."""
+    t = (text or "").lower()
+    payers = clinic().get("payers") or []
+    for p in payers:
+        if p.get("name") and p["name"].lower() in t:
+            return p
+    for alias, name in ALIASES.items():
+        if re.search(rf"\b{re.escape(alias)}\b", t):
+            for p in payers:
+                if p.get("name") == name:
+                    return p
+            return {"name": name, "id": None}
+    return None
+
+
+def self_pay_coverage(patient_id: str) -> dict:
+    ref = f"Patient/{patient_id}"
+    return {
+        "resourceType": "Coverage",
+        "meta": {"profile": ["http://fhir.org/guides/argonaut-scheduling/StructureDefinition/argo-coverage"]},
+        "status": "active",
+        "type": {"coding": [{"system": "http://terminology.hl7.org/CodeSystem/coverage-selfpay", "code": "pay", "display": "PAY"}]},
+        "subscriber": {"reference": ref},
+        "beneficiary": {"reference": ref},
+        "relationship": {"coding": [{"system": "http://terminology.hl7.org/CodeSystem/subscriber-relationship", "code": "self"}]},
+        "payor": [{"reference": ref}],
+    }
+
+
+class ValidateCoverageForm(FlowForm):
+    def name(self) -> Text:
+        return "validate_coverage_form"
+
+    def needed(self, tracker: Tracker) -> List[Text]:
+        if tracker.get_slot("coverage_done") or tracker.get_slot("outcome"):
+            return []
+        if tracker.get_slot("coverage_kind") == "insured":
+            return ["coverage_kind", "payer", "member_id"]
+        return ["coverage_kind"]
+
+    async def validate_coverage_kind(self, value: Any, dispatcher, tracker: Tracker, domain) -> Dict[Text, Any]:
+        text = str(value or "")
+        payer = match_payer(text)
+        if payer:
+            return {"coverage_kind": "insured", "payer": payer["name"], "form_misses": 0}
+        if value in ("insured", "self-pay"):
+            return {"coverage_kind": value}
+        if re.search(r"\binsurance\b", text, re.I) and not re.search(r"\b(no|don'?t|without)\b", text, re.I):
+            return {"coverage_kind": "insured", "form_misses": 0}
+        if SELF_PAY.search(text) or tracker.get_intent_of_latest_message() == "deny":
+            return {"coverage_kind": "self-pay", "form_misses": 0}
+        if INSURED.search(text) or tracker.get_intent_of_latest_message() == "affirm":
+            return {"coverage_kind": "insured", "form_misses": 0}
+        self.miss(dispatcher, tracker, "Sorry, is that insurance or self-pay?")
+        return {"coverage_kind": None}
+
+    async def validate_payer(self, value: Any, dispatcher, tracker: Tracker, domain) -> Dict[Text, Any]:
+        payer = match_payer(str(value or ""))
+        if payer:
+            return {"payer": payer["name"], "form_misses": 0}
+        text = re.sub(r"^(it'?s|its|i have|through|with)\s+", "", str(value or "").strip(), flags=re.I)
+        if 2 <= len(text) <= 40 and re.search(r"[A-Za-z]", text):
+            say(dispatcher, "I've noted that plan; the clinic will check whether it's in network.")
+            return {"payer": text.title(), "form_misses": 0}
+        self.miss(dispatcher, tracker, "Sorry, which insurance company is it?")
+        return {"payer": None}
+
+    async def validate_member_id(self, value: Any, dispatcher, tracker: Tracker, domain) -> Dict[Text, Any]:
+        tokens = re.findall(r"[A-Za-z0-9\-]{4,24}", str(value or ""))
+        ids = [t for t in tokens if re.search(r"\d", t)]
+        if not ids:
+            self.miss(dispatcher, tracker, "Sorry, the member ID usually has letters and numbers, like W123456789. What's yours?")
+            return {"member_id": None}
+        return {"member_id": ids[-1].upper(), "form_misses": 0}
+
+    async def after_validation(self, dispatcher, tracker: Tracker, domain) -> Dict[Text, Any]:
+        from actions.fhir import SchedulerError, SchedulerUnavailable, build_coverage
+
+        kind = tracker.get_slot("coverage_kind")
+        patient_id = tracker.get_slot("patient_id")
+        if tracker.get_slot("coverage_done") or not patient_id or not kind:
+            return {}
+        if kind == "insured" and not (tracker.get_slot("payer") and tracker.get_slot("member_id")):
+            return {}
+        try:
+            if kind == "self-pay":
+                await client().create_coverage(self_pay_coverage(patient_id))
+                say(dispatcher, "Self-pay, got it.")
+            else:
+                payer_name = tracker.get_slot("payer")
+                payer = match_payer(payer_name) or {"name": payer_name, "id": None}
+                await client().create_coverage(
+                    build_coverage(patient_id, payer_name=payer["name"], member_id=tracker.get_slot("member_id"), payer_id=payer.get("id"))
+                )
+                say(dispatcher, f"Thanks, your {payer['name']} coverage is on file.")
+        except SchedulerUnavailable:
+            log.warning("event=coverage_unavailable")
+            say(dispatcher, "Sorry, our scheduling system isn't answering right now. Please try again soon, or reply 'agent' and someone will call you.")
+            return {"outcome": "unavailable"}
+        except SchedulerError:
+            log.warning("event=coverage_rejected")
+            say(dispatcher, "I couldn't save the insurance details, but the front desk can take them at your visit.")
+        log.info("event=coverage_saved patient=%s kind=%s", patient_id, kind)
+        return {"coverage_done": True}

@@ -1,0 +1,101 @@
+"""Registering a new patient: name, birth date, phone, optional email -> POST Patient
+(the server returns the existing record when there is one)."""
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Tracker
+
+from actions.common import clean_name, client, parse_dob, parse_email, parse_phone, say, sender_phone, split_name
+from actions.digressions import answered_inline
+from actions.forms.base import FlowForm
+
+log = logging.getLogger("schedbot.actions.register")
+
+SKIP = re.compile(r"\b(skip|no|none|nope|don'?t have|no tengo|n/a|na)\b", re.I)
+SAME_PHONE = re.compile(r"\b(this|same|this one|that one|this number|my cell|the one i'?m texting from)\b", re.I)
+
+
+def build_patient(name: str, dob: str, phone: str, email: str | None) -> dict:
+    words = name.split()
+    given, family = (words[0], " ".join(words[1:])) if len(words) > 1 else (name, name)
+    telecom = [{"system": "phone", "value": phone, "use": "mobile"}]
+    if email:
+        telecom.append({"system": "email", "value": email})
+    return {
+        "resourceType": "Patient",
+        "active": True,
+        "name": [{"use": "official", "family": family, "given": [given]}],
+        "birthDate": dob,
+        "telecom": telecom,
+    }
+
+
+class ValidateRegisterForm(FlowForm):
+    def name(self) -> Text:
+        return "validate_register_form"
+
+    def needed(self, tracker: Tracker) -> List[Text]:
+        if tracker.get_slot("verified") or tracker.get_slot("outcome"):
+            return []
+        return ["person_name", "dob", "phone", "email"]
+
+    async def validate_person_name(self, value: Any, dispatcher, tracker: Tracker, domain) -> Dict[Text, Any]:
+        if answered_inline(dispatcher, tracker):
+            return {"person_name": None}
+        parts = split_name(str(value or ""))
+        if not parts:
+            self.miss(dispatcher, tracker, "Sorry, I need your first and last name, like 'Jane Smith'.")
+            return {"person_name": None}
+        return {"person_name": clean_name(str(value)), "form_misses": 0}
+
+    async def validate_dob(self, value: Any, dispatcher, tracker: Tracker, domain) -> Dict[Text, Any]:
+        if answered_inline(dispatcher, tracker):
+            return {"dob": None}
+        dob = parse_dob(str(value or ""))
+        if not dob:
+            self.miss(dispatcher, tracker, "Hmm, I couldn't read that date. Please use month/day/year, like 03/14/1985.")
+            return {"dob": None}
+        return {"dob": dob.isoformat(), "form_misses": 0}
+
+    async def validate_phone(self, value: Any, dispatcher, tracker: Tracker, domain) -> Dict[Text, Any]:
+        phone = parse_phone(str(value or ""))
+        if not phone and SAME_PHONE.search(str(value or "")):
+            phone = sender_phone(tracker)
+        if not phone:
+            self.miss(dispatcher, tracker, "That doesn't look like a phone number. Please send 10 digits, like 408-555-0123.")
+            return {"phone": None}
+        return {"phone": phone, "form_misses": 0}
+
+    async def validate_email(self, value: Any, dispatcher, tracker: Tracker, domain) -> Dict[Text, Any]:
+        text = str(value or "")
+        email = parse_email(text)
+        if email:
+            return {"email": email, "form_misses": 0}
+        if SKIP.search(text) or tracker.get_intent_of_latest_message() == "deny":
+            return {"email": "skip", "form_misses": 0}
+        self.miss(dispatcher, tracker, "That doesn't look like an email address. Send it like name@example.com, or say 'skip'.")
+        return {"email": None}
+
+    async def after_validation(self, dispatcher, tracker: Tracker, domain) -> Dict[Text, Any]:
+        from actions.fhir import SchedulerError, SchedulerUnavailable
+
+        name, dob, phone, email = (tracker.get_slot(s) for s in ("person_name", "dob", "phone", "email"))
+        if tracker.get_slot("verified") or not (name and dob and phone and email):
+            return {}
+        try:
+            patient = await client().create_patient(build_patient(name, dob, phone, None if email == "skip" else email))
+        except SchedulerUnavailable:
+            log.warning("event=register_unavailable")
+            say(dispatcher, "Sorry, our scheduling system isn't answering right now, so I couldn't register you. Please try again soon, or reply 'agent' and someone will call you.")
+            return {"outcome": "unavailable"}
+        except SchedulerError:
+            log.warning("event=register_failed")
+            say(dispatcher, "Sorry, I couldn't save your details. Reply 'agent' and someone from the clinic will call you.")
+            return {"outcome": "failed"}
+        log.info("event=registered patient=%s", patient.id)
+        first = name.split()[0]
+        say(dispatcher, f"Thanks, {first}, you're all set up as a patient.")
+        return {"patient_id": patient.id, "verified": True, "verify_failures": 0, "form_misses": 0}

@@ -1,0 +1,121 @@
+"""Who are you: name + date of birth checked against Patient search (an SMS sender's phone may
+narrow the matches, never replace the birth date). Two failed attempts: nothing is disclosed."""
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Tracker
+
+from actions.common import clean_name, client, date_in_text, parse_dob, patient_phones, say, sender_phone, split_name
+from actions.digressions import answered_inline
+from actions.forms.base import FlowForm
+
+log = logging.getLogger("schedbot.actions.verify")
+
+REGISTER_WORDS = re.compile(r"\b(new|register|sign ?up|first time|never been|create|nuev[oa]|registrar|2)\b", re.I)
+RETRY_WORDS = re.compile(r"\b(again|retry|try|yes|yeah|yep|ok|sure|1|otra vez|s[ií])\b", re.I)
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"[^a-zà-ÿ]", "", (text or "").lower())
+
+
+async def find_patient(tracker: Tracker, name: str, dob: str) -> str | None:
+    """The id of the one patient with this name and birth date, or None."""
+    parts = split_name(name)
+    if not parts:
+        return None
+    given, family = parts
+    found = await client().search_patients(family=family, given=given, birthdate=dob)
+    # The server's name search may match prefixes ("Smi" finds "Smith"): insist on the whole name.
+    matches = [p for p in found if str(getattr(p, "birthDate", "") or "") == dob
+               and any(_norm(n.family or "") == _norm(family) and _norm((n.given or [""])[0]) == _norm(given)
+                       for n in (p.name or []))]
+    if not matches:  # e.g. two-word family names: search by birth date, then compare whole names
+        wanted = _norm(name)
+        found = await client().search_patients(birthdate=dob)
+        matches = [p for p in found if str(getattr(p, "birthDate", "") or "") == dob
+                   and any(_norm(" ".join(list(n.given or []) + [n.family or ""])) == wanted
+                           or _norm(f"{(n.given or [''])[0]} {n.family or ''}") == wanted for n in (p.name or []))]
+    phone = sender_phone(tracker)
+    if phone and len(matches) > 1:
+        narrowed = [p for p in matches if phone in patient_phones(p)]
+        matches = narrowed or matches
+    return matches[0].id if matches else None
+
+
+class ValidateVerifyForm(FlowForm):
+    def name(self) -> Text:
+        return "validate_verify_form"
+
+    def needed(self, tracker: Tracker) -> List[Text]:
+        if tracker.get_slot("verified") or tracker.get_slot("outcome"):
+            return []
+        if (tracker.get_slot("verify_failures") or 0) >= 2 or tracker.get_slot("verify_choice") == "register":
+            return []
+        slots = ["person_name", "dob"]
+        if (tracker.get_slot("verify_failures") or 0) >= 1:
+            slots.append("verify_choice")
+        return slots
+
+    async def validate_person_name(self, value: Any, dispatcher, tracker: Tracker, domain) -> Dict[Text, Any]:
+        if answered_inline(dispatcher, tracker):
+            return {"person_name": None}
+        parts = split_name(str(value or ""))
+        if not parts:
+            self.miss(dispatcher, tracker, "Sorry, I need your first and last name, like 'Jane Smith'.")
+            return {"person_name": None}
+        out: Dict[Text, Any] = {"person_name": clean_name(str(value)), "form_misses": 0}
+        maybe_date = date_in_text(str(value))
+        if maybe_date and parse_dob(maybe_date):
+            out["dob"] = parse_dob(maybe_date).isoformat()
+        return out
+
+    async def validate_dob(self, value: Any, dispatcher, tracker: Tracker, domain) -> Dict[Text, Any]:
+        if answered_inline(dispatcher, tracker):
+            return {"dob": None}
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(value or "")) and parse_dob(str(value)):
+            return {"dob": str(value)}
+        dob = parse_dob(str(value or ""))
+        if not dob:
+            self.miss(dispatcher, tracker, "Hmm, I couldn't read that date. Please use month/day/year, like 03/14/1985.")
+            return {"dob": None}
+        return {"dob": dob.isoformat(), "form_misses": 0}
+
+    async def validate_verify_choice(self, value: Any, dispatcher, tracker: Tracker, domain) -> Dict[Text, Any]:
+        text = str(value or "")
+        if REGISTER_WORDS.search(text) or tracker.get_intent_of_latest_message() == "new_patient":
+            return {"verify_choice": "register"}
+        if RETRY_WORDS.search(text) or tracker.get_intent_of_latest_message() == "affirm":
+            say(dispatcher, "OK, let's try again.")
+            return {"verify_choice": None, "person_name": None, "dob": None}
+        self.miss(dispatcher, tracker, "Please reply 'try again' or 'new patient'.")
+        return {"verify_choice": None}
+
+    async def after_validation(self, dispatcher, tracker: Tracker, domain) -> Dict[Text, Any]:
+        from actions.fhir import SchedulerError, SchedulerUnavailable
+
+        name, dob = tracker.get_slot("person_name"), tracker.get_slot("dob")
+        changed = tracker.slots_to_validate()
+        if tracker.get_slot("verified") or not (name and dob) or not ({"person_name", "dob"} & set(changed)):
+            return {}
+        if tracker.get_slot("verify_choice"):
+            return {}
+        try:
+            patient_id = await find_patient(tracker, name, dob)
+        except SchedulerUnavailable:
+            log.warning("event=verify_unavailable")
+            say(dispatcher, "Sorry, our scheduling system isn't answering right now. Please try again in a few minutes, or reply 'agent' and someone from the clinic will call you.")
+            return {"outcome": "unavailable"}
+        except SchedulerError:
+            patient_id = None
+        if patient_id:
+            log.info("event=verified patient=%s", patient_id)
+            return {"patient_id": patient_id, "verified": True, "verify_failures": 0, "form_misses": 0}
+        failures = (tracker.get_slot("verify_failures") or 0) + 1
+        log.info("event=verify_failed attempt=%d", int(failures))
+        if failures >= 2:
+            say(dispatcher, "Sorry, I still couldn't match those details, so I can't look up or change any appointments. Reply 'agent' and someone from the clinic will call you to help.")
+        return {"verify_failures": failures}

@@ -1,0 +1,64 @@
+"""Hand-off to a person: records a callback request the clinic can see (a FHIR Task), releases
+any hold, ends the current form and tells the patient."""
+from __future__ import annotations
+
+import logging
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import ActiveLoop, SlotSet
+
+from actions.common import clinic, client, now, say, sender_phone
+from actions.next_step import release_hold, reset_flow
+
+log = logging.getLogger("schedbot.actions.handoff")
+
+
+def callback_task(tracker: Tracker) -> dict:
+    patient_id = tracker.get_slot("patient_id") if tracker.get_slot("verified") else None
+    phone = tracker.get_slot("phone") or sender_phone(tracker)
+    notes = ["Patient asked the scheduling assistant to talk to a person."]
+    if phone:
+        notes.append(f"Callback number: {phone}")
+    if not patient_id and tracker.get_slot("person_name"):
+        notes.append(f"Name given (not verified): {tracker.get_slot('person_name')}")
+    task = {
+        "resourceType": "Task",
+        "status": "requested",
+        "intent": "order",
+        "priority": "routine",
+        "code": {"text": "Callback request"},
+        "description": "Call the patient back about scheduling",
+        "authoredOn": now().isoformat(),
+        "note": [{"text": n} for n in notes],
+        "identifier": [{"system": "urn:schedbot:conversation", "value": tracker.sender_id}],
+    }
+    if patient_id:
+        task["for"] = {"reference": f"Patient/{patient_id}"}
+    return task
+
+
+class ActionHandoff(Action):
+    def name(self) -> Text:
+        return "action_handoff"
+
+    async def run(self, dispatcher, tracker: Tracker, domain) -> List[Dict[Text, Any]]:
+        from actions.fhir import SchedulerError
+
+        await release_hold(tracker)
+        phone_line = clinic().get("phone")
+        task_id = None
+        try:
+            task = await client().create(callback_task(tracker))
+            task_id = task.id
+            log.info("event=handoff task=%s", task.id)
+            text = "I've asked our front desk to call you back. They usually reply within one business day."
+            if phone_line:
+                text += f" You can also call us at {phone_line}."
+        except SchedulerError:
+            log.warning("event=handoff_failed")
+            text = "Sorry, I couldn't pass your request on right now."
+            text += f" Please call us at {phone_line}." if phone_line else " Please call the clinic."
+        say(dispatcher, text)
+        return [ActiveLoop(None), SlotSet("requested_slot", None), *reset_flow(), SlotSet("goal", None),
+                SlotSet("handoff_task", task_id), SlotSet("misses", 0)]

@@ -1,0 +1,63 @@
+"""Fast checks of the dialogue helpers: plain words -> specialty codes, birth dates, choices,
+clinic answers, the action server's registry, and the length of every canned response."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+from actions.care import DERMATOLOGY, FAMILY, GASTRO, PEDIATRICS, care_from_text
+from actions.common import MAX_CHARS, clip, parse_choice, parse_dob, parse_phone, split_name
+from actions.digressions import hours_text, insurance_text, location_text
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_plain_words_map_to_the_guides_codes():
+    assert care_from_text("my skin rash") == (DERMATOLOGY, None)
+    assert care_from_text("checkup for my kid") == (PEDIATRICS, "well-child")
+    assert care_from_text("actually a family doctor")[0] == FAMILY
+    assert care_from_text("a physical") == (FAMILY, "physical")
+    assert care_from_text("heartburn again")[0] == GASTRO
+    assert care_from_text("the reason is personal") == (None, None)
+
+
+def test_birth_dates_names_phones_and_choices():
+    for text in ("03/14/1985", "3/14/85", "1985-03-14", "march 14 1985", "born March 14th, 1985"):
+        assert str(parse_dob(text)) == "1985-03-14", text
+    assert parse_dob("tomorrow") is None
+    assert split_name("my name is jane smith") == ("Jane", "Smith")
+    assert split_name("hi") is None
+    assert parse_phone("(408) 555 0199") == "408-555-0199"
+    assert [parse_choice(t, 3) for t in ("2", "option 3", "the second one", "last", "nothing")] == [2, 3, 2, 3, None]
+
+
+def test_clinic_answers_come_from_clinic_json_and_fit_an_sms_pair():
+    for text in (hours_text(), location_text("where are you"), location_text("address in san jose"),
+                 insurance_text("do you take aetna")[0], insurance_text("what do you take")[0]):
+        assert 0 < len(text) <= MAX_CHARS
+    assert insurance_text("do you take aetna")[1]["name"] == "Aetna"
+
+
+def test_clip_removes_iso_timestamps_and_none():
+    text = clip("At 2026-12-01T09:15:00-08:00 with None " + "x" * 400)
+    assert "2026-12-01T" not in text and "None" not in text and len(text) <= MAX_CHARS
+
+
+def test_every_action_registers_with_the_action_server():
+    from rasa_sdk.executor import ActionExecutor
+
+    executor = ActionExecutor()
+    executor.register_package("actions")
+    domain_actions = set()
+    for path in (ROOT / "bot" / "domain").glob("*.yml"):
+        domain_actions |= set((yaml.safe_load(path.read_text()) or {}).get("actions", []))
+    assert domain_actions <= set(executor.actions)
+
+
+def test_every_canned_response_is_short_and_clean():
+    for path in (ROOT / "bot" / "domain").glob("*.yml"):
+        for name, variants in ((yaml.safe_load(path.read_text()) or {}).get("responses") or {}).items():
+            for v in variants:
+                assert len(v["text"]) <= MAX_CHARS, name
+                assert "None" not in v["text"], name
