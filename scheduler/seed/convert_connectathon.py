@@ -2,7 +2,7 @@
 R4 JSON files under `data/clinic/`. Run once by a developer; the JSON is checked in, so the demo
 needs nothing beside the repository:
 
-    .venv/bin/python -m scheduler.seed.convert_connectathon /work/shared/argonaut-ig/connectathon data/clinic
+    .venv/bin/python -m scheduler.seed.convert_connectathon ../shared/argonaut-ig/connectathon data/clinic
 
 Known defects of the source that are repaired here:
 - misspelt code systems (`http://snomed.info.sct`, `http://hl7.org.fhir/sid/us-npi`);

@@ -63,7 +63,9 @@ async def test_rt_production_endpoints_on_postgres_and_redis(monkeypatch):
             store.engine.dispose()
 
         locks = LockStore.create(endpoints.lock_store)
-        assert isinstance(locks, RedisLockStore)
+        from channels.lockstore import AtomicRedisLockStore
+
+        assert isinstance(locks, AtomicRedisLockStore)
         async with locks.lock(sender):
             assert locks.get_lock(sender) is not None
         locks.red.close()
