@@ -59,7 +59,7 @@ def actions_cmd(port: int, module: str = "actions") -> list[str]:
 
 def rasa_cmd(host: str, port: int, model: Path, endpoints: Path, credentials: Path,
              auth_token: str | None = None) -> list[str]:
-    cmd = [sys.executable, "-m", "rasa", "run", "--enable-api", "--model", str(model),
+    cmd = [sys.executable, "-m", "bot.rasa_server", "run", "--enable-api", "--model", str(model),
            "--endpoints", str(endpoints), "--credentials", str(credentials),
            "--interface", host, "--port", str(port), "--cors", "*"]
     return cmd + (["--auth-token", auth_token] if auth_token else [])

@@ -1,0 +1,57 @@
+"""Rasa's own command line with our fixes to Rasa 3.6 applied first:
+
+    python -m bot.rasa_server run --enable-api --model models/... --endpoints ... --credentials ...
+
+Every option of `rasa run` (and every other `rasa` subcommand) works unchanged; `schedbot run`, the
+test stack and docs/deploy.md start Rasa this way.
+
+The fixes, each found by profiling a booking conversation with py-spy (bench/turns.py):
+
+- Rasa checks every reply of the action server with `jsonschema.validate()`, which re-checks the
+  schema itself against its metaschema on every call: 59% of Rasa's CPU in a booking turn. We build
+  the validator once and ask it `is_valid`; a reply that is not valid still goes through Rasa's own
+  check, so the error raised (and its message) is exactly Rasa's.
+"""
+from __future__ import annotations
+
+import functools
+import sys
+
+
+@functools.lru_cache(maxsize=1)
+def _action_reply_validator():
+    from jsonschema.validators import validator_for
+    from rasa.core.actions.action import RemoteAction
+
+    schema = RemoteAction.action_response_format_spec()
+    cls = validator_for(schema)
+    cls.check_schema(schema)
+    return cls(schema)
+
+
+def apply() -> None:
+    """Patch Rasa in this process (idempotent)."""
+    from rasa.core.actions.action import RemoteAction
+
+    original = RemoteAction._validate_action_result
+    if getattr(original, "schedbot_fixed", False):
+        return
+
+    def _validate_action_result(self, result):
+        if _action_reply_validator().is_valid(result):
+            return True
+        return original(self, result)  # invalid: Rasa's own check raises its own error
+
+    _validate_action_result.schedbot_fixed = True
+    RemoteAction._validate_action_result = _validate_action_result
+
+
+def main() -> None:
+    apply()
+    from rasa.__main__ import main as rasa_main
+
+    rasa_main()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
