@@ -96,13 +96,14 @@ def main(argv=None) -> int:
     ap.add_argument("--endpoints", type=Path, default=ROOT / "bot" / "endpoints.yml",
                     help="Rasa endpoints (e.g. one without tracker_store, to see the SQLite tracker store's share)")
     ap.add_argument("--show", action="store_true", help="print the first conversation (synthetic patients)")
+    ap.add_argument("--model", type=Path, help="a trained model to measure instead of the project's current one")
     args = ap.parse_args(argv if argv is not None else [])
 
     sys.path.insert(0, str(ROOT))
     from tests.support.stack import assistant_stack, ensure_model
 
     t0 = time.perf_counter()
-    model = ensure_model()
+    model = args.model or ensure_model()
     print(f"model: {model.name} (ready in {time.perf_counter() - t0:.1f} s)", flush=True)
     t0 = time.perf_counter()
     with assistant_stack(model=model, now=BENCH_NOW, endpoints=args.endpoints) as stack:

@@ -131,7 +131,7 @@ def endpoints_yaml(database: Optional[str], redis_prefix: Optional[str], lock_st
     out = ""
     if database:
         name = database.rsplit("/", 1)[1]
-        out += ("tracker_store:\n  type: SQL\n  dialect: postgresql\n  url: 127.0.0.1\n  port: 5432\n"
+        out += ("tracker_store:\n  type: bot.tracker_store.CachedSQLTrackerStore\n  dialect: postgresql\n  url: 127.0.0.1\n  port: 5432\n"
                 f"  db: {name}\n  username: postgres\n  password: \"\"\n")
     if redis_prefix:
         out += f"lock_store:\n  type: {lock_store}\n  url: 127.0.0.1\n  port: 6379\n  db: 0\n  key_prefix: {redis_prefix}\n"

@@ -5,13 +5,14 @@ from pathlib import Path
 
 import pytest
 
+from bot.tracker_store import CachedSQLTrackerStore
 from tests.support.postgres import temp_database
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_rt_endpoints_need_their_environment(monkeypatch, tmp_path):
-    from rasa.core.tracker_store import SQLTrackerStore, TrackerStore
+    from rasa.core.tracker_store import TrackerStore
     from rasa.core.utils import read_endpoints_from_path
     from rasa.shared.core.domain import Domain
     from rasa.shared.exceptions import RasaException
@@ -27,14 +28,15 @@ def test_rt_endpoints_need_their_environment(monkeypatch, tmp_path):
     assert endpoints.action.url == "http://127.0.0.1:5999/webhook"
     assert endpoints.lock_store is None  # in-memory locks: one Rasa process
     store = TrackerStore.create(endpoints.tracker_store, Domain.empty())
-    assert isinstance(store, SQLTrackerStore)
+    # (Rasa falls back to an in-memory store, with only a warning, when the class can't be loaded)
+    assert isinstance(store, CachedSQLTrackerStore)
     assert store.engine.url.database == str(tmp_path / "tracker.db")
     store.engine.dispose()
 
 
 async def test_rt_production_endpoints_on_postgres_and_redis(monkeypatch):
     from rasa.core.lock_store import LockStore, RedisLockStore
-    from rasa.core.tracker_store import SQLTrackerStore, TrackerStore
+    from rasa.core.tracker_store import TrackerStore
     from rasa.core.utils import read_endpoints_from_path
     from rasa.shared.core.domain import Domain
     from rasa.shared.core.events import ActionExecuted, UserUttered
@@ -51,7 +53,7 @@ async def test_rt_production_endpoints_on_postgres_and_redis(monkeypatch):
         domain = Domain.empty()
         store = TrackerStore.create(endpoints.tracker_store, domain)
         try:
-            assert isinstance(store, SQLTrackerStore) and store.engine.dialect.name == "postgresql"
+            assert isinstance(store, CachedSQLTrackerStore) and store.engine.dialect.name == "postgresql"
             sender = f"rt-prod-{uuid.uuid4().hex}"
             tracker = DialogueStateTracker(sender, domain.slots)
             tracker.update(UserUttered("hello", {"name": "greet", "confidence": 1.0}))

@@ -45,3 +45,17 @@ def test_the_rasa_command_runs_through_the_fixes():
 
     cmd = rasa_cmd("127.0.0.1", 5005, Path("m.tar.gz"), Path("e.yml"), Path("c.yml"))
     assert cmd[1:4] == ["-m", "bot.rasa_server", "run"]
+
+
+def test_events_are_read_back_as_the_same_classes():
+    from rasa.shared.core.events import ActionExecuted, Event, SlotSet, UserUttered
+    from rasa.shared.utils.common import all_subclasses
+
+    rasa_server.apply()
+    for cls in all_subclasses(Event):
+        assert Event.resolve_by_type(cls.type_name) is next(c for c in all_subclasses(Event) if c.type_name == cls.type_name)
+    events = [UserUttered("hi", {"name": "greet", "confidence": 1.0}), ActionExecuted("utter_greet"), SlotSet("dob", "x")]
+    assert [Event.from_parameters(e.as_dict()) for e in events] == events
+    assert Event.resolve_by_type("no_such_event", default=SlotSet) is SlotSet
+    with pytest.raises(ValueError, match="Unknown event name"):
+        Event.resolve_by_type("no_such_event")
