@@ -8,6 +8,10 @@ this process wrote last (one indexed query). Another Rasa server that wrote in b
 restart, or a turn that failed before saving all fall back to Rasa's own read, so with several
 servers (PostgreSQL + a Redis lock store) every server still sees every event.
 
+On SQLite it also uses the write-ahead log with synchronous=NORMAL (as the scheduler does): a turn's
+commit appends to the log instead of syncing the file twice (13% of Rasa's CPU time went to
+commits). A crash of the process loses nothing; a power cut may lose the last turns.
+
     tracker_store:
       type: bot.tracker_store.CachedSQLTrackerStore
       dialect: sqlite            # every option of Rasa's `type: SQL` store
@@ -28,9 +32,17 @@ from rasa.shared.core.trackers import DialogueStateTracker
 log = logging.getLogger(__name__)
 
 
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    dbapi_connection.execute("PRAGMA synchronous=NORMAL")
+
+
 class CachedSQLTrackerStore(SQLTrackerStore):
     def __init__(self, *args: Any, cached_conversations: int = 1000, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if self.engine.dialect.name == "sqlite":
+            sa.event.listen(self.engine, "connect", _sqlite_pragmas)
+            with self.engine.connect() as conn:
+                conn.exec_driver_sql("PRAGMA journal_mode=WAL")
         self.capacity = int(cached_conversations)
         # sender id -> (tracker as saved, its number of events, id of the last stored event)
         self._saved: "collections.OrderedDict[Text, tuple]" = collections.OrderedDict()

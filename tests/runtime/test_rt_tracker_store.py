@@ -116,3 +116,10 @@ def test_a_new_session_is_stored_once(store_kwargs):
     assert len(rows(store_kwargs, "c3")) == 2 * len(first_turn()) + 2 * len(turn("x")) + len(turn("x", "slot"))
     tracker = run(store.retrieve("c3"))
     assert [e.text for e in tracker.events if isinstance(e, UserUttered)] == ["hi", "b", "c"]
+
+
+def test_sqlite_uses_the_write_ahead_log(tmp_path):
+    store = CachedSQLTrackerStore(DOMAIN, dialect="sqlite", db=str(tmp_path / "tracker.db"))
+    with store.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 1  # NORMAL
