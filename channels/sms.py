@@ -33,8 +33,9 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from twilio.twiml.messaging_response import MessagingResponse
 
-from channels.store import Store, store_from_credentials
-from channels.twilio_common import TwilioSignature, buttons_are_numbers, forbidden, form_value, setting, twiml
+from channels.store import Store
+from channels.twilio_common import (TwilioSignature, buttons_are_numbers, forbidden, form_value, setting, twiml,
+                                     webhook_settings)
 
 logger = logging.getLogger(__name__)
 logging.getLogger("twilio.http_client").setLevel(logging.WARNING)  # no request dumps in the logs
@@ -250,12 +251,10 @@ class SmsInput(InputChannel):
     def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> InputChannel:
         c = credentials or {}
         return cls(
-            auth_token=setting(c, "TWILIO_AUTH_TOKEN", "auth_token"),
+            **webhook_settings(c),
             account_sid=setting(c, "TWILIO_ACCOUNT_SID", "account_sid"),
             twilio_number=setting(c, "TWILIO_NUMBER", "twilio_number"),
-            public_url=setting(c, "SCHEDBOT_PUBLIC_URL", "public_url"),
             api_base=setting(c, "SCHEDBOT_TWILIO_API_BASE", "api_base"),
-            store=store_from_credentials(c),
             help_text=c.get("help_text") or DEFAULT_HELP,
             media_text=c.get("media_text") or DEFAULT_MEDIA,
         )

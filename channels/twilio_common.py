@@ -28,6 +28,18 @@ def setting(credentials: Optional[Dict[str, Any]], env: str, key: str, default: 
     return value if value not in (None, "") else default
 
 
+def webhook_settings(credentials: Optional[Dict[str, Any]]) -> Dict[str, Any]:
+    """What both Twilio webhooks (SMS, voice) take from credentials.yml or the environment."""
+    from channels.store import store_from_credentials
+
+    c = credentials or {}
+    return {
+        "auth_token": setting(c, "TWILIO_AUTH_TOKEN", "auth_token"),
+        "public_url": setting(c, "SCHEDBOT_PUBLIC_URL", "public_url"),
+        "store": store_from_credentials(c),
+    }
+
+
 class TwilioSignature:
     """Checks `X-Twilio-Signature` against the URL Twilio called and the form parameters."""
 

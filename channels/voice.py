@@ -32,8 +32,8 @@ from sanic.request import Request
 from twilio.twiml.voice_response import Gather, VoiceResponse
 
 from channels.speech import button_prompt, speakable, spoken_choice, spoken_menu
-from channels.store import MemoryStore, Store, store_from_credentials
-from channels.twilio_common import TwilioSignature, buttons_are_numbers, forbidden, form_value, setting, twiml
+from channels.store import MemoryStore, Store
+from channels.twilio_common import TwilioSignature, buttons_are_numbers, forbidden, form_value, twiml, webhook_settings
 
 logger = logging.getLogger(__name__)
 
@@ -57,9 +57,7 @@ class VoiceInput(InputChannel):
     def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> InputChannel:
         c = credentials or {}
         return cls(
-            auth_token=setting(c, "TWILIO_AUTH_TOKEN", "auth_token"),
-            public_url=setting(c, "SCHEDBOT_PUBLIC_URL", "public_url"),
-            store=store_from_credentials(c),
+            **webhook_settings(c),
             initial_message=c.get("initial_message") or "/greet",
             hangup_message=c.get("hangup_message"),
             language=c.get("language") or "en-US",

@@ -530,32 +530,15 @@ class ArgonautClient:
         log.info("fhir.find results=%d issues=%d", len(appts), len(found.issues))
         return appts, found.issues
 
-    async def find(
-        self,
-        *,
-        start: datetime | date | str | None = None,
-        end: datetime | date | str | None = None,
-        specialty: str | Sequence[str] | None = None,
-        visit_type: str | Sequence[str] | None = None,
-        practitioner: str | Sequence[str] | None = None,
-        organization: str | Sequence[str] | None = None,
-        location_string: str | Sequence[str] | None = None,
-        patient_id: str | None = None,
-        reason: str | Sequence[str] | None = None,
-        count: int | None = 3,
-        location: str | Sequence[str] | None = None,
-    ) -> list[Appointment]:
+    async def find(self, **criteria) -> list[Appointment]:
         """``$find``: proposed Appointments (at most ``count``), in the server's order of preference.
 
-        specialty / visit_type / practitioner / organization / location_string / location may be a
-        value or a list (list = preference order); codes are plain codes (SNOMED specialty, the
-        guide's visit-type codes), the client adds the systems. An empty list = nothing free.
+        Takes the criteria of ``find_with_outcome``: specialty / visit_type / practitioner /
+        organization / location_string / location may be a value or a list (list = preference
+        order); codes are plain codes (SNOMED specialty, the guide's visit-type codes), the client
+        adds the systems. An empty list = nothing free.
         """
-        appts, _ = await self.find_with_outcome(
-            start=start, end=end, specialty=specialty, visit_type=visit_type, practitioner=practitioner,
-            organization=organization, location_string=location_string, location=location,
-            patient_id=patient_id, reason=reason, count=count,
-        )
+        appts, _ = await self.find_with_outcome(**criteria)
         return appts
 
     async def hold(self, appt_id: str, patient_id: str | None = None) -> tuple[Appointment, datetime | None]:
