@@ -25,6 +25,8 @@ _SPECIALTY_RULES = [
     (DERMATOLOGY, r"derm|skin|rash|acne|mole|eczema|psoriasis|itch|wart|hives|piel|sunburn|hair loss|nail"),
     (GASTRO, r"gastro|\bgi\b|stomach|belly|abdominal|heartburn|reflux|acid|bowel|colon|diarrh|constipat|nause|vomit|digest|estómago|estomago"),
     (FAMILY, r"family|general|primary|\bgp\b|pcp|checkup|check.up|check up|physical|annual|flu|cold|cough|fever|sore throat|vaccin|shot|blood pressure|diabetes|médico general|medico general|doctor de familia|adult|regular doctor|headache|back pain"),
+    # everyday reasons with no specialty of their own: a family doctor sees them
+    (FAMILY, r"\b(routine|regular (visit|appointment|appt|doctor)|wellness|sick|\bill\b|not feeling (well|good)|pain|ache|hurt|sore|infection|sinus|allerg|uti\b|injur|sprain|follow.?up|med(ication)? refill|refill|any doctor|whoever is available|internal medicine|internist)"),
 ]
 
 _VISIT_RULES = [
@@ -38,9 +40,11 @@ _VISIT_RULES = [
 ]
 
 
-def specialty_from_text(text: str) -> str | None:
+def specialty_from_text(text: str, strict: bool = False) -> str | None:
+    """The specialty named or implied; ``strict`` skips the everyday-reasons rule (for telling a
+    change of mind from a remark in the middle of choosing a time)."""
     t = (text or "").lower()
-    for code, pattern in _SPECIALTY_RULES:
+    for code, pattern in (_SPECIALTY_RULES[:-1] if strict else _SPECIALTY_RULES):
         if re.search(pattern, t):
             return code
     return None

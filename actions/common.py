@@ -139,6 +139,81 @@ def clean_name(text: str) -> str | None:
     return " ".join(words)
 
 
+_NOT_NAME_WORDS = set("""
+a an the and or but for to of in on at with by from about as is are was be been am i im i'm me my mine we our you your
+he she his her they their it its this that these those here there new patient patients looking trying calling texting
+need needs want wanna would like just also still already again hi hello hey yes no not ok okay sure please thanks thank
+appointment appointments appt appts book booking schedule scheduling cancel reschedule visit checkup check up doctor dr
+born dob birthday birth date today tomorrow tmrw next week morning afternoon evening monday tuesday wednesday thursday
+friday saturday sunday asap soon some someone somebody person agent human help going gonna got have has had do does did
+can could will should may might must get see call back first last name names because so if then than when where what
+who how why which all any one two three sorry oops typo wrong meant mistake actually correction bad oh um uh hmm
+wait lol haha yeah yep nope sure thats that's right correct again try retry real
+""".split())
+_INTRO = re.compile(r"\b(?:my name is|my name's|name is|name's|name:|i am|i'm|im|this is|it's|its|me llamo|soy)\s+(.+)", re.I)
+
+
+def bare_name(words: list[str]) -> str | None:
+    """ "Jane Smith" from 2-3 words that are not everyday words or reasons for a visit, else None."""
+    clean = [w.strip(".,;:!?()\"") for w in words]
+    if not 2 <= len(clean) <= 3 or any(len(w) < 2 or not re.fullmatch(r"[A-Za-zÀ-ÿ'\-]+", w) or w.lower() in _NOT_NAME_WORDS
+                                       for w in clean):
+        return None
+    from actions.care import care_from_text
+
+    if care_from_text(" ".join(clean))[0]:
+        return None  # "skin rash", "family medicine"
+    return " ".join(w[:1].upper() + w[1:] for w in clean)
+
+
+def _is_name_word(w: str) -> bool:
+    w = w.strip(".,;:!?()\"")
+    return bool(w) and bool(re.fullmatch(r"[A-Za-zÀ-ÿ'\-]+", w)) and w.lower() not in _NOT_NAME_WORDS
+
+
+def name_in_text(text: str, loose: bool = True) -> str | None:
+    """A first + last name inside a longer message ("hi im jane smith born 3/4/85 need a checkup"),
+    or None. Strict on purpose: 2-3 words that are not everyday words, either after "I'm / my name
+    is", or (when the message also gives a birth date) a part of the message of its own, or the
+    words right before the birth date."""
+    t = text or ""
+    m = _INTRO.search(t)
+    if m:
+        words = []
+        for w in m.group(1).split():
+            if not _is_name_word(w) or (words and re.search(r"[,.;:!?]$", words[-1])):
+                break
+            words.append(w)
+        found = bare_name(words) if len(words) <= 3 else None
+        if found:
+            return found
+    found_date = date_in_text(t)
+    if not found_date:
+        return None
+    for part in (re.split(r"[,.;:!?\n]", t.replace(found_date, ",")) if loose else []):
+        part = re.sub(r"\b(born|dob|birthday|name)\b.*$", "", part, flags=re.I)
+        words = part.split()
+        if words and all(_is_name_word(w) for w in words):
+            found = bare_name(words)
+            if found:
+                return found
+    before = re.split(r"[,.;:!?\n]", t[: t.find(found_date)])[-1]
+    before = re.sub(r"\b(born( on)?|dob( is)?|birthday( is)?)\s*$", "", before.strip(), flags=re.I)
+    words = before.split()
+    run = []
+    for w in reversed(words):
+        if not _is_name_word(w):
+            break
+        run.insert(0, w)
+    return bare_name(run) if len(run) <= 3 else None
+
+
+def dob_in_text(text: str) -> date | None:
+    """A birth date inside a longer message, or None."""
+    found = date_in_text(text)
+    return parse_dob(found) if found else None
+
+
 def date_in_text(text: str) -> str | None:
     m = _DATE_IN_TEXT.search(text or "")
     return m.group(0) if m else None
@@ -152,6 +227,9 @@ def parse_dob(text: str) -> date | None:
     today = now().date()
     m = re.fullmatch(r"\s*(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})\s*", t)
     candidates = []
+    m8 = re.fullmatch(r"\s*(\d{2})(\d{2})(\d{4})\s*", t)  # 03141985
+    if m8:
+        candidates.append((int(m8.group(3)), int(m8.group(1)), int(m8.group(2))))
     if m:
         candidates.append((int(m.group(1)), int(m.group(2)), int(m.group(3))))
     m = re.search(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{2,4})", t)
@@ -243,6 +321,97 @@ def option_buttons(n: int) -> list[dict]:
     return [{"title": str(i), "payload": f'/choose_option{{"option":"{i}"}}'} for i in range(1, n + 1)]
 
 
+_WEEKDAYS = {"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6}
+_WEEKDAY_RE = re.compile(r"\b(mon|tue|wed|thu|fri|sat|sun)[a-z]*\b", re.I)
+_CLOCK_RE = re.compile(r"\b(\d{1,2})(?::(\d{2}))?(?![\d/])\s*(?:(am|pm|a\.m\.|p\.m\.|a|p)(?![a-z]))?", re.I)
+_OPTION_CLOCK = re.compile(r"\b(\d{1,2}):(\d{2}) (AM|PM)\b")
+_OPTION_DAY = re.compile(r"\b(Mon|Tue|Wed|Thu|Fri|Sat|Sun) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) (\d{1,2})\b")
+_MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+
+
+def _clocks_in(text: str) -> list[tuple[int, int, str | None]]:
+    """Clock times a patient wrote: "10:15", "the 9am one", "2 pm" (a bare "2" is not a time)."""
+    out = []
+    for m in _CLOCK_RE.finditer(text or ""):
+        h, mi, ap = int(m.group(1)), m.group(2), m.group(3)
+        if mi is None and ap is None:
+            continue
+        if not (1 <= h <= 23) or (mi is not None and int(mi) > 59):
+            continue
+        out.append((h, int(mi or 0), (ap or "")[:1].lower() or None))
+    return out
+
+
+def match_option(text: str, texts: list[str], ambiguous: list | None = None) -> int | None:
+    """1-based index of the one option the patient described by its clock time, weekday, date,
+    "today"/"tomorrow" or clinician ("the 10:15 one", "thursday's", "the one with dr boyce"), or None
+    when nothing or more than one option fits."""
+    t = (text or "").lower()
+    if not texts:
+        return None
+    today = now().date()
+    tests = []
+    clocks = _clocks_in(t)
+    if clocks:
+        def clock_ok(o, clocks=clocks):
+            m = _OPTION_CLOCK.search(o)
+            if not m:
+                return False
+            h12, mi, ap = int(m.group(1)), int(m.group(2)), m.group(3)[0].lower()
+            h24 = h12 % 12 + (12 if ap == "p" else 0)
+            for h, m2, a in clocks:
+                if m2 != mi:
+                    continue
+                if a is None and h % 12 == h12 % 12:
+                    return True
+                if a is not None and (h % 12 + (12 if a == "p" else 0)) == h24 and h <= 12:
+                    return True
+                if a is None and h == h24:
+                    return True
+            return False
+        tests.append(clock_ok)
+    days = {_WEEKDAYS[d.lower()[:3]] for d in _WEEKDAY_RE.findall(t)}
+    if re.search(r"\b(today|this morning|this afternoon)\b", t):
+        days_exact = {today}
+    elif re.search(r"\b(tomorrow|tmrw|tmr|tomorow|tomorro)\b", t):
+        days_exact = {today.toordinal() + 1}
+    else:
+        days_exact = None
+    month_day = re.search(r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+(\d{1,2})(st|nd|rd|th)?\b", t)
+    numeric_day = re.search(r"\b(\d{1,2})/(\d{1,2})\b(?!/)", t)
+
+    def day_of(o):
+        m = _OPTION_DAY.search(o)
+        if not m:
+            return None
+        mon, d = _MONTHS.index(m.group(2).lower()) + 1, int(m.group(3))
+        year = today.year if (mon, d) >= (today.month, today.day) else today.year + 1
+        try:
+            return date(year, mon, d)
+        except ValueError:
+            return None
+    if days:
+        tests.append(lambda o: (day_of(o) is not None and day_of(o).weekday() in days))
+    if days_exact is not None:
+        wanted = {d if isinstance(d, date) else date.fromordinal(d) for d in days_exact}
+        tests.append(lambda o: day_of(o) in wanted)
+    if month_day:
+        mon, d = _MONTHS.index(month_day.group(1)) + 1, int(month_day.group(2))
+        tests.append(lambda o: day_of(o) is not None and (day_of(o).month, day_of(o).day) == (mon, d))
+    elif numeric_day and not clocks:
+        mon, d = int(numeric_day.group(1)), int(numeric_day.group(2))
+        tests.append(lambda o: day_of(o) is not None and (day_of(o).month, day_of(o).day) == (mon, d))
+    dr = re.findall(r"\b(?:dr\.?|doctor)\s+([a-z][a-z'\-]+)", t)
+    if dr:
+        tests.append(lambda o: any(re.search(rf"\bDr\. {re.escape(n)}\b", o, re.I) for n in dr))
+    if not tests:
+        return None
+    hits = [i for i, o in enumerate(texts, 1) if all(test(o) for test in tests)]
+    if ambiguous is not None:
+        ambiguous.extend(hits if len(hits) > 1 else [])
+    return hits[0] if len(hits) == 1 else None
+
+
 _ORDINALS = {
     "first": 1, "1st": 1, "primero": 1, "primera": 1,
     "second": 2, "2nd": 2, "segundo": 2, "segunda": 2,
@@ -261,6 +430,8 @@ def parse_choice(text: str, n: int) -> int | None:
         if re.search(rf"\b{word}\b", t) and i <= n:
             return i
     words = re.findall(r"[a-z0-9]+", t)
+    if re.search(r"\b(the|that|this)\s+\w+\s+one\b", t):
+        words = [w for w in words if w != "one"]  # "the thursday one" is not option 1
     if len(words) <= 3:
         for w in words:
             if w in _NUMBER_WORDS and _NUMBER_WORDS[w] <= n:
@@ -270,8 +441,8 @@ def parse_choice(text: str, n: int) -> int | None:
     return None
 
 
-YES = re.compile(r"^\s*(y|ya|yes+|yep|yup|yeah|yea|sure|ok|okay|k|correct|confirm|book it|do it|go ahead|sounds good|perfect|please do|s[ií]|claro|absolutely|right)\b", re.I)
-NO = re.compile(r"^\s*(n|no+|nope|nah|don'?t|do not|negative|not)\b", re.I)
+YES = re.compile(r"^\s*(y|ya|yas|yes+|yep|yup|yeah|yea|sure|ok|okay|k|kk|correct|confirm|book it|do it|go ahead|sounds good|perfect|please do|please|s[ií]|claro|absolutely|right|that works|works( for me)?|fine|great|good|definitely|of course|alright|all right|let'?s do it|lets do that|yes please|that'?s (fine|good|great|perfect|right)|i'?ll take it|take it)\b", re.I)
+NO = re.compile(r"^\W*(?:(?:hmm+|um+|uh+|oh|well|actually|wait|sorry|ah|ok|okay)\W+)*(n|no+|nope|nah|don'?t|do not|negative|not|nvm|nevermind|never mind|forget it|changed my mind|cancel that|wait,? no)\b", re.I)
 
 
 def yes_no(tracker) -> bool | None:
@@ -279,6 +450,10 @@ def yes_no(tracker) -> bool | None:
     text = latest_text(tracker)
     if NO.search(text) or intent == "deny":
         return False
-    if YES.search(text) or intent == "affirm":
+    if YES.search(text) and re.search(r"\b(don'?t|dont|do not|not|never)\b", text, re.I):
+        return None  # "please don't" / "ok but not that one": ask again rather than guess
+    if YES.search(text):
         return True
+    if intent == "affirm" and len(text.split()) <= 3 and not re.search(r"\b(keep|wait|hold|think|later|maybe)\b", text, re.I):
+        return True  # the classifier's yes, for short answers only: a "yes" books or cancels
     return None

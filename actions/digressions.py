@@ -82,6 +82,25 @@ def insurance_text(question: str) -> tuple[str, dict | None]:
     return "Please call the clinic to check your insurance.", None
 
 
+def address_in_play(tracker: Tracker, question: str) -> str | None:
+    """ "What's the address?" while a time is held or offered: the address of that place (unless the
+    question names another city or clinic)."""
+    held = tracker.get_slot("held") or {}
+    texts = [held["text"]] if held.get("text") else [o.get("text") or "" for o in (tracker.get_slot("options") or [])]
+    locs = clinic().get("locations") or []
+    named = location_text(question)
+    if any(l.get("address", "") in named for l in locs):
+        return None  # the question named a place: answer that
+    hits = []
+    for t in texts:
+        for l in locs:
+            if l.get("name") and l["name"] in t and l not in hits:
+                hits.append(l)
+    if not hits:
+        return None
+    return "\n".join(f"{l['name']}: {l['address']}" for l in hits[:3])
+
+
 QUESTION = re.compile(
     r"\?|^\s*(what|where|when|which|how|do|does|are|is|can)\b|\b(hours|address|located|location|insurance|accept|directions)\b",
     re.I)
@@ -116,6 +135,8 @@ class ActionAnswerQuestion(Action):
         text = latest_text(tracker)
         events: List[Dict[Text, Any]] = []
         reply, payer = answer(intent, text)
+        if intent == "ask_location":
+            reply = address_in_play(tracker, text) or reply
         say(dispatcher, reply)
         if intent == "ask_insurance":
             # Answered mid-coverage: don't ask again what the patient already told us.

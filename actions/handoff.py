@@ -43,22 +43,27 @@ class ActionHandoff(Action):
         return "action_handoff"
 
     async def run(self, dispatcher, tracker: Tracker, domain) -> List[Dict[Text, Any]]:
-        from actions.fhir import SchedulerError
+        return await hand_off(dispatcher, tracker)
 
-        await release_hold(tracker)
-        phone_line = clinic().get("phone")
-        task_id = None
-        try:
-            task = await client().create(callback_task(tracker))
-            task_id = task.id
-            log.info("event=handoff task=%s", task.id)
-            text = "I've asked our front desk to call you back. They usually reply within one business day."
-            if phone_line:
-                text += f" You can also call us at {phone_line}."
-        except SchedulerError:
-            log.warning("event=handoff_failed")
-            text = "Sorry, I couldn't pass your request on right now."
-            text += f" Please call us at {phone_line}." if phone_line else " Please call the clinic."
-        say(dispatcher, text)
-        return [ActiveLoop(None), SlotSet("requested_slot", None), *reset_flow(), SlotSet("goal", None),
-                SlotSet("handoff_task", task_id), SlotSet("misses", 0)]
+
+async def hand_off(dispatcher, tracker: Tracker) -> List[Dict[Text, Any]]:
+    """Record the callback request, tell the patient; the events that end the current request."""
+    from actions.fhir import SchedulerError
+
+    await release_hold(tracker)
+    phone_line = clinic().get("phone")
+    task_id = None
+    try:
+        task = await client().create(callback_task(tracker))
+        task_id = task.id
+        log.info("event=handoff task=%s", task.id)
+        text = "I've asked our front desk to call you back. They usually reply within one business day."
+        if phone_line:
+            text += f" You can also call us at {phone_line}."
+    except SchedulerError:
+        log.warning("event=handoff_failed")
+        text = "Sorry, I couldn't pass your request on right now."
+        text += f" Please call us at {phone_line}." if phone_line else " Please call the clinic."
+    say(dispatcher, text)
+    return [ActiveLoop(None), SlotSet("requested_slot", None), *reset_flow(), SlotSet("goal", None),
+            SlotSet("handoff_task", task_id), SlotSet("misses", 0)]

@@ -30,6 +30,8 @@ class FlowForm(FormValidationAction):
     async def get_validation_events(self, dispatcher, tracker, domain) -> List[EventType]:
         misses_before = tracker.slots.get("form_misses")
         events = await super().get_validation_events(dispatcher, tracker, domain)
+        # which slots this turn's validation set (also ones a validate_* method filled on the side)
+        tracker.validated_now = {e["name"] for e in events if e.get("event") == "slot"}
         extra = await self.after_validation(dispatcher, tracker, domain) or {}
         if tracker.slots.get("form_misses") != misses_before and "form_misses" not in extra:
             extra["form_misses"] = tracker.slots.get("form_misses")

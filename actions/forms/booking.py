@@ -12,13 +12,22 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 
 from actions.care import care_from_text, specialty_name
-from actions.common import client, describe, latest_intent, latest_text, now, option_buttons, parse_choice, say, tz_name, yes_no
+from actions.common import (NO, YES, client, describe, latest_intent, latest_text, match_option, now, option_buttons, parse_choice,
+                            say, tz_name, yes_no)
 from actions.forms.base import FlowForm
 
 log = logging.getLogger("schedbot.actions.booking")
 
 ANY_TIME = re.compile(r"\b(asap|soon|soonest|next available|earliest|first available|any ?time|whenever|any day|anything|as soon as|lo antes|cualquier)\b", re.I)
+LATER = re.compile(r"\b(later|after that|after those|afterwards|later on|anything after|something after|más tarde|mas tarde)\b", re.I)
+EARLIER = re.compile(r"\b(earlier|sooner|before that|before those|anything before|something before|más temprano|mas temprano)\b", re.I)
 NONE_OF = re.compile(r"\b(none|neither|nothing|other (times|options)|something else|different|more options|show me more|ninguna)\b", re.I)
+
+
+def _iso(value: Any) -> str | None:
+    if value is None:
+        return None
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)
 
 
 def parse_windows(text: str) -> list[list[str]]:
@@ -66,6 +75,85 @@ async def find_options(specialty: str | None, visit_type: str | None, windows: l
     return (fresh or out)[:3]
 
 
+def pick_option(text: str, options: list, ambiguous: list | None = None) -> int | None:
+    """Which offered option the patient means: by its time/day/clinician ("the 10:15 one"),
+    then by number or order ("2", "the second one", "last"). ``ambiguous`` collects the numbers
+    when the description fits more than one."""
+    texts = [o.get("text") or "" for o in options]
+    by_content = match_option(text, texts, ambiguous)
+    if by_content or (ambiguous):
+        return by_content
+    if re.search(r"\b(earliest|soonest|first available)\b", text or "", re.I) and options:
+        return 1  # options are offered in time order
+    if re.search(r"\b(latest)\b", text or "", re.I) and options:
+        return len(options)
+    if len(options) == 1 and YES.search(text or "") and not NO.search(text or ""):
+        return 1  # "I have one opening: ..." - "ok"
+    if re.search(r"\d\s*(:\d\d|am\b|pm\b|a\.m|p\.m)", text or "", re.I):
+        return None  # a clock time that is none of the options: not "option 2"
+    return parse_choice(text, len(options))
+
+
+_DAY_WORDS = re.compile(r"\b(today|tonight|tomorrow|tmrw|tmr|mon|tue|wed|thu|fri|sat|sun|week|month|weekend|next|this|"
+                        r"jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|\d{1,2}/\d{1,2}|\d+(st|nd|rd|th))", re.I)
+
+
+def windows_near(text: str, tracker: Tracker) -> list:
+    """A new time preference given while choosing. A clock time or part of day alone ("anything at
+    2?", "afternoon instead") stays on the days the patient asked for before."""
+    windows = parse_windows(text)
+    if windows and not _DAY_WORDS.search(text or ""):
+        before = tracker.get_slot("windows")
+        if before:  # on the days asked for before
+            return on_days_of(windows, before) or windows
+        when = tracker.get_slot("when_text")
+        if when and when != "any":
+            return parse_windows(f"{when} {text}") or windows
+    return windows
+
+
+def on_days_of(new: list, previous: list) -> list:
+    """A time of day alone ("in the afternoon"), put on the days asked for before."""
+    spans = [(datetime.fromisoformat(a), datetime.fromisoformat(b)) for a, b in new]
+    if len({a.date() for a, _ in spans}) != 1 or any((b - a) > timedelta(days=1) for a, b in spans):
+        return []
+    days = []
+    for a, b in ((datetime.fromisoformat(x), datetime.fromisoformat(y)) for x, y in previous):
+        d = a
+        while d < b and len(days) < 14:
+            if d.date() not in days:
+                days.append(d.date())
+            d = (d + timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
+    out = []
+    for day in days:
+        for a, b in spans:
+            shift = timedelta(days=(day - a.date()).days)
+            out.append([(a + shift).isoformat(), (b + shift).isoformat()])
+    return out
+
+
+def shift_windows(text: str, options: list, windows: list | None) -> list | None:
+    """ "something later" / "anything earlier": times after the last (or before the first) option
+    offered, on that day first; None when the message asks for neither."""
+    later, earlier = LATER.search(text or ""), EARLIER.search(text or "")
+    starts = sorted(datetime.fromisoformat(o["start"]) for o in options if o.get("start"))
+    if not (later or earlier) or not starts or (later and earlier):
+        return None
+    if later:
+        after = starts[-1] + timedelta(minutes=1)
+        end_of_day = after.replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(days=1)
+        out = [(after, end_of_day), (end_of_day, after + timedelta(days=14))]
+    else:
+        before = starts[0]
+        start_of_day = before.replace(hour=0, minute=0, second=0, microsecond=0)
+        out = [(max(start_of_day, now()), before)]
+        if out[0][1] <= out[0][0] or before.hour < 9:
+            out = [(now(), before)]
+        if out[0][1] <= out[0][0]:
+            return None
+    return [[s.isoformat(), e.isoformat()] for s, e in out]
+
+
 class ValidateBookingForm(FlowForm):
     def name(self) -> Text:
         return "validate_booking_form"
@@ -81,7 +169,9 @@ class ValidateBookingForm(FlowForm):
             return {}
         if latest_intent(tracker) in ("ask_hours", "ask_location", "ask_insurance", "handoff", "start_over", "goodbye"):
             return {}
-        spec, _ = care_from_text(latest_text(tracker))
+        from actions.care import specialty_from_text
+
+        spec = specialty_from_text(latest_text(tracker), strict=True)
         if spec and spec != tracker.get_slot("specialty"):
             return {"care": latest_text(tracker)}
         return {}
@@ -92,6 +182,10 @@ class ValidateBookingForm(FlowForm):
         if not spec and re.fullmatch(r"\d{9}", str(value or "")):
             spec = str(value)
         if not spec:
+            windows = parse_windows(str(value or "")) if tracker.get_slot("requested_slot") == "care" else []
+            if windows and not tracker.get_slot("when_text"):  # "tomorrow" before saying what for: keep it
+                say(dispatcher, "Noted the time.")
+                return {"care": None, "when_text": str(value), "windows": windows}
             self.miss(dispatcher, tracker, "Sorry, I didn't catch what the visit is for.")
             return {"care": None}
         out: Dict[Text, Any] = {"care": specialty_name(spec), "specialty": spec, "visit_type": visit, "form_misses": 0}
@@ -105,6 +199,8 @@ class ValidateBookingForm(FlowForm):
     async def validate_when_text(self, value: Any, dispatcher, tracker: Tracker, domain) -> Dict[Text, Any]:
         text = str(value or "")
         windows = parse_windows(text)
+        if windows and tracker.get_slot("windows") and not _DAY_WORDS.search(text):
+            windows = on_days_of(windows, tracker.get_slot("windows")) or windows
         if windows:
             return {"when_text": text, "windows": windows, "options": None, "option": None, "form_misses": 0}
         if ANY_TIME.search(text):
@@ -119,16 +215,26 @@ class ValidateBookingForm(FlowForm):
         text = str(value or "")
         if not options:
             return {"option": None}
-        choice = parse_choice(text, len(options))
+        several: list = []
+        choice = pick_option(text, options, several)
         if choice:
             return {"option": str(choice), "form_misses": 0}
-        if latest_intent(tracker) == "none_of_these" or NONE_OF.search(text):
+        if several:  # "the 10:15 one" when two clinicians are free at 10:15
+            short = [f"{i}) {options[i - 1]['text'].split(' at ')[0]}" for i in several]
+            say(dispatcher, f"More than one fits that: {', '.join(short[:-1])} or {short[-1]}. Which number?")
+            return {"option": None}
+        seen = (tracker.get_slot("seen") or []) + [o["id"] for o in options]
+        shifted = shift_windows(text, options, tracker.get_slot("windows"))
+        if shifted:  # "something later" / "anything earlier?" (the day asked for stays the reference)
+            return {"option": None, "options": None, "when_text": tracker.get_slot("when_text") or "any", "windows": shifted,
+                    "seen": seen, "form_misses": 0}
+        windows = windows_near(text, tracker)
+        if windows:  # "none of those, friday?" / "what about thursday"
+            return {"option": None, "options": None, "when_text": text, "windows": windows, "seen": seen, "form_misses": 0}
+        if latest_intent(tracker) == "none_of_these" or NONE_OF.search(text) or NO.search(text):
             say(dispatcher, "No problem.")
-            return {"option": None, "options": None, "when_text": None, "windows": None,
-                    "seen": (tracker.get_slot("seen") or []) + [o["id"] for o in options]}
-        windows = parse_windows(text)
-        if windows:
-            return {"option": None, "options": None, "when_text": text, "windows": windows}
+            # the windows stay as context: "in the afternoon" next means afternoons of those days
+            return {"option": None, "options": None, "when_text": None, "windows": tracker.get_slot("windows"), "seen": seen}
         if "care" in tracker.slots_to_validate():
             return {"option": None}
         self.miss(dispatcher, tracker, f"Please reply with a number from 1 to {len(options)}, or 'none' for other times.")
@@ -141,16 +247,25 @@ class ValidateBookingForm(FlowForm):
         text = str(value or "")
         if answer is None and (latest_intent(tracker) == "none_of_these" or NONE_OF.search(text)):
             answer = False
-        if answer is None:
-            options = tracker.get_slot("options") or []
-            choice = parse_choice(text, len(options)) if re.search(r"\d|option|first|second|third|last", text, re.I) else None
-            if choice:  # another of the options instead
+        options = tracker.get_slot("options") or []
+        if answer is not True:
+            # "no, the 10:15 one" / "actually the second one" / "no, something later"
+            choice = pick_option(text, options) if re.search(r"\d|option|first|second|third|last|one\b|mon|tue|wed|thu|fri|dr", text, re.I) else None
+            held_index = next((i for i, o in enumerate(options, 1) if o["id"] == (tracker.get_slot("held") or {}).get("id")), None)
+            if choice and choice != held_index:  # another of the options instead
                 out = await self._drop_hold(tracker)
-                return {**out, "confirm": None, "option": str(choice)}
-            windows = parse_windows(text)
+                return {**out, "confirm": None, "option": str(choice), "form_misses": 0}
+            if choice and answer is None:
+                return {"confirm": "yes", "form_misses": 0}  # "yes the 10:15 one" said another way
+            seen = (tracker.get_slot("seen") or []) + [o["id"] for o in options]
+            shifted = shift_windows(text, options, tracker.get_slot("windows"))
+            windows = shifted or windows_near(text, tracker)
             if windows:  # a new time preference instead
                 out = await self._drop_hold(tracker)
-                return {**out, "confirm": None, "option": None, "options": None, "when_text": text, "windows": windows}
+                when = (tracker.get_slot("when_text") or "any") if shifted else text
+                return {**out, "confirm": None, "option": None, "options": None, "when_text": when, "windows": windows,
+                        "seen": seen, "form_misses": 0}
+        if answer is None:
             if "care" in tracker.slots_to_validate():
                 return {"confirm": None}
             self.miss(dispatcher, tracker, "Please reply yes to book it, or no to pick another time.")
@@ -222,13 +337,22 @@ class ValidateBookingForm(FlowForm):
             # 3. care and time known but nothing offered yet -> $find
             if slot("care") and slot("when_text") and not slot("options") and not slot("held"):
                 found = await find_options(slot("specialty"), slot("visit_type"), slot("windows"), slot("seen"), slot("patient_id"))
+                if not found and slot("windows"):
+                    # nothing then: offer the nearest openings after that instead of a dead end
+                    first = min(datetime.fromisoformat(w[0]) for w in slot("windows"))
+                    nearby = [[max(first, now()).isoformat(), (max(first, now()) + timedelta(days=21)).isoformat()]]
+                    found = await find_options(slot("specialty"), slot("visit_type"), nearby, slot("seen"), slot("patient_id"))
+                    if found:
+                        log.info("event=find_nearest")
+                        say(dispatcher, f"I have no {slot('care')} openings then. These are the nearest:")
                 if not found:
                     log.info("event=find_empty")
                     say(dispatcher, f"Sorry, I found no {slot('care')} openings for that time.")
                     out.update({"when_text": None, "windows": None, "options": None, "option": None})
                 else:
                     texts = await describe(found)
-                    out.update({"options": [{"id": a.id, "text": t} for a, t in zip(found, texts)], "option": None})
+                    out.update({"options": [{"id": a.id, "text": t, "start": _iso(a.start)} for a, t in zip(found, texts)],
+                                "option": None})
         except SchedulerUnavailable:
             held = slot("held")
             if held:

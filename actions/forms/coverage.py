@@ -50,6 +50,24 @@ def match_payer(text: str) -> dict | None:
     return None
 
 
+def member_id_in(text: str) -> str | None:
+    """A member id inside a longer answer ("blue shield, member id BSX5512345"): a 5-24 character
+    token with digits that is not a date or a phone number."""
+    m = re.search(r"\b(member|id|number|no\.?|#)\s*(id|number|no\.?|#)?\s*(is|:)?\s*([A-Za-z0-9][A-Za-z0-9 \-]{3,30})$", text or "", re.I)
+    if m:  # "member number 123 456 789": typed in groups
+        joined = re.sub(r"[\s\-]+", "", m.group(4))
+        if 5 <= len(joined) <= 24 and re.search(r"\d", joined) and re.fullmatch(r"[A-Za-z0-9]+", joined):
+            return joined.upper()
+    for token in re.findall(r"(?<![\w/-])([A-Za-z]{0,4}[\-]?\d[A-Za-z0-9\-]{3,22})(?![\w/])", text or ""):
+        digits = re.sub(r"\D", "", token)
+        if len(token) < 5 or re.fullmatch(r"\d{1,2}-\d{1,2}-\d{2,4}", token):
+            continue
+        if re.fullmatch(r"\d{3}-?\d{3}-?\d{4}", token) and len(digits) == 10:
+            continue
+        return token.upper()
+    return None
+
+
 def self_pay_coverage(patient_id: str) -> dict:
     ref = f"Patient/{patient_id}"
     return {
@@ -76,6 +94,26 @@ class ValidateCoverageForm(FlowForm):
         return ["coverage_kind"]
 
     async def validate_coverage_kind(self, value: Any, dispatcher, tracker: Tracker, domain) -> Dict[Text, Any]:
+        out = self._extra(tracker, str(value or ""))
+        return {**out, **self._kind(dispatcher, tracker, value)}
+
+    def _extra(self, tracker: Tracker, text: str) -> Dict[Text, Any]:
+        """What else the answer said: "aetna W123456789", "self pay, wednesday works"."""
+        out: Dict[Text, Any] = {}
+        if text in ("insured", "self-pay"):
+            return out
+        member = member_id_in(text)
+        if member and match_payer(text):
+            out["member_id"] = member
+        if not tracker.get_slot("when_text") and tracker.get_slot("goal") in ("book", "reschedule"):
+            from actions.forms.booking import parse_windows
+
+            windows = parse_windows(text)
+            if windows:
+                out.update({"when_text": text, "windows": windows})
+        return out
+
+    def _kind(self, dispatcher, tracker: Tracker, value: Any) -> Dict[Text, Any]:
         text = str(value or "")
         payer = match_payer(text)
         if payer:
@@ -93,18 +131,25 @@ class ValidateCoverageForm(FlowForm):
 
     async def validate_payer(self, value: Any, dispatcher, tracker: Tracker, domain) -> Dict[Text, Any]:
         payer = match_payer(str(value or ""))
+        member = member_id_in(str(value or ""))
         if payer:
-            return {"payer": payer["name"], "form_misses": 0}
+            return {"payer": payer["name"], "form_misses": 0, **({"member_id": member} if member else {})}
+        if member:  # "Blue Sky Health 12345678": the plan's name is what comes before the id
+            value = str(value).replace(member, " ").replace(member.lower(), " ")
+            value = re.sub(r"\b(member|id|number|no|#)\b[:#\s]*", " ", value, flags=re.I).strip(" ,;:-")
         text = re.sub(r"^(it'?s|its|i have|through|with)\s+", "", str(value or "").strip(), flags=re.I)
         if 2 <= len(text) <= 40 and re.search(r"[A-Za-z]", text):
             say(dispatcher, "I've noted that plan; the clinic will check whether it's in network.")
-            return {"payer": text.title(), "form_misses": 0}
+            return {"payer": text.title(), "form_misses": 0, **({"member_id": member} if member else {})}
         self.miss(dispatcher, tracker, "Sorry, which insurance company is it?")
         return {"payer": None}
 
     async def validate_member_id(self, value: Any, dispatcher, tracker: Tracker, domain) -> Dict[Text, Any]:
         tokens = re.findall(r"[A-Za-z0-9\-]{4,24}", str(value or ""))
         ids = [t for t in tokens if re.search(r"\d", t)]
+        if not ids:  # "123 456 789" typed in groups
+            joined = re.sub(r"(?<=[A-Za-z0-9])[\s-]+(?=\d)", "", str(value or ""))
+            ids = [t for t in re.findall(r"[A-Za-z0-9]{5,24}", joined) if re.search(r"\d", t)]
         if not ids:
             self.miss(dispatcher, tracker, "Sorry, the member ID usually has letters and numbers, like W123456789. What's yours?")
             return {"member_id": None}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
@@ -26,7 +27,9 @@ class ValidateManageForm(FlowForm):
 
     async def validate_manage_pick(self, value: Any, dispatcher, tracker: Tracker, domain) -> Dict[Text, Any]:
         appts = tracker.get_slot("appts") or []
-        choice = parse_choice(str(value or ""), len(appts))
+        from actions.forms.booking import pick_option
+
+        choice = pick_option(str(value or ""), appts)
         if not choice:
             self.miss(dispatcher, tracker, f"Please reply with a number from 1 to {len(appts)}.")
             return {"manage_pick": None}
@@ -34,7 +37,13 @@ class ValidateManageForm(FlowForm):
         return {"manage_pick": str(choice), "old_appt": picked, "form_misses": 0}
 
     async def validate_manage_confirm(self, value: Any, dispatcher, tracker: Tracker, domain) -> Dict[Text, Any]:
-        answer = yes_no(tracker)
+        text = str(value or "")
+        if re.search(r"\b(keep|leave it|don'?t cancel|do not cancel|never ?mind|nvm|not cancel)\b", text, re.I):
+            answer = False  # "hmm actually keep it": before anything that sounds like yes
+        else:
+            answer = yes_no(tracker)
+        if answer is None and re.search(r"\bcancel\b", text, re.I):
+            answer = True  # "cancel it" / "yes cancel"
         if answer is None:
             self.miss(dispatcher, tracker, "Please reply yes to cancel it, or no to keep it.")
             return {"manage_confirm": None}

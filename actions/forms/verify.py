@@ -8,7 +8,8 @@ from typing import Any, Dict, List, Text
 
 from rasa_sdk import Tracker
 
-from actions.common import clean_name, client, date_in_text, parse_dob, patient_phones, say, sender_phone, split_name
+from actions.common import (bare_name, clean_name, client, date_in_text, dob_in_text, latest_intent, name_in_text, parse_dob,
+                            patient_phones, say, sender_phone, split_name)
 from actions.digressions import answered_inline
 from actions.forms.base import FlowForm
 
@@ -16,6 +17,15 @@ log = logging.getLogger("schedbot.actions.verify")
 
 REGISTER_WORDS = re.compile(r"\b(new|register|sign ?up|first time|never been|create|nuev[oa]|registrar|2)\b", re.I)
 RETRY_WORDS = re.compile(r"\b(again|retry|try|yes|yeah|yep|ok|sure|1|otra vez|s[ií])\b", re.I)
+
+
+SAYS_NEW = re.compile(r"\b(new patient|i'?m new|im new|i am new|first time|never been|not a patient|register|sign ?up|nuev[oa])\b", re.I)
+
+
+def says_new(tracker: Tracker, text: str) -> bool:
+    """ "I'm new" where a name or birth date was expected: register instead of searching."""
+    return latest_intent(tracker) == "new_patient" and bool(SAYS_NEW.search(text)) or bool(
+        re.fullmatch(r"\W*(i'?m |im |i am )?(a )?(new|new patient|new here|first time( here)?|never been( here| there)?( before)?)\W*", text, re.I))
 
 
 def _norm(text: str) -> str:
@@ -39,6 +49,11 @@ async def find_patient(tracker: Tracker, name: str, dob: str) -> str | None:
         matches = [p for p in found if str(getattr(p, "birthDate", "") or "") == dob
                    and any(_norm(" ".join(list(n.given or []) + [n.family or ""])) == wanted
                            or _norm(f"{(n.given or [''])[0]} {n.family or ''}") == wanted for n in (p.name or []))]
+    if not matches and len(name.split()) == 2:  # "Smith, Jane": last name first
+        found = await client().search_patients(family=given, given=family, birthdate=dob)
+        matches = [p for p in found if str(getattr(p, "birthDate", "") or "") == dob
+                   and any(_norm(n.family or "") == _norm(given) and _norm((n.given or [""])[0]) == _norm(family)
+                           for n in (p.name or []))]
     phone = sender_phone(tracker)
     if phone and len(matches) > 1:
         narrowed = [p for p in matches if phone in patient_phones(p)]
@@ -63,7 +78,17 @@ class ValidateVerifyForm(FlowForm):
     async def validate_person_name(self, value: Any, dispatcher, tracker: Tracker, domain) -> Dict[Text, Any]:
         if answered_inline(dispatcher, tracker):
             return {"person_name": None}
+        if says_new(tracker, str(value or "")):
+            return {"person_name": None, "verify_choice": "register"}
         parts = split_name(str(value or ""))
+        if not parts and name_in_text(str(value or "")):
+            value = name_in_text(str(value))
+            parts = split_name(value)
+        if not parts and (dob_in_text(str(value or "")) or parse_dob(str(value or ""))):
+            # the birth date first: keep it, then ask for the name
+            dob = dob_in_text(str(value)) or parse_dob(str(value))
+            say(dispatcher, "Got your date of birth.")
+            return {"person_name": None, "dob": dob.isoformat()}
         if not parts:
             self.miss(dispatcher, tracker, "Sorry, I need your first and last name, like 'Jane Smith'.")
             return {"person_name": None}
@@ -78,7 +103,9 @@ class ValidateVerifyForm(FlowForm):
             return {"dob": None}
         if re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(value or "")) and parse_dob(str(value)):
             return {"dob": str(value)}
-        dob = parse_dob(str(value or ""))
+        if says_new(tracker, str(value or "")):
+            return {"dob": None, "verify_choice": "register"}
+        dob = parse_dob(str(value or "")) or dob_in_text(str(value or ""))
         if not dob:
             self.miss(dispatcher, tracker, "Hmm, I couldn't read that date. Please use month/day/year, like 03/14/1985.")
             return {"dob": None}
@@ -86,6 +113,16 @@ class ValidateVerifyForm(FlowForm):
 
     async def validate_verify_choice(self, value: Any, dispatcher, tracker: Tracker, domain) -> Dict[Text, Any]:
         text = str(value or "")
+        # "sorry, typo: 4/5/1977" / "it's Jon Smith": another try with what they just sent
+        dob = dob_in_text(text) or parse_dob(text)
+        name = name_in_text(text, loose=False) or (bare_name(text.split()) if not (REGISTER_WORDS.search(text) or RETRY_WORDS.search(text)) else None)
+        if dob or name:  # checked again with the other detail as given before
+            out: Dict[Text, Any] = {"verify_choice": None, "form_misses": 0}
+            if dob:
+                out["dob"] = dob.isoformat()
+            if name:
+                out["person_name"] = name
+            return out
         if REGISTER_WORDS.search(text) or tracker.get_intent_of_latest_message() == "new_patient":
             return {"verify_choice": "register"}
         if RETRY_WORDS.search(text) or tracker.get_intent_of_latest_message() == "affirm":
@@ -98,7 +135,7 @@ class ValidateVerifyForm(FlowForm):
         from actions.fhir import SchedulerError, SchedulerUnavailable
 
         name, dob = tracker.get_slot("person_name"), tracker.get_slot("dob")
-        changed = tracker.slots_to_validate()
+        changed = set(tracker.slots_to_validate()) | set(getattr(tracker, "validated_now", set()))
         if tracker.get_slot("verified") or not (name and dob) or not ({"person_name", "dob"} & set(changed)):
             return {}
         if tracker.get_slot("verify_choice"):
