@@ -6,9 +6,11 @@ import logging
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import ActiveLoop, SlotSet
+import re
 
-from actions.common import clinic, client, now, say, sender_phone
+from rasa_sdk.events import ActiveLoop, FollowupAction, SlotSet
+
+from actions.common import clinic, client, latest_text, now, say, sender_phone
 from actions.next_step import release_hold, reset_flow
 
 log = logging.getLogger("schedbot.actions.handoff")
@@ -38,11 +40,23 @@ def callback_task(tracker: Tracker) -> dict:
     return task
 
 
+# Words without which a message is not a request for a person, whatever the classifier says.
+ASKS_FOR_PERSON = re.compile(
+    r"\b(agent|person|human|some(one|body)|representative|rep|operator|staff|receptionist|front desk|nurse|"
+    r"real|live|call|talk|speak|help|manager|reception|office|transfer|0|zero|persona|humano|agente|hablar)\b", re.I)
+
+
 class ActionHandoff(Action):
     def name(self) -> Text:
         return "action_handoff"
 
     async def run(self, dispatcher, tracker: Tracker, domain) -> List[Dict[Text, Any]]:
+        form, asked = (tracker.active_loop or {}).get("name"), tracker.get_slot("requested_slot")
+        if form and asked and not ASKS_FOR_PERSON.search(latest_text(tracker)):
+            # A name like "Gustavo Pereira" classified as a hand-off: it is the answer the form
+            # asked for, so the form gets it (and validates it) instead of ending the request.
+            log.info("event=handoff_not_asked form=%s", form)
+            return [SlotSet(asked, latest_text(tracker)), FollowupAction(form)]
         return await hand_off(dispatcher, tracker)
 
 

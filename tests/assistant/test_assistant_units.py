@@ -61,3 +61,23 @@ def test_every_canned_response_is_short_and_clean():
             for v in variants:
                 assert len(v["text"]) <= MAX_CHARS, name
                 assert "None" not in v["text"], name
+
+
+def test_a_name_classified_as_handoff_goes_to_the_form_not_to_a_person():
+    import asyncio
+
+    from rasa_sdk import Tracker
+    from rasa_sdk.executor import CollectingDispatcher
+
+    from actions.handoff import ASKS_FOR_PERSON, ActionHandoff
+
+    tracker = Tracker("t", {"requested_slot": "person_name"},
+                      {"text": "Gustavo Pereira", "intent": {"name": "handoff", "confidence": 0.6}},
+                      [], False, None, {"name": "verify_form"}, "action_listen")
+    events = asyncio.run(ActionHandoff().run(CollectingDispatcher(), tracker, {}))
+    assert events == [{"event": "slot", "timestamp": None, "name": "person_name", "value": "Gustavo Pereira"},
+                      {"event": "followup", "timestamp": None, "name": "verify_form"}]
+    for asks in ["agent", "can I talk to someone", "a real person please", "call me", "0", "hablar con una persona"]:
+        assert ASKS_FOR_PERSON.search(asks), asks
+    for name in ["Gustavo Pereira", "Rita Movewell", "Hank Hallworth", "Persephone Jones"]:
+        assert not ASKS_FOR_PERSON.search(name), name
