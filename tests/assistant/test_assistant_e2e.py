@@ -3,7 +3,6 @@ action server + Rasa), each checked IN FHIR (GET Appointment?patient=...), not i
 from __future__ import annotations
 
 import asyncio
-import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -12,11 +11,11 @@ import pytest
 
 from actions.fhir import ArgonautClient
 from actions.formatting import when_text
+from tests.support.checks import assert_clean_messages, assert_logs_hold_none_of
 from tests.support.clock import TEST_TZ
 
 TZ = ZoneInfo(TEST_TZ)
 DERM = "394582007"
-ISO = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
 # What the test patients tell the bot: none of it may reach a log.
 PHI: list[str] = []
 
@@ -261,22 +260,8 @@ def test_slot_taken_mid_conversation(stack, bot_messages):
 
 
 def test_every_message_is_short_and_clean(bot_messages):
-    assert bot_messages, "the conversations above ran"
-    for text in bot_messages:
-        assert len(text) <= 320, text
-        assert not ISO.search(text), text
-        assert "None" not in text and "Traceback" not in text, text
+    assert_clean_messages(bot_messages)
 
 
 def test_logs_hold_no_patient_details(stack):
-    logs = ""
-    for name, child in stack.children.items():
-        if name == "scheduler":
-            continue  # the scheduler's own logging is tested with the scheduler
-        try:
-            logs += open(child.log_path, encoding="utf-8", errors="replace").read()
-        except OSError:
-            pass
-    assert logs
-    leaked = sorted({p for p in PHI if p and p in logs})
-    assert not leaked, f"patient details in logs: {leaked}"
+    assert_logs_hold_none_of(stack, PHI)

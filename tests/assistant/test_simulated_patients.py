@@ -19,7 +19,8 @@ import pytest
 
 from actions.fhir import ArgonautClient
 from actions.formatting import when_text
-from tests.assistant.test_assistant_e2e import ISO, TZ, appointments, booked, fhir_get, local, seed_booking
+from tests.assistant.test_assistant_e2e import TZ, appointments, booked, fhir_get, local, seed_booking
+from tests.support.checks import assert_clean_messages, assert_logs_hold_none_of
 from tests.support.clock import TEST_TZ
 
 DERM, FAMILY, GI, PEDS = "394582007", "419772000", "394584008", "394537008"
@@ -827,23 +828,8 @@ def test_simulated_patient(stack, script):
 
 
 def test_simulated_patients_heard_only_clean_short_messages():
-    assert BOT_TEXTS, "the simulated patients above ran"
-    for text in BOT_TEXTS:
-        assert len(text) <= 320, text
-        assert not ISO.search(text), text
-        assert "None" not in text and "Traceback" not in text, text
+    assert_clean_messages(BOT_TEXTS)
 
 
 def test_simulated_patients_left_no_details_in_logs(stack):
-    logs = ""
-    for name, child in stack.children.items():
-        if name == "scheduler":
-            continue
-        try:
-            logs += open(child.log_path, encoding="utf-8", errors="replace").read()
-        except OSError:
-            pass
-    assert logs
-    low = logs.lower()
-    leaked = sorted({x for x in PHI if x and x.lower() in low})
-    assert not leaked, f"patient details in logs: {leaked}"
+    assert_logs_hold_none_of(stack, PHI)
