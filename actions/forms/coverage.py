@@ -126,7 +126,7 @@ class ValidateCoverageForm(FlowForm):
             return {"coverage_kind": "self-pay", "form_misses": 0}
         if INSURED.search(text) or tracker.get_intent_of_latest_message() == "affirm":
             return {"coverage_kind": "insured", "form_misses": 0}
-        self.miss(dispatcher, tracker, "Sorry, is that insurance or self-pay?")
+        self.miss(dispatcher, tracker, "Sorry, I didn't catch that.")
         return {"coverage_kind": None}
 
     async def validate_payer(self, value: Any, dispatcher, tracker: Tracker, domain) -> Dict[Text, Any]:
@@ -141,7 +141,7 @@ class ValidateCoverageForm(FlowForm):
         if 2 <= len(text) <= 40 and re.search(r"[A-Za-z]", text):
             say(dispatcher, "I've noted that plan; the clinic will check whether it's in network.")
             return {"payer": text.title(), "form_misses": 0, **({"member_id": member} if member else {})}
-        self.miss(dispatcher, tracker, "Sorry, which insurance company is it?")
+        self.miss(dispatcher, tracker, "Sorry, I didn't catch the name of your insurance.")
         return {"payer": None}
 
     async def validate_member_id(self, value: Any, dispatcher, tracker: Tracker, domain) -> Dict[Text, Any]:
@@ -151,7 +151,7 @@ class ValidateCoverageForm(FlowForm):
             joined = re.sub(r"(?<=[A-Za-z0-9])[\s-]+(?=\d)", "", str(value or ""))
             ids = [t for t in re.findall(r"[A-Za-z0-9]{5,24}", joined) if re.search(r"\d", t)]
         if not ids:
-            self.miss(dispatcher, tracker, "Sorry, the member ID usually has letters and numbers, like W123456789. What's yours?")
+            self.miss(dispatcher, tracker, "Sorry, the member ID usually has letters and numbers, like W123456789.")
             return {"member_id": None}
         return {"member_id": ids[-1].upper(), "form_misses": 0}
 
