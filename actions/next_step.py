@@ -25,7 +25,7 @@ GOAL_INTENTS = {
 
 # Slots of one request; cleared when a request ends or a new one starts.
 FLOW_SLOTS = [
-    "care", "specialty", "visit_type", "when_text", "windows", "options", "option", "held", "confirm",
+    "care", "specialty", "visit_type", "practitioner", "when_text", "windows", "options", "option", "held", "confirm",
     "seen", "appts", "manage_pick", "manage_confirm", "old_appt", "outcome", "form_misses",
 ]
 
@@ -187,6 +187,12 @@ class ActionNext(Action):
                 set_("care", specialty_name(spec))
                 set_("specialty", spec)
                 set_("visit_type", visit)
+            if goal == "book":
+                from actions.clinicians import clinician_slots
+
+                for key, value in (await clinician_slots(text)).items():  # "I want to see Dr. Boyce"
+                    if key == "practitioner" or not spec:
+                        set_(key, value)
             if goal == "book" and not slots.get("coverage_done") and HAS_PLAN.search(text):
                 from actions.forms.coverage import match_payer
 

@@ -741,6 +741,15 @@ class ArgonautClient:
         self._cache[key] = (now + self.display_ttl, resource)
         return resource
 
+    async def search_practitioners(self, *, family: str) -> list[Practitioner]:
+        """Practitioners by family name (FHIR string search: the server may match a prefix)."""
+        return await self._search("Practitioner", [("family", family)], op="search_practitioners")
+
+    async def practitioner_roles(self, practitioner_id: str) -> list[PractitionerRole]:
+        """The roles (specialties, places) of one practitioner."""
+        ref = reference("Practitioner", practitioner_id)
+        return await self._search("PractitionerRole", [("practitioner", ref)], op="practitioner_roles")
+
     async def practitioner(self, ref: Any) -> Practitioner:
         return await self._cached("Practitioner", ref)
 

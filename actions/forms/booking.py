@@ -42,7 +42,7 @@ def parse_windows(text: str) -> list[list[str]]:
 
 
 async def find_options(specialty: str | None, visit_type: str | None, windows: list | None, exclude: list | None = None,
-                       patient_id: str | None = None) -> list:
+                       patient_id: str | None = None, practitioner: str | None = None) -> list:
     """Up to 3 proposed appointments, across the patient's windows (or from now on)."""
     fhir = client()
     spans = [(datetime.fromisoformat(s), datetime.fromisoformat(e)) for s, e in (windows or [])][:4]
@@ -56,7 +56,8 @@ async def find_options(specialty: str | None, visit_type: str | None, windows: l
             kwargs = {"start": max(start, now())}
             if end is not None:
                 kwargs["end"] = end
-            found += await fhir.find(specialty=specialty, visit_type=vt, count=6, patient_id=patient_id, **kwargs)
+            found += await fhir.find(specialty=specialty, visit_type=vt, count=6, patient_id=patient_id,
+                                     practitioner=practitioner, **kwargs)
             if len([a for a in found if a.id not in exclude]) >= 3:
                 break
         return found
@@ -182,6 +183,11 @@ class ValidateBookingForm(FlowForm):
         if not spec and re.fullmatch(r"\d{9}", str(value or "")):
             spec = str(value)
         if not spec:
+            from actions.clinicians import clinician_slots
+
+            named = await clinician_slots(str(value or ""))  # "dr boyce": the clinician's specialty
+            if named.get("specialty"):
+                return {**named, "visit_type": None, "form_misses": 0}
             windows = parse_windows(str(value or "")) if tracker.get_slot("requested_slot") == "care" else []
             if windows and not tracker.get_slot("when_text"):  # "tomorrow" before saying what for: keep it
                 say(dispatcher, "Noted the time.")
@@ -336,12 +342,14 @@ class ValidateBookingForm(FlowForm):
                     out.update({"held": {"id": appt.id, "text": chosen["text"]}, "confirm": None})
             # 3. care and time known but nothing offered yet -> $find
             if slot("care") and slot("when_text") and not slot("options") and not slot("held"):
-                found = await find_options(slot("specialty"), slot("visit_type"), slot("windows"), slot("seen"), slot("patient_id"))
+                found = await find_options(slot("specialty"), slot("visit_type"), slot("windows"), slot("seen"), slot("patient_id"),
+                                           slot("practitioner"))
                 if not found and slot("windows"):
                     # nothing then: offer the nearest openings after that instead of a dead end
                     first = min(datetime.fromisoformat(w[0]) for w in slot("windows"))
                     nearby = [[max(first, now()).isoformat(), (max(first, now()) + timedelta(days=21)).isoformat()]]
-                    found = await find_options(slot("specialty"), slot("visit_type"), nearby, slot("seen"), slot("patient_id"))
+                    found = await find_options(slot("specialty"), slot("visit_type"), nearby, slot("seen"), slot("patient_id"),
+                                               slot("practitioner"))
                     if found:
                         log.info("event=find_nearest")
                         say(dispatcher, f"I have no {slot('care')} openings then. These are the nearest:")

@@ -81,3 +81,12 @@ def test_a_name_classified_as_handoff_goes_to_the_form_not_to_a_person():
         assert ASKS_FOR_PERSON.search(asks), asks
     for name in ["Gustavo Pereira", "Rita Movewell", "Hank Hallworth", "Persephone Jones"]:
         assert not ASKS_FOR_PERSON.search(name), name
+
+
+def test_a_clinician_is_named_only_after_dr_or_doctor():
+    from actions.clinicians import named_clinician
+
+    for text, name in [("I want to see Dr. Boyce next week", "Boyce"), ("doctor boyce pls", "boyce"),
+                       ("dr crusher on friday", "crusher"), ("need a skin doctor tomorrow", None),
+                       ("a family doctor please", None), ("doctor for my kid", None), ("Rita Movewell", None)]:
+        assert named_clinician(text) == name, text

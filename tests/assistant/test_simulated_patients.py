@@ -182,6 +182,23 @@ def insurance_answered_with_payer_and_id(stack, p):
     assert any(c.get("subscriberId") == "W77123456" for c in coverages(stack, pid)), p
 
 
+def asks_for_a_doctor_by_name(stack, p):
+    pid = new_patient(stack, "Nina", "Shah", "1991-09-09", "408-555-0231")
+    boyce = fhir_get(stack, "Practitioner", family="Boyce")["entry"][0]["resource"]["id"]
+    p("I want to see Dr. Boyce next week")
+    p("Nina Shah")
+    p("9/9/1991")
+    offer = p("self-pay")  # the doctor's specialty answers "what for", "next week" answers "when"
+    assert "1)" in offer and "visit for" not in offer, p
+    assert all("Dr. Boyce" in line for line in offer.splitlines() if line[:2] in ("1)", "2)", "3)")), p
+    p("2")
+    p("yes")
+    appt = the_one_booked(p, pid)
+    actors = [x["actor"]["reference"] for x in appt["participant"] if "actor" in x]
+    assert f"Practitioner/{boyce}" in actors, p
+    assert local(appt).date().isoformat() >= "2026-12-07", p
+
+
 def choose_by_clock_time(stack, p):
     pid = new_patient(stack, "Greta", "Holmberg", "1966-05-05", "408-555-0206")
     p("need to see a skin doctor tomorrow")
@@ -778,6 +795,7 @@ PATIENTS = [
     insurance_payer_and_member_id_in_one,
     insurance_answered_with_payer_and_id,
     choose_by_clock_time,
+    asks_for_a_doctor_by_name,
     none_of_those_then_later,
     decline_then_choose_another,
     wrong_dob_then_right,
