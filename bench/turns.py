@@ -8,7 +8,7 @@ measured in the same run. Prints p50/p95 of both and the ratio (goal: booking p9
 p95), the booking outcome checked in FHIR, the model's training time and the resident memory (VmRSS)
 of the three processes.
 
-    .venv/bin/python -m bench.turns [--conversations 8] [--train]
+    .venv/bin/python -m bench.turns [--conversations 8] [--train] [--breakdown]
 
 --train measures a fresh training (into a temp dir) instead of reporting the time recorded when the
 current model was trained (models/schedbot-<fp>.json).
@@ -97,6 +97,8 @@ def main(argv=None) -> int:
                     help="Rasa endpoints (e.g. one without tracker_store, to see the SQLite tracker store's share)")
     ap.add_argument("--show", action="store_true", help="print the first conversation (synthetic patients)")
     ap.add_argument("--model", type=Path, help="a trained model to measure instead of the project's current one")
+    ap.add_argument("--breakdown", action="store_true",
+                    help="also print where each step's time goes inside Rasa (bot/turn_timing.py)")
     args = ap.parse_args(argv if argv is not None else [])
 
     sys.path.insert(0, str(ROOT))
@@ -106,7 +108,9 @@ def main(argv=None) -> int:
     model = args.model or ensure_model()
     print(f"model: {model.name} (ready in {time.perf_counter() - t0:.1f} s)", flush=True)
     t0 = time.perf_counter()
-    with assistant_stack(model=model, now=BENCH_NOW, endpoints=args.endpoints) as stack:
+    timings = Path(tempfile.mkdtemp(prefix="schedbot-bench-")) / "turns.jsonl"
+    env = {"SCHEDBOT_TURN_TIMINGS": str(timings)} if args.breakdown else {}
+    with assistant_stack(model=model, now=BENCH_NOW, endpoints=args.endpoints, env=env) as stack:
         startup = time.perf_counter() - t0
         print(f"stack up in {startup:.1f} s", flush=True)
         # warm-up: first turns load lazily (TF graphs, HTTP pools) -- not measured
@@ -160,7 +164,25 @@ def main(argv=None) -> int:
     print(f"training time: {train_s if train_s is not None else 'n/a'} s ({train_note})")
     print("memory (VmRSS): " + ", ".join(f"{n} {v:.0f} MB" if v else f"{n} n/a" for n, v in rss.items())
           + f", total {sum(v for v in rss.values() if v):.0f} MB")
+    if args.breakdown:
+        print_breakdown(timings)
     return 0
+
+
+def print_breakdown(path: Path) -> None:
+    """Median milliseconds per step inside Rasa; n = calls (predictions, action-server calls)."""
+    turns: dict[str, list[dict]] = {}
+    for line in path.read_text().splitlines():
+        turn = json.loads(line)
+        turns.setdefault(turn["sender"], []).append(turn)
+    rows = {"greeting (base)": [t[0] for s, t in turns.items() if s.startswith("bench-greet-")]}
+    for j, step in enumerate(STEPS):
+        rows[step] = [t[j] for s, t in turns.items() if s.startswith("bench-book-") and len(t) > j]
+    cols = ["total", "fetch", "nlu", "predict", "predict_n", "actions", "action_server", "action_server_n", "save"]
+    print("inside Rasa, median ms per turn (action_server = calls to the action server, incl. its FHIR calls):")
+    print(f"  {'step':18s}" + "".join(f"{c:>16s}" for c in cols))
+    for step, rs in rows.items():
+        print(f"  {step:18s}" + "".join(f"{statistics.median([r.get(c, 0) for r in rs]):16.1f}" for c in cols))
 
 
 if __name__ == "__main__":

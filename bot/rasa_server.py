@@ -14,10 +14,13 @@ The fixes, each found by profiling a booking conversation with py-spy (bench/tur
 - Reading a tracker turns every stored event back into an object, and Rasa finds each event's class
   by listing every subclass of Event, recursively, for every event: 8% of Rasa's CPU once the first
   fix was in. We keep a table of type name to class, filled from the same list on a miss.
+
+With SCHEDBOT_TURN_TIMINGS=<file> it also writes where each turn's time went (bot/turn_timing.py).
 """
 from __future__ import annotations
 
 import functools
+import os
 import sys
 
 
@@ -72,6 +75,10 @@ def apply() -> None:
 
 def main() -> None:
     apply()
+    if os.environ.get("SCHEDBOT_TURN_TIMINGS"):  # bench/turns.py --breakdown
+        from bot import turn_timing
+
+        turn_timing.install(os.environ["SCHEDBOT_TURN_TIMINGS"])
     from rasa.__main__ import main as rasa_main
 
     rasa_main()

@@ -16,8 +16,14 @@ def model():
 
 
 @pytest.fixture(scope="session")
-def stack(model):
-    with assistant_stack(model=model) as st:
+def turn_timings(tmp_path_factory):
+    """Where Rasa writes each turn's timings (bot/turn_timing.py), as `bench.turns --breakdown` does."""
+    return tmp_path_factory.mktemp("timings") / "turns.jsonl"
+
+
+@pytest.fixture(scope="session")
+def stack(model, turn_timings):
+    with assistant_stack(model=model, env={"SCHEDBOT_TURN_TIMINGS": str(turn_timings)}) as st:
         yield st
 
 
