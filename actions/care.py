@@ -26,7 +26,11 @@ _SPECIALTY_RULES = [
     (GASTRO, r"gastro|\bgi\b|stomach|belly|abdominal|heartburn|reflux|acid|bowel|colon|diarrh|constipat|nause|vomit|digest|estómago|estomago"),
     (FAMILY, r"family|general|primary|\bgp\b|pcp|checkup|check.up|check up|physical|annual|flu|cold|cough|fever|sore throat|vaccin|shot|blood pressure|diabetes|médico general|medico general|doctor de familia|adult|regular doctor|headache|back pain"),
     # everyday reasons with no specialty of their own: a family doctor sees them
-    (FAMILY, r"\b(routine|regular (visit|appointment|appt|doctor)|wellness|sick|\bill\b|not feeling (well|good)|pain|ache|hurt|sore|infection|sinus|allerg|uti\b|injur|sprain|follow.?up|med(ication)? refill|refill|any doctor|whoever is available|internal medicine|internist)"),
+    (FAMILY, r"\b(routine|regular (visit|appointment|appt|doctor)|wellness|sick|\bill\b|not feeling (well|good)|pain|ache|hurt|sore|infection|sinus|allerg|uti\b|injur|sprain|follow.?up|med(ication)? refill|refill|any doctor|whoever is available|internal medicine|internist|"
+     r"knee|ankle|shoulder|wrist|elbow|hip|neck|foot|feet|toe|joint|muscle|swollen|swelling|bruis|dizz|fatigue|tired all|"
+     r"ear ?ache|earache|ear infection|\bears?\b|pink ?eye|\beyes?\b|throat|chest|breath|asthma|bugging me|bothering me|"
+     r"blood (work|test)|lab work|prescription|stitches|\bcut\b|bite|sting|burn|vomit|nausea|migraine|insomnia|sleep|"
+     r"anxiety|depress|stress|cholesterol|thyroid|weight)"),
 ]
 
 _VISIT_RULES = [

@@ -104,15 +104,45 @@ _NAME_PREFIX = re.compile(
     r"^(hi|hello|hey)?[,.!\s]*(my name is|my name's|name is|name's|i am|i'm|im|it's|its|this is|me llamo|soy)\s+",
     re.I,
 )
+_ORDINAL_WORDS = {
+    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8, "ninth": 9,
+    "tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13, "fourteenth": 14, "fifteenth": 15, "sixteenth": 16,
+    "seventeenth": 17, "eighteenth": 18, "nineteenth": 19, "twentieth": 20, "thirtieth": 30,
+}
+_ORDINAL_RE = (r"(?:(?:twenty|thirty)[\s\-]?)?(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth)|tenth|eleventh|"
+               r"twelfth|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth|thirtieth")
+_MON = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
+_DAY = rf"(?:\d{{1,2}}(?:st|nd|rd|th)?|{_ORDINAL_RE})"
+# a year: 4 digits, or 2 ("'85") that are not a clock time ("march 3 10am")
+_YEAR = r"(?:\d{4}|'?\d{2}(?![\d:])(?!\s*(?:am|pm|a\.m|p\.m|a\b|p\b|o'?clock)))"
 _DATE_IN_TEXT = re.compile(
-    r"(\d{1,4}[/\-.]\d{1,2}[/\-.]\d{2,4}|(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(st|nd|rd|th)?,?\s+\d{2,4}|\d{1,2}\s+(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*,?\s+\d{2,4})",
+    r"(\d{1,4}[/\-.]\d{1,2}[/\-.]\d{2,4}"
+    rf"|\b{_MON}\s+(?:the\s+)?{_DAY},?\s+(?:of\s+|in\s+)?{_YEAR}"
+    rf"|\b(?:the\s+)?{_DAY}\s+(?:of\s+)?{_MON},?\s+{_YEAR}"
+    rf"|\b\d{{1,2}}-{_MON}-{_YEAR}"
+    rf"|\b\d{{4}},?\s+{_MON}\s+\d{{1,2}}(?:st|nd|rd|th)?\b)",
     re.I,
 )
+
+
+def _ordinals_to_digits(text: str) -> str:
+    """ "march third" -> "march 3", "twenty-first" -> "21" (birth dates in words)."""
+    def repl(m):
+        words = re.split(r"[\s\-]+", m.group(0).lower())
+        tens = {"twenty": 20, "thirty": 30}.get(words[0], 0) if len(words) > 1 else 0
+        return str(tens + _ORDINAL_WORDS[words[-1]])
+    return re.sub(rf"\b(?:{_ORDINAL_RE})\b", repl, text, flags=re.I)
+
+
+_CLAUSE_AFTER_NAME = re.compile(
+    r"[,;]?\s+(?:and\s+)?(?:(?:he|she|they)\s*(?:'s|'re|is|are|was|were|has|turned|will)\b|(?:his|her|their)\s+(?:birthday|dob|date|bday|birth)\b).*$",
+    re.I)
 
 
 def split_name(text: str) -> tuple[str, str] | None:
     """ "my name is Jane Q. Smith" -> ("Jane", "Smith"); None when it doesn't look like a name."""
     t = _NAME_PREFIX.sub("", (text or "").strip())
+    t = _CLAUSE_AFTER_NAME.sub("", t)  # "Leo Park, he was born ...": the name only
     t = _DATE_IN_TEXT.sub(" ", t)
     t = re.sub(r"\b(born|dob|birthday|and|my|is)\b", " ", t, flags=re.I)
     t = re.sub(r"(first name|last name)", " ", t, flags=re.I)
@@ -131,6 +161,7 @@ def clean_name(text: str) -> str | None:
     if not split_name(text):
         return None
     t = _NAME_PREFIX.sub("", (text or "").strip())
+    t = _CLAUSE_AFTER_NAME.sub("", t)
     t = _DATE_IN_TEXT.sub(" ", t)
     t = re.sub(r"\b(born|dob|birthday|and|my|is)\b", " ", t, flags=re.I)
     t = re.sub(r"(first name|last name)", " ", t, flags=re.I)
@@ -223,7 +254,10 @@ def parse_dob(text: str) -> date | None:
     """A birth date in the past, from 03/14/1985, 3-14-85, 1985-03-14, March 14 1985 ..."""
     t = (text or "").strip().lower()
     t = re.sub(r"^(my )?(dob|date of birth|birthday|born)( is)?[:\s]*", "", t)
+    t = _ordinals_to_digits(t)
     t = re.sub(r"(\d)(st|nd|rd|th)\b", r"\1", t)
+    t = re.sub(r"\b(the|of)\s+", " ", t)  # "the 3rd of march" -> "3 march"
+    t = re.sub(r"'(\d{2})\b", r"\1", t)  # '85
     today = now().date()
     m = re.fullmatch(r"\s*(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})\s*", t)
     candidates = []
@@ -238,6 +272,8 @@ def parse_dob(text: str) -> date | None:
         if y < 100:
             y += 1900 if y > today.year % 100 else 2000
         candidates.append((y, int(m.group(1)), int(m.group(2))))
+        if int(m.group(1)) > 12:  # 14/07/1990: day first
+            candidates.append((y, int(m.group(2)), int(m.group(1))))
     if not candidates:
         try:
             import dateparser
@@ -318,7 +354,7 @@ async def describe(appts: list, relative: bool = False) -> list[str]:
 
 
 def option_buttons(n: int) -> list[dict]:
-    return [{"title": str(i), "payload": f'/choose_option{{"option":"{i}"}}'} for i in range(1, n + 1)]
+    return [{"title": str(i), "payload": f'/inform{{"option":"{i}"}}'} for i in range(1, n + 1)]
 
 
 _WEEKDAYS = {"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6}
@@ -445,14 +481,24 @@ YES = re.compile(r"^\s*(y|ya|yas|yes+|yep|yup|yeah|yea|sure|ok|okay|k|kk|correct
 NO = re.compile(r"^\W*(?:(?:hmm+|um+|uh+|oh|well|actually|wait|sorry|ah|ok|okay)\W+)*(n|no+|nope|nah|don'?t|do not|negative|not|nvm|nevermind|never mind|forget it|changed my mind|cancel that|wait,? no)\b", re.I)
 
 
+_NOT_A_YES = re.compile(r"^\W*(good|great|fine|right|perfect)\s+(question|morning|afternoon|evening|night|day|grief|point|lord|god)\b", re.I)
+
+
+def said_yes(text: str) -> bool:
+    """A yes at the start of the message or of one of its clauses ("sorry got distracted, yes book it"),
+    not in a question ("ok, where is it?") nor a greeting ("good morning")."""
+    clauses = [c for c in re.split(r"(?<=[,.;!?])\s*", text or "") if c.strip()]
+    return any(YES.search(c) and not _NOT_A_YES.search(c) and "?" not in c for c in clauses)
+
+
 def yes_no(tracker) -> bool | None:
     intent = latest_intent(tracker)
     text = latest_text(tracker)
     if NO.search(text) or intent == "deny":
         return False
-    if YES.search(text) and re.search(r"\b(don'?t|dont|do not|not|never)\b", text, re.I):
+    if said_yes(text) and re.search(r"\b(don'?t|dont|do not|not|never)\b", text, re.I):
         return None  # "please don't" / "ok but not that one": ask again rather than guess
-    if YES.search(text):
+    if said_yes(text):
         return True
     if intent == "affirm" and len(text.split()) <= 3 and not re.search(r"\b(keep|wait|hold|think|later|maybe)\b", text, re.I):
         return True  # the classifier's yes, for short answers only: a "yes" books or cancels

@@ -105,6 +105,9 @@ QUESTION = re.compile(
     r"\?|^\s*(what|where|when|which|how|do|does|are|is|can)\b|\b(hours|address|located|location|insurance|accept|directions)\b",
     re.I)
 QUESTION_INTENTS = ("ask_hours", "ask_location", "ask_insurance")
+# A request in the same message as a question (a verb, not just "appointment": "where do I park for my appointment")
+ALSO_A_REQUEST = re.compile(r"\b(book\w*|schedul\w*|make (me )?an? (appo\w*|appt)|cancel\w*|resched\w*|move my|get me in|"
+                            r"set (me )?up an? (appo\w*|appt))\b", re.I)
 
 
 def answer(intent: str | None, text: str) -> tuple[str, dict | None]:
@@ -114,6 +117,23 @@ def answer(intent: str | None, text: str) -> tuple[str, dict | None]:
     if intent == "ask_location":
         return location_text(text), None
     return insurance_text(text)
+
+
+_ASKS = [
+    ("ask_hours", re.compile(r"\b(hours|what time do (you|u) (open|close)|when do (you|u) (open|close)|are (you|u) open|(you|u) open on|closing time)\b", re.I)),
+    ("ask_location", re.compile(r"\b(address|where are (you|u)|where('?s| is) (the|your) (clinic|office)|located|directions)\b", re.I)),
+    ("ask_insurance", re.compile(r"\b(do (you|u) (take|accept)\b.*\b(insurance|plan|medi-?cal|medicare|medicaid|aetna|cigna|kaiser|"
+                                 r"blue (cross|shield)|anthem|united|uhc|health ?net)|in.?network|accept my insurance)\b", re.I)),
+]
+
+
+def embedded_question(text: str) -> str | None:
+    """The clinic's answer to a question asked alongside a request ("what are your hours friday? and
+    can I book a physical then"), or None."""
+    for intent, pattern in _ASKS:
+        if pattern.search(text or ""):
+            return answer(intent, text)[0]
+    return None
 
 
 def answered_inline(dispatcher, tracker: Tracker) -> bool:
@@ -138,6 +158,10 @@ class ActionAnswerQuestion(Action):
         if intent == "ask_location":
             reply = address_in_play(tracker, text) or reply
         say(dispatcher, reply)
+        if not tracker.active_loop_name and ALSO_A_REQUEST.search(text):
+            # "what are your hours saturday, and can I book a checkup then?": the request too
+            log.info("event=answered_then_request intent=%s", intent)
+            events.append(FollowupAction("action_next"))
         if intent == "ask_insurance":
             # Answered mid-coverage: don't ask again what the patient already told us.
             if payer and tracker.active_loop_name == "coverage_form" and not tracker.get_slot("payer"):

@@ -52,11 +52,20 @@ class ActionHandoff(Action):
 
     async def run(self, dispatcher, tracker: Tracker, domain) -> List[Dict[Text, Any]]:
         form, asked = (tracker.active_loop or {}).get("name"), tracker.get_slot("requested_slot")
+        if not form and not ASKS_FOR_PERSON.search(latest_text(tracker)):
+            from actions.next_step import UNDO, guess_goal
+
+            if UNDO.search(latest_text(tracker)) or guess_goal(latest_text(tracker)):
+                log.info("event=handoff_not_asked form=none")  # "can i get it back?": a request, not a person
+                return [FollowupAction("action_next")]
         if form and asked and not ASKS_FOR_PERSON.search(latest_text(tracker)):
             # A name like "Gustavo Pereira" classified as a hand-off: it is the answer the form
             # asked for, so the form gets it (and validates it) instead of ending the request.
             log.info("event=handoff_not_asked form=%s", form)
-            return [SlotSet(asked, latest_text(tracker)), FollowupAction(form)]
+            from actions.forms.base import answer_form
+
+            events = await answer_form(dispatcher, tracker, domain, latest_text(tracker))
+            return events if events is not None else [SlotSet(asked, latest_text(tracker)), FollowupAction(form)]
         return await hand_off(dispatcher, tracker)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import re
+from datetime import datetime
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
@@ -29,20 +30,27 @@ FLOW_SLOTS = [
     "seen", "appts", "manage_pick", "manage_confirm", "old_appt", "outcome", "form_misses",
 ]
 
-NEW_PATIENT = re.compile(r"\b(new patient|i'?m new|im new|i am new|first (time|visit)|never been( there| here)?( before)?|not a patient|register me|sign me up|nuev[oa] paciente)\b", re.I)
+NEW_PATIENT = re.compile(r"\b(new patient|i'?m new|im new|i am new|first (time|visit)|never been( there| here)?( before)?|not a patient|register me|sign me up|nuev[oa] paciente|"
+                         r"(haven'?t|have not|havent|not) (been|seen anyone) (there|here|before|to (you|your))|(she'?s|he'?s|they'?re|she is|he is|they are) new)\b", re.I)
 WANTS_PERSON = re.compile(r"^\W*(yes|yeah|yea|yep|yup|ya|sure|please|ok(ay)? please|that would be (great|good)|do that|call me|s[ií])\b", re.I)
-CHANGE_EXISTING = re.compile(r"\b(cancel\w*|cancle|resched\w*|move|change|switch|push)\b.{0,20}\b(my|the|our)\b.{0,15}\b(appo\w*|appt\w*|visit|booking)", re.I)
+CHANGE_EXISTING = re.compile(r"\b(cancel\w*|cancle|resched\w*|move|change|switch|push|postpone|bump)\b.{0,20}\b(my|the|our|an|a|one|this|that|both|all|these|those)\b"
+                             r".{0,15}\b(appo\w*|appt\w*|visit|booking)|\b(cancel\w*|cancle|resched\w*)\s+(appo\w*|appt\w*|it|that|them)\b", re.I)
 HAS_PLAN = re.compile(r"\b(i have|i've got|ive got|i got|my insurance is|insured (with|through|by)|covered by|my plan is)\b", re.I)
 STRONG_INTRO = re.compile(r"\b(my name is|my name's|name is|name's|this is|me llamo)\b", re.I)
+
+# "no sorry", "i mean": what follows replaces what came before in the same message
+CORRECTION = re.compile(r"\b(?:no,? sorry|no,? wait|wait,? no|sorry,? i mean|i mean|i meant|actually no|no,? actually|scratch that|"
+                        r"let me rephrase|correction)\b[,.!:\s]*", re.I)
 
 HELP = "I can book, reschedule or cancel an appointment, or list the ones you have. What would you like?"
 
 
 _GOAL_WORDS = [
-    ("cancel", re.compile(r"\b(cancel\w*|cancle|delete|remove)\b", re.I)),
-    ("reschedule", re.compile(r"\b(resched\w*|move|change|switch|rebook)\b", re.I)),
+    ("cancel", re.compile(r"\b(cancel\w*|cancle|cansel\w*|delete|remove)\b", re.I)),
+    ("reschedule", re.compile(r"\b(resched\w*|re-?s(?:ch|c|h|k)e?d\w*|move|change|switch|rebook|push|postpone|bump|delay)\b", re.I)),
     ("list", re.compile(r"\b(my appo\w*|my appts?|when is my|whens my|what appo\w*|list|coming up|upcoming|do i have (an|any)\w*)\b", re.I)),
-    ("book", re.compile(r"\b(book\w*|appo\w*|appt\w*|schedul\w*|see a|see the|cita|visit|checkup|opening)\b", re.I)),
+    ("book", re.compile(r"\b(book\w*|appo\w*|appt\w*|apo[ion]\w*|schedul\w*|see a|see the|cita|visit|checkup|opening|get in|come in|"
+                        r"be seen|get seen|see (dr|doctor|doc|someone|somebody)|(in|seen) with|availab\w*)\b", re.I)),
 ]
 
 
@@ -75,6 +83,9 @@ def split_move(text: str) -> tuple[str, str | None]:
     when the message names only one time (which is then the appointment to move, if anything)."""
     from actions.forms.booking import parse_windows
 
+    m = re.match(r"^(.*?)\b(?:instead of|rather than)\b(.*)$", text or "", re.I | re.S)
+    if m and parse_windows(m.group(1)):  # "can we do thursday instead of tuesday"
+        return m.group(2), m.group(1).strip()
     m = _MOVE_TO.match(text or "")
     if m and parse_windows(m.group(2)):
         return m.group(1), m.group(2).strip()
@@ -112,6 +123,92 @@ def appt_specialty(appt: Any) -> str | None:
     return None
 
 
+def appt_practitioner(appt: Any) -> str | None:
+    for part in getattr(appt, "participant", None) or []:
+        ref = getattr(getattr(part, "actor", None), "reference", None) or ""
+        if ref.startswith("Practitioner/"):
+            return ref.split("/", 1)[1]
+    return None
+
+
+# "cancel both", "all my appointments", "cancel them all", "everything"
+ALL_OF_THEM = re.compile(r"\b(both|everything|all of (them|my|those|these|the)|(them|those|these) all|all (my|the|those|these|\d|two|three)?\s*"
+                         r"(appo\w*|appt\w*|visits?|bookings?)|every (appo\w*|appt\w*|one)|each of them|(cancel|drop|clear)\s+all)\b", re.I)
+# "can I get it back", "I didn't mean to cancel": the appointment cancelled, at the same time if still free
+UNDO = re.compile(r"\b(undo|un-?cancel\w*|(get|have|want|need|put|give)( me)? (it|that|them|my appo\w*|the appo\w*|my appt|that appo\w*|that one)( one)? back|"
+                  r"didn'?t (mean|want) (to )?cancel|did not (mean|want) (to )?cancel|cancel+ed (it |that )?(by|on) (mistake|accident)|"
+                  r"re-?book (it|that|the same)|book (it|that) again|restore (it|that|my)|reinstate|changed my mind about cancel\w*|"
+                  r"shouldn'?t have cancel+ed|by mistake|by accident)\b", re.I)
+SAME_TIME = "the same time"
+
+
+# "cancel my friday appointment and book me something next week instead": a reschedule
+_CANCEL_AND_BOOK = re.compile(r"^(.*?\b(?:cancel\w*|cancle|drop)\b.*?)(?:,|\band\b|\bthen\b|&|\+)\s*(?:then\s+)?(?:(?:please|pls|plz|can you|could you|"
+                              r"would you|just|also)\s+)*((?:re-?book|book|schedule|make|get|find|give|set)\b.*)$", re.I)
+
+
+def split_cancel_book(text: str) -> tuple[str, str] | None:
+    """(what to cancel, what to book instead) when one message asks for both, else None."""
+    m = _CANCEL_AND_BOOK.match(text or "")
+    return (m.group(1), m.group(2)) if m else None
+
+
+def said_for(tracker: Tracker, goal: str) -> str:
+    """The text of the latest message that asked for ``goal`` (by intent, or by its words)."""
+    intent = {"cancel": "cancel_appointment", "reschedule": "reschedule_appointment"}.get(goal)
+    words = dict(_GOAL_WORDS).get(goal)
+    for event in reversed(tracker.events):
+        if event.get("event") != "user":
+            continue
+        name = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
+        if name == intent or (words and words.search(event.get("text") or "")):
+            return event.get("text") or ""
+    return ""
+
+
+async def cancelled_to_restore(patient_id: str, last: dict | None) -> dict | None:
+    """The appointment to give back: the one cancelled in this conversation, else the patient's
+    upcoming appointment cancelled most recently (FHIR), as {"id", "start", "specialty", "practitioner"}."""
+    if last and last.get("start"):
+        return last
+    cancelled = await client().appointments(patient_id, status=["cancelled"], start=now())
+    if not cancelled:
+        return None
+
+    def updated(a):
+        meta = getattr(a, "meta", None)
+        return str(getattr(meta, "lastUpdated", "") or "")
+    a = max(cancelled, key=updated)
+    return {"id": a.id, "start": a.start.isoformat() if a.start else None, "specialty": appt_specialty(a),
+            "practitioner": appt_practitioner(a)} if a.start else None
+
+
+async def list_appointments(dispatcher, patient_id: str) -> int:
+    """Say the patient's upcoming appointments (at most 3 and how many more); their number."""
+    appts = await client().appointments(patient_id, status=["booked"], start=now())
+    if appts:
+        texts = await describe(appts[:3])
+        more = f"\n…and {len(appts) - 3} more." if len(appts) > 3 else ""
+        head = "Your upcoming appointment:" if len(appts) == 1 else "Your upcoming appointments:"
+        say(dispatcher, "\n".join([head, *[f"- {t}" for t in texts]]) + more)
+    log.info("event=listed patient=%s count=%d", patient_id, len(appts))
+    return len(appts)
+
+
+async def list_then_resume(dispatcher, tracker: Tracker, slots: dict) -> List[Dict[Text, Any]]:
+    from rasa_sdk.events import FollowupAction
+
+    from actions.fhir import SchedulerError
+
+    try:
+        if not await list_appointments(dispatcher, slots.get("patient_id")):
+            say(dispatcher, "You don't have any other upcoming appointments.")
+    except SchedulerError:
+        log.warning("event=list_failed")
+        say(dispatcher, "Sorry, I couldn't look up your appointments just now.")
+    return [SlotSet("misses", 0), FollowupAction(tracker.active_loop_name)]
+
+
 class ActionNext(Action):
     def name(self) -> Text:
         return "action_next"
@@ -139,7 +236,8 @@ class ActionNext(Action):
             return events
 
         # "fresh": run right after a patient's message (directly, or via the fallback's keyword guess)
-        fresh = tracker.latest_action_name in ("action_listen", "action_default_fallback")
+        fresh = tracker.latest_action_name in ("action_listen", "action_default_fallback", "action_handoff", "action_goodbye",
+                                               "action_answer_question")
         intent = latest_intent(tracker)
         if fresh and offered_a_person(tracker) and WANTS_PERSON.search(latest_text(tracker)) \
                 and not NO.search(latest_text(tracker)):
@@ -149,18 +247,32 @@ class ActionNext(Action):
             log.info("event=handoff_by_yes")
             events.extend(await hand_off(dispatcher, tracker))
             return done()
+        undo = fresh and bool(UNDO.search(latest_text(tracker))) and bool(re.search(
+            r"\b(cancel\w*|back|undo|restore|reinstate|re-?book|again)\b", latest_text(tracker), re.I))
         if fresh:
             text = latest_text(tracker)
             goal = GOAL_INTENTS.get(intent)
-            if goal == "book" and CHANGE_EXISTING.search(text):
+            if goal in ("book", "list") and CHANGE_EXISTING.search(text):
                 goal = guess_goal(text)  # "i wanna change my appt" read as booking: the words win
-            if goal is None and intent in ("nlu_fallback", "inform", "affirm", "choose_option", "none_of_these", "greet"):
+            fixed = CORRECTION.split(text)
+            if len(fixed) > 1 and guess_goal(fixed[-1]):
+                goal = guess_goal(fixed[-1])  # "i need to reschedule... no sorry, BOOK one": what they meant
+            if goal is None and intent in ("nlu_fallback", "inform", "affirm", "none_of_these", "greet"):
                 goal = guess_goal(text)  # the classifier's catch-all: the words still say what they want
             if goal is None and NEW_PATIENT.search(text):
                 goal = "book"
             spec, visit = care_from_text(text)
-            if goal is None and spec and intent in ("inform", "affirm", "nlu_fallback", "choose_option"):
+            if goal is None and spec and intent in ("inform", "affirm", "nlu_fallback"):
                 goal = "book"
+            if goal is None and intent not in ("deny", "thank", "goodbye"):
+                from actions.clinicians import name_candidates
+
+                if name_candidates(text) and re.search(r"\b(free|open|see|in with|available|availability|time|slot)", text, re.I):
+                    goal = "book"  # "is julian free on friday?"
+            if goal in ("cancel", "book") and split_cancel_book(text):
+                goal = "reschedule"  # cancel one and book another: a move (the old one goes only if the new one is booked)
+            if undo:  # "oh no, can I get it back?": the same time again, if it is still free
+                goal = "restore"
             if goal is None:
                 if slots.get("goal") and intent == "affirm":
                     goal = slots.get("goal")
@@ -172,17 +284,47 @@ class ActionNext(Action):
                             set_("dob", dob.isoformat())
                     say(dispatcher, HELP)
                     return done()
+            if was_in_form and goal in ("list", "cancel", "reschedule") and intent in GOAL_INTENTS and not undo \
+                    and not dict(_GOAL_WORDS)[goal].search(text) and not (goal == "reschedule" and CHANGE_EXISTING.search(text)):
+                # "do you have anything around 2pm" read as "list my appointments": the words don't say
+                # so, it is the answer to the form's question
+                from actions.forms.base import answer_form
+
+                answered = await answer_form(dispatcher, tracker, domain, text)
+                if answered is not None:
+                    log.info("event=request_not_said intent=%s", intent)
+                    return answered
+            if goal == "list" and was_in_form and slots.get("verified") and slots.get("goal") in ("book", "reschedule", "cancel") \
+                    and tracker.active_loop_name in ("booking_form", "manage_form"):
+                # "wait, when is my other appointment?" while booking: answered, then back to the question
+                return await list_then_resume(dispatcher, tracker, slots)
             if was_in_form and goal == slots.get("goal"):
                 goal = None  # the same request again: carry on where it was
             else:
                 await release_hold(tracker)
                 if was_in_form:
                     events.append(SlotSet("requested_slot", None))
+        if fresh and goal and tracker.latest_action_name != "action_answer_question":
+            from actions.digressions import embedded_question
+
+            asked = embedded_question(text)
+            if asked:  # "what are your hours friday? and can I book ...": both
+                say(dispatcher, asked)
         if fresh and goal:
             for e in reset_flow():
                 events.append(e)
                 slots[e["name"]] = e["value"]
             set_("goal", goal)
+            # "book my son Leo in": the person verified and booked is the son (actions/who.py)
+            from actions.who import IDENTITY_SLOTS, for_self, same_person, someone_else
+
+            other = someone_else(text)
+            if (other and not same_person(slots.get("for_whom"), other)) or (not other and slots.get("for_whom") and for_self(text)):
+                for name, value in IDENTITY_SLOTS.items():
+                    if slots.get(name) != value:
+                        set_(name, value)
+                set_("for_whom", {"rel": other["rel"], "given": other.get("given")} if other else None)
+                log.info("event=patient_switched other=%s", bool(other))
             if goal == "book" and spec:
                 set_("care", specialty_name(spec))
                 set_("specialty", spec)
@@ -190,7 +332,10 @@ class ActionNext(Action):
             if goal == "book":
                 from actions.clinicians import clinician_slots
 
-                for key, value in (await clinician_slots(text)).items():  # "I want to see Dr. Boyce"
+                named = await clinician_slots(text)
+                if named.get("unknown"):  # "Dr. Everyman": not ours; say so rather than book someone else
+                    say(dispatcher, f"I couldn't find {named.pop('unknown')} at our clinic, so I'll look at all our clinicians.")
+                for key, value in named.items():  # "I want to see Dr. Boyce"
                     if key == "practitioner" or not spec:
                         set_(key, value)
             if goal == "book" and not slots.get("coverage_done") and HAS_PLAN.search(text):
@@ -204,17 +349,31 @@ class ActionNext(Action):
                 from actions.forms.booking import parse_windows
 
                 when = text
-                if goal == "reschedule":  # "move my tuesday appointment to friday": the new time is after "to"
+                both = split_cancel_book(text) if goal == "reschedule" else None
+                if both:  # "cancel friday's and book me next week": the new visit is what follows
+                    when = both[1]
+                    new_spec, new_visit = care_from_text(both[1])
+                    if new_spec:
+                        set_("care", specialty_name(new_spec))
+                        set_("specialty", new_spec)
+                        set_("visit_type", new_visit)
+                elif goal == "reschedule":  # "move my tuesday appointment to friday": the new time is after "to"
                     _, when = split_move(text)
                 windows = parse_windows(when) if when else []  # "a dermatologist tomorrow morning": don't ask again
                 if windows:
                     set_("when_text", when)
                     set_("windows", windows)
             if not slots.get("verified"):
-                if intent == "new_patient" or NEW_PATIENT.search(text):
+                if NEW_PATIENT.search(text) or (intent == "new_patient" and re.search(r"\b(new|first|never|register|sign|nuev)", text, re.I)):
                     set_("verify_choice", "register")
                 # "hi im jane smith born 3/4/85 need a checkup": don't ask again what was said
                 name, dob = name_in_text(text), dob_in_text(text)
+                if slots.get("for_whom"):  # the writer's own name and birth date are not the patient's
+                    from actions.who import dob_for_other, name_for_other
+
+                    name, dob = name_for_other(text, other), dob_for_other(text)
+                    if name:
+                        set_("person_name", name)
                 if name and (dob or STRONG_INTRO.search(text)):
                     set_("person_name", name)
                 if dob:
@@ -243,6 +402,23 @@ class ActionNext(Action):
 
         patient_id = slots.get("patient_id")
         try:
+            if goal == "restore":
+                target = await cancelled_to_restore(patient_id, slots.get("last_cancelled"))
+                set_("last_cancelled", None)
+                set_("goal", "book")
+                if not target:
+                    say(dispatcher, "I don't see a cancelled upcoming appointment I could put back. Want to book a new one?")
+                    return done()
+                from datetime import timedelta
+
+                start = datetime.fromisoformat(target["start"])
+                set_("care", specialty_name(target.get("specialty")))
+                set_("specialty", target.get("specialty"))
+                set_("practitioner", target.get("practitioner"))
+                set_("when_text", SAME_TIME)
+                set_("windows", [[start.isoformat(), (start + timedelta(minutes=1)).isoformat()]])
+                log.info("event=restore appt=%s", target.get("id"))
+                return go("booking")  # it was booked before: coverage is not asked again
             if goal == "book":
                 if not slots.get("coverage_done"):
                     if await client().coverages(patient_id):
@@ -268,27 +444,49 @@ class ActionNext(Action):
                 return done()
 
             # cancel / reschedule
+            def same_day_as(old: dict) -> None:
+                """ "move it to the afternoon": on the old appointment's day (a new day named stays)."""
+                from actions.forms.booking import _DAY_WORDS, on_days_of
+
+                when, windows = slots.get("when_text"), slots.get("windows")
+                if not (when and windows and old.get("start")) or _DAY_WORDS.search(when):
+                    return
+                day = datetime.fromisoformat(old["start"]).replace(hour=0, minute=0, second=0, microsecond=0)
+                moved = on_days_of(windows, [[day.isoformat(), day.replace(hour=23, minute=59).isoformat()]])
+                if moved:
+                    set_("windows", moved)
+
             if goal == "reschedule" and slots.get("old_appt"):
                 old = slots["old_appt"]
                 if old.get("specialty") and not slots.get("care"):
                     set_("care", specialty_name(old["specialty"]))
                     set_("specialty", old["specialty"])
+                same_day_as(old)
                 return go("booking")
             appts = await client().appointments(patient_id, status=["booked"], start=now())
             if not appts:
                 say(dispatcher, "You don't have any upcoming appointments to change. Want to book one?")
                 set_("goal", "book")
                 return done()
+            every = appts
             appts = appts[:3]
             texts = await describe(appts)
-            listed = [{"id": a.id, "text": t, "specialty": appt_specialty(a)} for a, t in zip(appts, texts)]
+            listed = [{"id": a.id, "text": t, "specialty": appt_specialty(a), "practitioner": appt_practitioner(a),
+                       "start": a.start.isoformat() if a.start else None} for a, t in zip(appts, texts)]
             set_("appts", listed)
+            if goal == "cancel" and len(every) > 1 and ALL_OF_THEM.search(said_for(tracker, "cancel")):
+                from actions.forms.manage import all_of
+
+                set_("manage_pick", "all")  # "cancel both": every upcoming one, after one yes
+                set_("old_appt", all_of(every, listed))
+                return go("manage")
             if len(listed) == 1:
                 set_("manage_pick", "1")
                 set_("old_appt", listed[0])
                 if goal == "reschedule":
                     say(dispatcher, f"Let's move your appointment on {listed[0]['text']}.")
-                    if listed[0].get("specialty"):
+                    same_day_as(listed[0])
+                    if listed[0].get("specialty") and not slots.get("care"):
                         set_("care", specialty_name(listed[0]["specialty"]))
                         set_("specialty", listed[0]["specialty"])
                     return go("booking")
@@ -297,7 +495,8 @@ class ActionNext(Action):
 
                 said = request_text(tracker, "cancel_appointment" if goal == "cancel" else "reschedule_appointment")
                 if goal == "reschedule":
-                    said, _ = split_move(said)  # which one: what comes before "to friday"
+                    both = split_cancel_book(said) or split_cancel_book(said_for(tracker, "cancel"))
+                    said = both[0] if both else split_move(said)[0]  # which one: what comes before "to friday"
                 hint = match_option(said, [a["text"] for a in listed])
                 if hint:  # "cancel my thursday appointment": that one (a cancel is still confirmed)
                     set_("manage_pick", str(hint))
@@ -305,7 +504,8 @@ class ActionNext(Action):
                     if goal == "reschedule":
                         picked = listed[hint - 1]
                         say(dispatcher, f"Let's move your appointment on {picked['text']}.")
-                        if picked.get("specialty"):
+                        same_day_as(picked)
+                        if picked.get("specialty") and not slots.get("care"):
                             set_("care", specialty_name(picked["specialty"]))
                             set_("specialty", picked["specialty"])
                         return go("booking")

@@ -2,15 +2,33 @@
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import ActiveLoop, SlotSet
+from rasa_sdk.events import ActiveLoop, FollowupAction, SlotSet
 
-from actions.common import say
+from actions.common import YES, latest_text, say
 from actions.next_step import HELP, release_hold, reset_flow
 
 log = logging.getLogger("schedbot.actions.restart")
+
+# Words without which a message is not a goodbye, whatever the classifier says.
+BYE_WORDS = re.compile(
+    r"\b(bye|goodbye|good ?bye|bye-bye|byee+|cya|see (you|ya)|later|thanks|thank|thx|ty|tysm|that'?s (all|it)|thats (all|it)|"
+    r"that is (all|it)|done|nothing else|no more|i'?m good|im good|all set|all good|take care|have a (good|nice|great)|"
+    r"gotta go|got to go|have to go|adios|ciao|chao|hasta|nvm|never ?mind|forget (it|about it)|stop|quit|exit|leave|gracias|"
+    r"no|nope|nah|not now|maybe later)\b", re.I)
+
+# Words without which a message is not "start over", whatever the classifier says.
+STARTS_OVER = re.compile(r"\b(start|begin|restart|reset|redo|over|again|scratch|beginning|top|clear|fresh|forget|new conversation|"
+                         r"empezar|de nuevo|otra vez)\w*", re.I)
+# A goodbye even after a yes ("ok thanks, bye").
+STRONG_BYE = re.compile(r"\b(bye|goodbye|good ?bye|cya|see (you|ya)|that'?s (all|it)|thats (all|it)|nothing else|gotta go|"
+                        r"never ?mind|nvm|forget (it|about it)|stop|quit|exit)\b", re.I)
+# A goodbye even when the message also names a request ("no thanks, bye").
+SAYS_BYE = re.compile(r"\b(bye|goodbye|good ?bye|cya|see (you|ya)|that'?s (all|it)|thats (all|it)|that is (all|it)|nothing else|"
+                      r"all set|take care|have a (good|nice|great)|gotta go|thanks|thank you|thx)\b", re.I)
 
 
 class ActionStartOver(Action):
@@ -18,6 +36,15 @@ class ActionStartOver(Action):
         return "action_start_over"
 
     async def run(self, dispatcher, tracker: Tracker, domain) -> List[Dict[Text, Any]]:
+        text = latest_text(tracker)
+        if text and not STARTS_OVER.search(text):
+            from actions.forms.base import answer_form
+
+            # "my back hurts" read as "start over": it is the answer the form asked for
+            events = await answer_form(dispatcher, tracker, domain, text)
+            if events is not None:
+                log.info("event=start_over_not_said form=%s", tracker.active_loop_name)
+                return events
         await release_hold(tracker)
         log.info("event=start_over")
         say(dispatcher, "OK, let's start over. " + HELP)
@@ -33,6 +60,21 @@ class ActionGoodbye(Action):
         return "action_goodbye"
 
     async def run(self, dispatcher, tracker: Tracker, domain) -> List[Dict[Text, Any]]:
+        text = latest_text(tracker)
+        if not tracker.active_loop_name and text and not SAYS_BYE.search(text):
+            from actions.next_step import UNDO, guess_goal
+
+            if UNDO.search(text) or guess_goal(text):  # "no, i didn't mean to cancel that!": a request
+                log.info("event=goodbye_not_said form=none")
+                return [FollowupAction("action_next")]
+        if text and (not BYE_WORDS.search(text) or (YES.search(text) and not STRONG_BYE.search(text))):
+            from actions.forms.base import answer_form
+
+            # "all of them" read as a goodbye: it is the answer the form asked for, so the form gets it
+            events = await answer_form(dispatcher, tracker, domain, text)
+            if events is not None:
+                log.info("event=goodbye_not_said form=%s", tracker.active_loop_name)
+                return events
         await release_hold(tracker)
         log.info("event=goodbye")
         say(dispatcher, "Thanks for reaching out. Take care!")

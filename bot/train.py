@@ -1,7 +1,7 @@
 """`schedbot train`: train the assistant's model into `models/`, skipped when nothing changed.
 
-The model is named after a fingerprint of everything that shapes it (Rasa version, `config.yml`,
-every domain file and every training file): `models/schedbot-<fp12>.tar.gz`. When that file exists
+The model is named after a fingerprint of everything that shapes it (Rasa version, `config.yml`
+and the source of our own components it names, every domain file and every training file): `models/schedbot-<fp12>.tar.gz`. When that file exists
 the command prints "model up to date" and returns without importing Rasa. Training data is
 `data/nlu`, `data/rules` and `data/stories` (never `data/clinic`, the demo clinic).
 
@@ -62,13 +62,34 @@ def _rasa_version() -> str:
         return "unknown"
 
 
+def component_files(config: Path) -> list[Path]:
+    """Source files of this project's own components named in the config ("bot.sms_normalizer.SmsNormalizer"):
+    they shape the model as much as the config does."""
+    import yaml
+
+    try:
+        parsed = yaml.safe_load(Path(config).read_text()) or {}
+    except (OSError, yaml.YAMLError):
+        return []
+    files: list[Path] = []
+    for item in (parsed.get("pipeline") or []) + (parsed.get("policies") or []):
+        name = item.get("name", "") if isinstance(item, dict) else ""
+        if "." in name:
+            source = ROOT / (name.rsplit(".", 1)[0].replace(".", "/") + ".py")
+            if source.is_file() and source not in files:
+                files.append(source)
+    return files
+
+
 def fingerprint(config: Path = DEFAULT_CONFIG, domain: Path = DEFAULT_DOMAIN,
                 data: list[Path] | None = None) -> str:
-    """sha256 over the Rasa version, the config, the domain files and the training files."""
+    """sha256 over the Rasa version, the config and our components it names, the domain files and the
+    training files."""
     data = DEFAULT_DATA if data is None else data
     h = hashlib.sha256()
     h.update(f"rasa {_rasa_version()}\n".encode())
-    groups = [("config", [Path(config)]), ("domain", _yaml_files(Path(domain))), ("data", training_files(data))]
+    groups = [("config", [Path(config)]), ("components", component_files(Path(config))),
+              ("domain", _yaml_files(Path(domain))), ("data", training_files(data))]
     for label, files in groups:
         h.update(f"[{label}]\n".encode())
         for f in files:

@@ -741,9 +741,12 @@ class ArgonautClient:
         self._cache[key] = (now + self.display_ttl, resource)
         return resource
 
-    async def search_practitioners(self, *, family: str) -> list[Practitioner]:
-        """Practitioners by family name (FHIR string search: the server may match a prefix)."""
-        return await self._search("Practitioner", [("family", family)], op="search_practitioners")
+    async def search_practitioners(self, *, family: str | None = None, given: str | None = None) -> list[Practitioner]:
+        """Practitioners by family and/or given name (FHIR string search: the server may match a prefix)."""
+        params = [(k, v) for k, v in (("family", family), ("given", given)) if v]
+        if not params:
+            raise ValueError("search_practitioners needs a family or given name")
+        return await self._search("Practitioner", params, op="search_practitioners")
 
     async def practitioner_roles(self, practitioner_id: str) -> list[PractitionerRole]:
         """The roles (specialties, places) of one practitioner."""

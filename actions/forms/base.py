@@ -54,3 +54,29 @@ class FlowForm(FormValidationAction):
         if misses >= 2:
             text = text.rstrip() + " Or reply 'agent' to talk to a person."
         say(dispatcher, text)
+
+
+async def answer_form(dispatcher: CollectingDispatcher, tracker: Tracker, domain, text: str) -> List[EventType] | None:
+    """A message the classifier took for something else ("all of them" read as a goodbye, a name read
+    as a hand-off) given as the answer to the active form's question: the form's own validator runs
+    on it here (Rasa validates only right after the patient's message), then the form carries on.
+    None when no form is asking anything."""
+    from rasa_sdk.events import FollowupAction
+
+    form, asked = (tracker.active_loop or {}).get("name"), tracker.get_slot("requested_slot")
+    validator = next((cls for cls in _all_subclasses(FlowForm) if cls().form_name() == form), None) if form else None
+    if not (form and asked and validator):
+        return None
+    events = list(tracker.events) + [{"event": "slot", "timestamp": None, "name": asked, "value": text}]
+    copy = Tracker(tracker.sender_id, {**tracker.slots, asked: text}, tracker.latest_message, events, False, None,
+                   tracker.active_loop, tracker.latest_action_name)
+    validated = await validator().run(dispatcher, copy, domain)
+    return [*validated, FollowupAction(form)]
+
+
+def _all_subclasses(cls) -> list:
+    out = []
+    for sub in cls.__subclasses__():
+        out.append(sub)
+        out.extend(_all_subclasses(sub))
+    return out

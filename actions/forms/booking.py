@@ -21,6 +21,17 @@ log = logging.getLogger("schedbot.actions.booking")
 ANY_TIME = re.compile(r"\b(asap|soon|soonest|next available|earliest|first available|any ?time|whenever|any day|anything|as soon as|lo antes|cualquier)\b", re.I)
 LATER = re.compile(r"\b(later|after that|after those|afterwards|later on|anything after|something after|más tarde|mas tarde)\b", re.I)
 EARLIER = re.compile(r"\b(earlier|sooner|before that|before those|anything before|something before|más temprano|mas temprano)\b", re.I)
+# "actually I don't need it anymore": the patient no longer wants a booking at all
+DROP_IT = re.compile(r"\b(don'?t need (it|one|an? appo\w*|to book|to come in)|no longer need|not needed|don'?t want (it|one|to book|an? appo\w*)|"
+                     r"forget (it|about it)|never ?mind|nvm|not anymore|changed my mind|i'?ll call (back|later)|i'?ll book later|call (you )?back later|"
+                     r"maybe (another|some other) time)\b", re.I)
+def drops_it(text: str) -> bool:
+    """No booking at all, rather than another time ("never mind, anything friday?" is another time)."""
+    return bool(DROP_IT.search(text or "")) and not (NONE_OF.search(text or "") or LATER.search(text or "") or EARLIER.search(text or "")
+                                                   or re.search(r"\d|\b(others?|another|different|instead|else|more|options?|times?|slots?)\b", text or "", re.I)
+                                                   or parse_windows(text or ""))
+
+
 NONE_OF = re.compile(r"\b(none|neither|nothing|other (times|options)|something else|different|more options|show me more|ninguna)\b", re.I)
 
 
@@ -30,9 +41,13 @@ def _iso(value: Any) -> str | None:
     return value.isoformat() if hasattr(value, "isoformat") else str(value)
 
 
+GREETING = re.compile(r"\b(good|gud|g'?)\s*(morning|mornin|afternoon|evening|day|night)\b|\bhave a (nice|good|great) (day|one|morning|afternoon|evening)\b", re.I)
+
+
 def parse_windows(text: str) -> list[list[str]]:
     from actions.timeprefs import parse
 
+    text = GREETING.sub(" ", text or "")  # "good morning! could I come wednesday afternoon": not a morning
     try:
         windows = parse(text, now(), tz_name())
     except Exception:  # noqa: BLE001 - an unparsable preference is "nothing understood"
@@ -56,8 +71,12 @@ async def find_options(specialty: str | None, visit_type: str | None, windows: l
             kwargs = {"start": max(start, now())}
             if end is not None:
                 kwargs["end"] = end
-            found += await fhir.find(specialty=specialty, visit_type=vt, count=6, patient_id=patient_id,
-                                     practitioner=practitioner, **kwargs)
+            batch = await fhir.find(specialty=specialty, visit_type=vt, count=6, patient_id=patient_id,
+                                    practitioner=practitioner, **kwargs)
+            # a clinician with two specialties may come back under the other one (a pediatrician's
+            # appointment for an adult's knee): keep those that say the specialty asked for
+            found += [a for a in batch if not specialty or specialty in _codes(a)] or \
+                ([] if practitioner is None and any(_codes(a) for a in batch) else batch)
             if len([a for a in found if a.id not in exclude]) >= 3:
                 break
         return found
@@ -74,6 +93,10 @@ async def find_options(specialty: str | None, visit_type: str | None, windows: l
         out.append(a)
     fresh = [a for a in out if a.id not in exclude]
     return (fresh or out)[:3]
+
+
+def _codes(appt) -> set:
+    return {c.code for concept in (getattr(appt, "specialty", None) or []) for c in (getattr(concept, "coding", None) or [])}
 
 
 def pick_option(text: str, options: list, ambiguous: list | None = None) -> int | None:
@@ -93,6 +116,22 @@ def pick_option(text: str, options: list, ambiguous: list | None = None) -> int 
     if re.search(r"\d\s*(:\d\d|am\b|pm\b|a\.m|p\.m)", text or "", re.I):
         return None  # a clock time that is none of the options: not "option 2"
     return parse_choice(text, len(options))
+
+
+AMBIGUOUS = "More than one fits that:"
+
+
+def last_ambiguity(tracker: Tracker) -> list[int]:
+    """The option numbers of the bot's "More than one fits that: 2) ... or 3) ..." in its last turn (else [])."""
+    users = 0
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            users += 1
+            if users == 2:
+                break
+        elif event.get("event") == "bot" and users == 1 and (event.get("text") or "").startswith(AMBIGUOUS):
+            return [int(n) for n in re.findall(r"(?:: |, |or )(\d)\)", event["text"])]
+    return []
 
 
 _DAY_WORDS = re.compile(r"\b(today|tonight|tomorrow|tmrw|tmr|mon|tue|wed|thu|fri|sat|sun|week|month|weekend|next|this|"
@@ -160,12 +199,48 @@ class ValidateBookingForm(FlowForm):
         return "validate_booking_form"
 
     def needed(self, tracker: Tracker) -> List[Text]:
-        if tracker.get_slot("outcome"):
-            return []
+        if tracker.get_slot("outcome") or not tracker.get_slot("verified"):
+            return []  # (not verified: the visit turned out to be for someone else; action_next verifies them)
         return ["care", "when_text", "option", "confirm"]
 
+    async def _someone_else_now(self, dispatcher, tracker: Tracker) -> Dict[Text, Any]:
+        """ "actually it's for my daughter" (or "for me, not my son") in the middle of booking: the
+        hold goes, and the person to book is verified first; what the visit is for and when stay."""
+        from actions.who import IDENTITY_SLOTS, for_self, same_person, someone_else
+
+        text, before = latest_text(tracker), tracker.get_slot("for_whom")
+        if latest_intent(tracker) in ("ask_hours", "ask_location", "ask_insurance", "handoff", "start_over", "goodbye"):
+            return {}
+        other = someone_else(text)
+        if other and not same_person(before, other) and re.search(r"\b(for|it'?s|its|actually|instead|rather)\b", text, re.I):
+            who = {"rel": other["rel"], "given": other.get("given")}
+            label = who["given"] or f"your {who['rel']}"
+        elif not other and before and for_self(text) and re.search(r"\b(for|actually|instead|rather|not)\b", text, re.I):
+            who, label = None, "you"
+        else:
+            return {}
+        out = {**IDENTITY_SLOTS, **(await self._drop_hold(tracker)), "for_whom": who, "options": None, "option": None,
+               "confirm": None, "seen": None, "form_misses": 0}
+        if other and other.get("name"):
+            out["person_name"] = other["name"]
+        from actions.care import FAMILY, PEDIATRICS
+        from actions.who import is_child
+
+        if is_child(who) and tracker.get_slot("specialty") == FAMILY:  # a child's checkup: pediatrics
+            out.update({"care": specialty_name(PEDIATRICS), "specialty": PEDIATRICS,
+                        "visit_type": "well-child" if tracker.get_slot("visit_type") == "physical" else None})
+        log.info("event=patient_switched_mid_booking")
+        say(dispatcher, f"OK, I'll book for {label} instead.")
+        tracker.slots.update(out)
+        tracker.switched_to = out  # (set by after_validation: extraction results of other slots are not kept)
+        return out
+
     async def extract_care(self, dispatcher, tracker: Tracker, domain) -> Dict[Text, Any]:
-        """Change of mind at any step: "actually a family doctor"."""
+        """Change of mind at any step: "actually a family doctor" (or "actually it's for my son")."""
+        if tracker.get_slot("verified") and tracker.get_slot("requested_slot") not in (None,):
+            switched = await self._someone_else_now(dispatcher, tracker)
+            if switched:
+                return switched
         if tracker.get_slot("requested_slot") in (None, "care"):
             return {}
         if latest_intent(tracker) in ("ask_hours", "ask_location", "ask_insurance", "handoff", "start_over", "goodbye"):
@@ -178,6 +253,8 @@ class ValidateBookingForm(FlowForm):
         return {}
 
     async def validate_care(self, value: Any, dispatcher, tracker: Tracker, domain) -> Dict[Text, Any]:
+        if not tracker.get_slot("verified"):
+            return {"care": None}  # the visit is for someone else now: they are verified first
         entity = next(tracker.get_latest_entity_values("specialty"), None)
         spec, visit = care_from_text(str(entity or value or ""))
         if not spec and re.fullmatch(r"\d{9}", str(value or "")):
@@ -185,9 +262,12 @@ class ValidateBookingForm(FlowForm):
         if not spec:
             from actions.clinicians import clinician_slots
 
-            named = await clinician_slots(str(value or ""))  # "dr boyce": the clinician's specialty
+            named = await clinician_slots(str(value or ""), bare=True)  # "dr boyce": the clinician's specialty
             if named.get("specialty"):
                 return {**named, "visit_type": None, "form_misses": 0}
+            if named.get("unknown"):
+                self.miss(dispatcher, tracker, f"I couldn't find {named['unknown']} at our clinic. What's the visit for?")
+                return {"care": None}
             windows = parse_windows(str(value or "")) if tracker.get_slot("requested_slot") == "care" else []
             if windows and not tracker.get_slot("when_text"):  # "tomorrow" before saying what for: keep it
                 say(dispatcher, "Noted the time.")
@@ -202,34 +282,74 @@ class ValidateBookingForm(FlowForm):
             out.update({"options": None, "option": None, "confirm": None})
         return out
 
+    async def _clinician_change(self, text: str, dispatcher, tracker: Tracker) -> Dict[Text, Any]:
+        """ "with dr mccoy" / "can I see Beverly instead" while choosing: that clinician from now on."""
+        from actions.clinicians import clinician_slots
+
+        named = await clinician_slots(text)
+        if named.get("unknown"):
+            if text == latest_text(tracker):  # (a request's own words were answered when it was made)
+                say(dispatcher, f"I couldn't find {named['unknown']} at our clinic.")
+            return {}
+        if not named.get("practitioner") or named["practitioner"] == tracker.get_slot("practitioner"):
+            return {}
+        out: Dict[Text, Any] = {"practitioner": named["practitioner"]}
+        if named.get("specialty") and named["specialty"] != tracker.get_slot("specialty"):
+            out.update({"care": named["care"], "specialty": named["specialty"], "visit_type": None})
+        return out
+
     async def validate_when_text(self, value: Any, dispatcher, tracker: Tracker, domain) -> Dict[Text, Any]:
+        if not tracker.get_slot("verified"):
+            return {"when_text": None}  # the visit is for someone else now: they are verified first
         text = str(value or "")
+        from actions.next_step import SAME_TIME
+
+        if text == SAME_TIME and tracker.get_slot("windows"):  # giving back a cancelled appointment
+            return {"when_text": text}
         windows = parse_windows(text)
         if windows and tracker.get_slot("windows") and not _DAY_WORDS.search(text):
             windows = on_days_of(windows, tracker.get_slot("windows")) or windows
+        who = await self._clinician_change(text, dispatcher, tracker)
         if windows:
-            return {"when_text": text, "windows": windows, "options": None, "option": None, "form_misses": 0}
+            return {**who, "when_text": text, "windows": windows, "options": None, "option": None, "form_misses": 0}
         if ANY_TIME.search(text):
-            return {"when_text": "any", "windows": None, "options": None, "option": None, "form_misses": 0}
+            return {**who, "when_text": "any", "windows": None, "options": None, "option": None, "form_misses": 0}
+        if who:
+            return {**who, "when_text": None}  # the clinician noted; "when" is asked again
         if "care" in tracker.slots_to_validate() and tracker.get_slot("requested_slot") != "care":
             return {"when_text": None}  # it was a change of mind about the care, not a time
         self.miss(dispatcher, tracker, "Sorry, I didn't catch a day or time. Try something like 'tomorrow morning' or 'next Tuesday after 2'.")
         return {"when_text": None}
 
     async def validate_option(self, value: Any, dispatcher, tracker: Tracker, domain) -> Dict[Text, Any]:
+        if not tracker.get_slot("verified"):
+            return {"option": None}  # the visit is for someone else now: they are verified first
         options = tracker.get_slot("options") or []
         text = str(value or "")
         if not options:
             return {"option": None}
+        if drops_it(text):
+            return {**(await self._give_up(dispatcher, tracker)), "option": None}
         several: list = []
         choice = pick_option(text, options, several)
+        narrowed = last_ambiguity(tracker) if not choice else []
+        if narrowed and all(1 <= i <= len(options) for i in narrowed):
+            # after "More than one fits that: 2) ... or 3) ...", "the one with dr billingsley" is one of those
+            hit = match_option(text, [options[i - 1]["text"] for i in narrowed])
+            if hit:
+                choice, several = narrowed[hit - 1], []
         if choice:
             return {"option": str(choice), "form_misses": 0}
         if several:  # "the 10:15 one" when two clinicians are free at 10:15
             short = [f"{i}) {options[i - 1]['text'].split(' at ')[0]}" for i in several]
-            say(dispatcher, f"More than one fits that: {', '.join(short[:-1])} or {short[-1]}. Which number?")
+            say(dispatcher, f"{AMBIGUOUS} {', '.join(short[:-1])} or {short[-1]}. Which number?")
             return {"option": None}
         seen = (tracker.get_slot("seen") or []) + [o["id"] for o in options]
+        who = await self._clinician_change(text, dispatcher, tracker)
+        if who:  # "anything with dr mccoy?": that clinician's times, on the days asked for
+            windows = windows_near(text, tracker) or tracker.get_slot("windows")
+            return {**who, "option": None, "options": None, "when_text": tracker.get_slot("when_text") or "any",
+                    "windows": windows, "form_misses": 0}
         shifted = shift_windows(text, options, tracker.get_slot("windows"))
         if shifted:  # "something later" / "anything earlier?" (the day asked for stays the reference)
             return {"option": None, "options": None, "when_text": tracker.get_slot("when_text") or "any", "windows": shifted,
@@ -247,10 +367,14 @@ class ValidateBookingForm(FlowForm):
         return {"option": None}
 
     async def validate_confirm(self, value: Any, dispatcher, tracker: Tracker, domain) -> Dict[Text, Any]:
+        if not tracker.get_slot("verified"):
+            return {"confirm": None}  # the visit is for someone else now: they are verified first
         if not tracker.get_slot("held"):
             return {"confirm": None}
-        answer = yes_no(tracker)
         text = str(value or "")
+        if drops_it(text):  # "actually i don't need it anymore": nothing booked, the request ends
+            return {**(await self._give_up(dispatcher, tracker)), "confirm": None}
+        answer = yes_no(tracker)
         if answer is None and (latest_intent(tracker) == "none_of_these" or NONE_OF.search(text)):
             answer = False
         options = tracker.get_slot("options") or []
@@ -258,12 +382,20 @@ class ValidateBookingForm(FlowForm):
             # "no, the 10:15 one" / "actually the second one" / "no, something later"
             choice = pick_option(text, options) if re.search(r"\d|option|first|second|third|last|one\b|mon|tue|wed|thu|fri|dr", text, re.I) else None
             held_index = next((i for i, o in enumerate(options, 1) if o["id"] == (tracker.get_slot("held") or {}).get("id")), None)
+            if re.search(r"\b(the )?(other|another|different) (one|time|slot|option)\b", text, re.I) and len(options) == 2 and held_index:
+                choice = 3 - held_index  # "wait no the other one"
             if choice and choice != held_index:  # another of the options instead
                 out = await self._drop_hold(tracker)
                 return {**out, "confirm": None, "option": str(choice), "form_misses": 0}
             if choice and answer is None:
                 return {"confirm": "yes", "form_misses": 0}  # "yes the 10:15 one" said another way
             seen = (tracker.get_slot("seen") or []) + [o["id"] for o in options]
+            who = await self._clinician_change(text, dispatcher, tracker)
+            if who:  # "can I have it with dr boyce instead"
+                out = await self._drop_hold(tracker)
+                return {**out, **who, "confirm": None, "option": None, "options": None,
+                        "when_text": tracker.get_slot("when_text") or "any",
+                        "windows": windows_near(text, tracker) or tracker.get_slot("windows"), "form_misses": 0}
             shifted = shift_windows(text, options, tracker.get_slot("windows"))
             windows = shifted or windows_near(text, tracker)
             if windows:  # a new time preference instead
@@ -277,6 +409,12 @@ class ValidateBookingForm(FlowForm):
             self.miss(dispatcher, tracker, "Please reply yes to book it, or no to pick another time.")
             return {"confirm": None}
         return {"confirm": "yes" if answer else "no", "form_misses": 0}
+
+    async def _give_up(self, dispatcher, tracker: Tracker) -> Dict[Text, Any]:
+        out = await self._drop_hold(tracker)
+        log.info("event=booking_dropped")
+        say(dispatcher, "OK, I haven't booked anything. Anything else I can help with?")
+        return {**out, "outcome": "dropped"}
 
     async def _drop_hold(self, tracker: Tracker) -> Dict[Text, Any]:
         held = tracker.get_slot("held")
@@ -297,6 +435,10 @@ class ValidateBookingForm(FlowForm):
         from actions.fhir import HoldExpired, SchedulerError, SchedulerUnavailable, SlotTaken
 
         out: Dict[Text, Any] = {}
+        if getattr(tracker, "switched_to", None):
+            return dict(tracker.switched_to)
+        if tracker.get_slot("outcome") or not tracker.get_slot("verified"):
+            return out  # decided already (validated twice in one turn: forms/base.py answer_form), or someone else to verify
 
         def slot(name):
             return out[name] if name in out else tracker.get_slot(name)
@@ -312,21 +454,27 @@ class ValidateBookingForm(FlowForm):
                 old = slot("old_appt")
                 try:
                     booked = await client().book(held["id"], slot("patient_id"), cancelled_appt_id=old["id"] if old else None)
-                except (SlotTaken, HoldExpired):
-                    log.info("event=book_conflict appt=%s", held["id"])
-                    say(dispatcher, "Sorry, that time was just taken. Here are other times.")
+                except (SlotTaken, HoldExpired) as exc:
+                    log.info("event=book_conflict appt=%s expired=%s", held["id"], isinstance(exc, HoldExpired))
+                    if isinstance(exc, HoldExpired):
+                        say(dispatcher, "Sorry, I could only hold that time for a few minutes and someone else has taken it since, so I couldn't confirm it. Here are other times.")
+                    else:
+                        say(dispatcher, "Sorry, that time was just taken, so I couldn't confirm it. Here are other times.")
                     out.update({"held": None, "confirm": None, "option": None, "options": None,
                                 "seen": (slot("seen") or []) + [held["id"]]})
                 else:
                     text = (await describe([booked]))[0]
                     log.info("event=%s appt=%s", "rescheduled" if old else "booked", booked.id)
+                    first = (slot("person_name") or "").split()[0] if slot("for_whom") and slot("person_name") else None
                     if old:
-                        say(dispatcher, f"Done! Your appointment is now {text}. Your old time is cancelled. Anything else?")
+                        say(dispatcher, f"Done! {first + chr(39) + 's' if first else 'Your'} appointment is now {text}. The old time is cancelled. Anything else?")
+                    elif first:
+                        say(dispatcher, f"{first} is booked: {text}. See you then! Anything else I can help with?")
                     else:
                         say(dispatcher, f"You're booked: {text}. See you then! Anything else I can help with?")
                     return {"outcome": "rescheduled" if old else "booked", "held": None}
             # 2. a chosen option -> hold it
-            if slot("option") and not slot("held") and slot("options"):
+            async def hold_chosen():
                 idx = int(slot("option")) - 1
                 options = slot("options")
                 chosen = options[min(max(idx, 0), len(options) - 1)]
@@ -340,6 +488,9 @@ class ValidateBookingForm(FlowForm):
                     out.update({"option": None, "options": None, "seen": (slot("seen") or []) + [chosen["id"]]})
                 else:
                     out.update({"held": {"id": appt.id, "text": chosen["text"]}, "confirm": None})
+
+            if slot("option") and not slot("held") and slot("options"):
+                await hold_chosen()
             # 3. care and time known but nothing offered yet -> $find
             if slot("care") and slot("when_text") and not slot("options") and not slot("held"):
                 found = await find_options(slot("specialty"), slot("visit_type"), slot("windows"), slot("seen"), slot("patient_id"),
@@ -361,6 +512,13 @@ class ValidateBookingForm(FlowForm):
                     texts = await describe(found)
                     out.update({"options": [{"id": a.id, "text": t, "start": _iso(a.start)} for a, t in zip(found, texts)],
                                 "option": None})
+                    from actions.next_step import SAME_TIME
+
+                    wanted = (slot("windows") or [[None]])[0][0]
+                    if slot("when_text") == SAME_TIME and _iso(found[0].start) and wanted and \
+                            datetime.fromisoformat(_iso(found[0].start)) == datetime.fromisoformat(wanted):
+                        out.update({"options": out["options"][:1], "option": "1"})  # the same time is free: hold it
+                        await hold_chosen()
         except SchedulerUnavailable:
             held = slot("held")
             if held:
@@ -407,7 +565,8 @@ class ActionAskConfirm(Action):
     async def run(self, dispatcher, tracker: Tracker, domain) -> List[Dict[Text, Any]]:
         held = tracker.get_slot("held") or {}
         text = held.get("text") or "that time"
-        verb = "Move your appointment to" if tracker.get_slot("old_appt") else "Book"
-        say(dispatcher, f"I'm holding {text} for you. {verb} it?",
+        verb = "Move the appointment to" if tracker.get_slot("old_appt") else "Book"
+        name = tracker.get_slot("person_name") if tracker.get_slot("for_whom") else None
+        say(dispatcher, f"I'm holding {text} for {name.split()[0] if name else 'you'}. {verb} it?",
             buttons=[{"title": "Yes", "payload": "yes"}, {"title": "No", "payload": "no"}])
         return []

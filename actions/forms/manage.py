@@ -8,10 +8,33 @@ from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
 
-from actions.common import client, option_buttons, parse_choice, say, yes_no
+from actions.common import client, now, option_buttons, parse_choice, say, yes_no
 from actions.forms.base import FlowForm
 
 log = logging.getLogger("schedbot.actions.manage")
+
+
+def short(text: str) -> str:
+    """ "Wed Dec 2, 10:00 AM" from "Wed Dec 2, 10:00 AM with Dr. Boyce at ..."."""
+    return (text or "").split(" with ")[0].split(" at ")[0]
+
+
+def all_of(every: list, listed: list) -> dict:
+    """The "appointment" that stands for all of them ("cancel both"): their ids and a short text."""
+    ids = [a.id if hasattr(a, "id") else a["id"] for a in every]
+    days = [short(x["text"]) for x in listed]
+    if len(every) > len(listed):
+        days.append(f"{len(every) - len(listed)} more")
+    what = " and ".join([", ".join(days[:-1]), days[-1]]) if len(days) > 1 else days[0]
+    return {"id": None, "ids": ids, "text": f"{'both' if len(ids) == 2 else 'all ' + str(len(ids))} of your appointments ({what})",
+            "all": True}
+
+
+def _other_one(text: str, appts: list, current: dict | None) -> int | None:
+    """ "no the other one" with two appointments: the one not picked."""
+    if len(appts) == 2 and current and re.search(r"\b(other|another|different|wrong) (one|appo\w*|appt\w*)\b", text or "", re.I):
+        return next((i for i, a in enumerate(appts, 1) if a["id"] != current.get("id")), None)
+    return None
 
 
 class ValidateManageForm(FlowForm):
@@ -28,8 +51,26 @@ class ValidateManageForm(FlowForm):
     async def validate_manage_pick(self, value: Any, dispatcher, tracker: Tracker, domain) -> Dict[Text, Any]:
         appts = tracker.get_slot("appts") or []
         from actions.forms.booking import pick_option
+        from actions.next_step import ALL_OF_THEM
 
-        choice = pick_option(str(value or ""), appts)
+        text = str(value or "")
+        if text == "all" and (tracker.get_slot("old_appt") or {}).get("all"):
+            return {"manage_pick": "all"}  # "cancel both" in the request: set by action_next
+        everything = ALL_OF_THEM.search(text) or re.fullmatch(r"\W*(all|both|every ?one|everything)( please| pls)?\W*", text, re.I) \
+            or (len(appts) > 1 and re.fullmatch(
+            r"\W*(" + r"\W*(,|and|&|\+)?\W*".join(str(i) for i in range(1, len(appts) + 1)) + r")\W*", text))
+        if everything and len(appts) > 1:
+            if tracker.get_slot("goal") != "cancel":
+                say(dispatcher, "Let's move them one at a time. Which one first?")
+                return {"manage_pick": None}
+            every = await client().appointments(tracker.get_slot("patient_id"), status=["booked"], start=now())
+            listed_ids = {a["id"] for a in appts}
+            every = [a for a in every if a.id in listed_ids] + [a for a in every if a.id not in listed_ids]
+            return {"manage_pick": "all", "old_appt": all_of(every or appts, appts), "form_misses": 0}
+        choice = pick_option(text, appts)
+        if not choice and re.search(r"^\W*(none|neither|keep (them|it|both|all)|no+|nope|nah|never ?mind|nvm)\b", text, re.I):
+            say(dispatcher, "OK, I kept your appointments as they are. Anything else?")
+            return {"manage_pick": None, "outcome": "kept"}
         if not choice:
             self.miss(dispatcher, tracker, f"Please reply with a number from 1 to {len(appts)}.")
             return {"manage_pick": None}
@@ -38,6 +79,21 @@ class ValidateManageForm(FlowForm):
 
     async def validate_manage_confirm(self, value: Any, dispatcher, tracker: Tracker, domain) -> Dict[Text, Any]:
         text = str(value or "")
+        appts = tracker.get_slot("appts") or []
+        current = tracker.get_slot("old_appt") or {}
+        other = _other_one(text, appts, current)
+        if other is None and not current.get("all") and len(appts) > 1:
+            from actions.common import match_option
+
+            hit = match_option(text, [a["text"] for a in appts])  # "no, the friday one"
+            other = hit if hit and appts[hit - 1]["id"] != current.get("id") else None
+        if other:  # that one instead: asked again, about the right one
+            return {"manage_confirm": None, "manage_pick": str(other), "old_appt": appts[other - 1], "form_misses": 0}
+        from actions.next_step import ALL_OF_THEM
+
+        if ALL_OF_THEM.search(text) and len(appts) > 1 and not current.get("all"):  # "cancel both actually"
+            every = await client().appointments(tracker.get_slot("patient_id"), status=["booked"], start=now())
+            return {"manage_confirm": None, "manage_pick": "all", "old_appt": all_of(every or appts, appts), "form_misses": 0}
         if re.search(r"\b(keep|leave it|don'?t cancel|do not cancel|never ?mind|nvm|not cancel)\b", text, re.I):
             answer = False  # "hmm actually keep it": before anything that sounds like yes
         else:
@@ -52,15 +108,21 @@ class ValidateManageForm(FlowForm):
     async def after_validation(self, dispatcher, tracker: Tracker, domain) -> Dict[Text, Any]:
         from actions.fhir import SchedulerError, SchedulerUnavailable
 
-        if tracker.get_slot("goal") != "cancel" or not tracker.get_slot("old_appt"):
+        if tracker.get_slot("goal") != "cancel" or not tracker.get_slot("old_appt") or tracker.get_slot("outcome"):
             return {}
         decision = tracker.get_slot("manage_confirm")
         old = tracker.get_slot("old_appt")
         if decision == "no":
-            say(dispatcher, f"OK, I kept your appointment on {old['text']}. Anything else?")
+            if old.get("all"):  # not all of them: which one, then?
+                say(dispatcher, "OK, nothing cancelled yet.")
+                return {"manage_confirm": None, "manage_pick": None, "old_appt": None}
+            else:
+                say(dispatcher, f"OK, I kept your appointment on {old['text']}. Anything else?")
             return {"outcome": "kept"}
         if decision != "yes":
             return {}
+        if old.get("all"):
+            return await self._cancel_all(dispatcher, old)
         try:
             await client().cancel(old["id"], reason="patient-cancel")
         except SchedulerUnavailable:
@@ -73,7 +135,33 @@ class ValidateManageForm(FlowForm):
             return {"outcome": "failed"}
         log.info("event=cancelled appt=%s", old["id"])
         say(dispatcher, f"Done, your appointment on {old['text']} is cancelled. Anything else?")
-        return {"outcome": "cancelled"}
+        return {"outcome": "cancelled", "last_cancelled": old if old.get("start") else None}
+
+    async def _cancel_all(self, dispatcher, old: dict) -> Dict[Text, Any]:
+        from actions.fhir import SchedulerError, SchedulerUnavailable
+
+        done, failed = [], []
+        for appt_id in old["ids"]:
+            try:
+                await client().cancel(appt_id, reason="patient-cancel")
+                log.info("event=cancelled appt=%s", appt_id)
+                done.append(appt_id)
+            except SchedulerUnavailable:
+                log.warning("event=cancel_unavailable")
+                failed.append(appt_id)
+                break
+            except SchedulerError:
+                log.warning("event=cancel_failed appt=%s", appt_id)
+                failed.append(appt_id)
+        left = len(old["ids"]) - len(done)
+        if not done:
+            say(dispatcher, "Sorry, I couldn't cancel your appointments right now, so they are all still booked. Please try again soon, or reply 'agent' for a person.")
+            return {"outcome": "failed"}
+        if left:
+            say(dispatcher, f"I cancelled {len(done)} of your appointments, but {left} {'is' if left == 1 else 'are'} still booked. Reply 'agent' and someone from the clinic will help.")
+            return {"outcome": "failed"}
+        say(dispatcher, f"Done, I cancelled {'both' if len(done) == 2 else 'all ' + str(len(done))} of your appointments. Anything else?")
+        return {"outcome": "cancelled", "last_cancelled": None}
 
 
 class ActionAskManagePick(Action):
@@ -84,6 +172,8 @@ class ActionAskManagePick(Action):
         appts = tracker.get_slot("appts") or []
         verb = "cancel" if tracker.get_slot("goal") == "cancel" else "change"
         lines = [f"{i}) {a['text']}" for i, a in enumerate(appts, 1)]
+        if verb == "cancel" and len(appts) > 1:
+            lines.append("(or reply 'all')")
         say(dispatcher, "\n".join([f"Which appointment do you want to {verb}?", *lines]), buttons=option_buttons(len(appts)))
         return []
 
@@ -94,6 +184,10 @@ class ActionAskManageConfirm(Action):
 
     async def run(self, dispatcher, tracker: Tracker, domain) -> List[Dict[Text, Any]]:
         old = tracker.get_slot("old_appt") or {}
-        say(dispatcher, f"Cancel your appointment on {old.get('text', 'that day')}?",
+        if old.get("all"):
+            question = f"Cancel {old['text']}?"
+        else:
+            question = f"Cancel your appointment on {old.get('text', 'that day')}?"
+        say(dispatcher, question,
             buttons=[{"title": "Yes, cancel", "payload": "yes"}, {"title": "No, keep it", "payload": "no"}])
         return []

@@ -8,7 +8,7 @@ from typing import Any, Dict, List, Text
 
 from rasa_sdk import Tracker
 
-from actions.common import clean_name, client, parse_dob, parse_email, parse_phone, say, sender_phone, split_name
+from actions.common import clean_name, client, date_in_text, dob_in_text, parse_dob, parse_email, parse_phone, say, sender_phone, split_name
 from actions.digressions import answered_inline
 from actions.forms.base import FlowForm
 
@@ -45,22 +45,32 @@ class ValidateRegisterForm(FlowForm):
     async def validate_person_name(self, value: Any, dispatcher, tracker: Tracker, domain) -> Dict[Text, Any]:
         if answered_inline(dispatcher, tracker):
             return {"person_name": None}
+        from actions.who import one_word_name
+
+        value = one_word_name(str(value or ""), tracker.get_slot("for_whom")) or value
         parts = split_name(str(value or ""))
-        if not parts:
-            self.miss(dispatcher, tracker, "Sorry, I need your first and last name, like 'Jane Smith'.")
+        from actions.forms.verify import NOT_A_NAME
+
+        if not parts or (NOT_A_NAME.search(str(value)) and not re.search(r"\bname\b", str(value), re.I)):
+            self.miss(dispatcher, tracker, "Sorry, I need the first and last name, like 'Jane Smith'.")
             return {"person_name": None}
         return {"person_name": clean_name(str(value)), "form_misses": 0}
 
     async def validate_dob(self, value: Any, dispatcher, tracker: Tracker, domain) -> Dict[Text, Any]:
         if answered_inline(dispatcher, tracker):
             return {"dob": None}
-        dob = parse_dob(str(value or ""))
+        dob = parse_dob(str(value or "")) or dob_in_text(str(value or ""))
         if not dob:
             self.miss(dispatcher, tracker, "Hmm, I couldn't read that date. Please use month/day/year, like 03/14/1985.")
             return {"dob": None}
         return {"dob": dob.isoformat(), "form_misses": 0}
 
     async def validate_phone(self, value: Any, dispatcher, tracker: Tracker, domain) -> Dict[Text, Any]:
+        dob = dob_in_text(str(value or ""))
+        if dob and not parse_phone(re.sub(r"\D", "", date_in_text(str(value)) or "")):
+            # "oops, my birthday is 3/5/1990": a correction of what was said before
+            say(dispatcher, "Thanks, I corrected the date of birth.")
+            return {"phone": None, "dob": dob.isoformat()}
         phone = parse_phone(str(value or ""))
         if not phone and SAME_PHONE.search(str(value or "")):
             phone = sender_phone(tracker)

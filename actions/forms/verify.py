@@ -19,6 +19,9 @@ REGISTER_WORDS = re.compile(r"\b(new|register|sign ?up|first time|never been|cre
 RETRY_WORDS = re.compile(r"\b(again|retry|try|yes|yeah|yep|ok|sure|1|otra vez|s[ií])\b", re.I)
 
 
+# answers that are not a name, though two plain words ("self pay", "no idea")
+NOT_A_NAME = re.compile(r"\b(self|pay|cash|insurance|insured|idea|clue|thanks|thank|agent|help|cancel|book|appointment|forget|skip)\b", re.I)
+
 SAYS_NEW = re.compile(r"\b(new patient|i'?m new|im new|i am new|first time|never been|not a patient|register|sign ?up|nuev[oa])\b", re.I)
 
 
@@ -80,6 +83,16 @@ class ValidateVerifyForm(FlowForm):
             return {"person_name": None}
         if says_new(tracker, str(value or "")):
             return {"person_name": None, "verify_choice": "register"}
+        from actions.who import one_word_name, someone_else
+
+        other = someone_else(str(value or ""))
+        if other and not tracker.get_slot("for_whom"):  # "it's for my son, Leo Lindgren": his record
+            who = {"rel": other["rel"], "given": other.get("given")}
+            tracker.slots["for_whom"] = who
+            if other.get("name"):
+                return {"person_name": other["name"], "for_whom": who, "form_misses": 0}
+            return {"person_name": None, "dob": None, "for_whom": who}
+        value = one_word_name(str(value or ""), tracker.get_slot("for_whom")) or value
         parts = split_name(str(value or ""))
         if not parts and name_in_text(str(value or "")):
             value = name_in_text(str(value))
@@ -89,8 +102,10 @@ class ValidateVerifyForm(FlowForm):
             dob = dob_in_text(str(value)) or parse_dob(str(value))
             say(dispatcher, "Got your date of birth.")
             return {"person_name": None, "dob": dob.isoformat()}
-        if not parts:
-            self.miss(dispatcher, tracker, "Sorry, I need your first and last name, like 'Jane Smith'.")
+        if not parts or (NOT_A_NAME.search(str(value)) and not re.search(r"\bname\b", str(value), re.I)):  # "self pay"
+            who = tracker.get_slot("for_whom")
+            self.miss(dispatcher, tracker, "Sorry, I need the first and last name, like 'Jane Smith'." if who else
+                      "Sorry, I need your first and last name, like 'Jane Smith'.")
             return {"person_name": None}
         out: Dict[Text, Any] = {"person_name": clean_name(str(value)), "form_misses": 0}
         maybe_date = date_in_text(str(value))
@@ -115,7 +130,8 @@ class ValidateVerifyForm(FlowForm):
         text = str(value or "")
         # "sorry, typo: 4/5/1977" / "it's Jon Smith": another try with what they just sent
         dob = dob_in_text(text) or parse_dob(text)
-        name = name_in_text(text, loose=False) or (bare_name(text.split()) if not (REGISTER_WORDS.search(text) or RETRY_WORDS.search(text)) else None)
+        name = name_in_text(text, loose=False) or (bare_name(text.split()) if not (REGISTER_WORDS.search(text) or RETRY_WORDS.search(text)
+                                                                                  or NOT_A_NAME.search(text)) else None)
         if dob or name:  # checked again with the other detail as given before
             out: Dict[Text, Any] = {"verify_choice": None, "form_misses": 0}
             if dob:

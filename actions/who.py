@@ -1,0 +1,206 @@
+"""Who the visit is for: the person who writes may book for someone else ("book my son Leo in",
+"for my daughter", "my wife's appointment"). Then the name and birth date asked for, verified (or
+registered) and booked are that person's, never the writer's. ``for_whom`` holds
+{"rel": "son", "given": "Leo"|None} while it applies; the ask actions here word the questions."""
+from __future__ import annotations
+
+import re
+from abc import ABC, abstractmethod
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+
+from actions.common import _is_name_word, bare_name, say
+
+_HIS = {"son", "boy", "husband", "father", "dad", "grandson", "grandfather", "grandpa", "brother", "nephew", "stepson",
+        "boyfriend"}
+_HER = {"daughter", "girl", "wife", "mother", "mom", "mum", "granddaughter", "grandmother", "grandma", "sister", "niece",
+        "stepdaughter", "girlfriend"}
+_THEIR = {"child", "kid", "baby", "toddler", "teen", "teenager", "partner", "spouse", "friend", "grandchild", "parent",
+          "newborn", "infant", "stepchild"}
+_RELS = "|".join(sorted(_HIS | _HER | _THEIR | {"kids", "children", "hijo", "hija"}, key=len, reverse=True))
+_CHILD_WORDS = {"son", "daughter", "child", "kid", "baby", "boy", "girl", "toddler", "teen", "teenager", "grandchild",
+                "grandson", "granddaughter", "newborn", "infant", "stepson", "stepdaughter", "stepchild", "kids",
+                "children", "hijo", "hija"}
+
+# "my son", "our daughter's", "my 6 year old", "my little boy"; the word after may be a first name
+_OTHER = re.compile(
+    rf"\b(?:my|our|mi)\s+(?:(?:little|baby|little baby|youngest|oldest|eldest|older|younger|\d{{1,2}}[\s\-]?(?:year|yr|month|mo)s?[\s\-]?old|two|three|four|five|six|seven|eight|nine|ten)\s+)?"
+    rf"(?P<rel>{_RELS})(?:'?s)?\b(?P<rest>.*)$", re.I)
+_AGE_ONLY = re.compile(r"\b(?:my|our)\s+\d{1,2}[\s\-]?(?:year|yr)s?[\s\-]?old\b(?P<rest>.*)$", re.I)
+_SELF = re.compile(r"\b(for me|for myself|myself|my own|me too|for me too|me as well|my appointment|my appt)\b", re.I)
+# "my son's dentist said ..." is still about the son; "i'm bringing my son" too. Not someone else:
+# "with my son" as company ("can i bring my son along"), handled as the patient themselves.
+_COMPANY = re.compile(rf"\b(bring|bringing|with)\s+(?:my|our)\s+(?:{_RELS})\s+(along|with me|too)\b", re.I)
+_NOT_FOR = re.compile(r"\b(drop(ping)?( off)?|pick(ing)?( up)?|with|after|before|than|like|watch(ing)?|babysit\w*|take care of|"
+                      r"work|school|off)\s*$", re.I)
+_NOT_GIVEN = {"in", "for", "to", "needs", "need", "has", "is", "was", "got", "gets", "had", "and", "but", "he", "she",
+              "they", "who", "appointment", "appt", "checkup", "physical", "visit", "tomorrow", "today", "next", "this",
+              "please", "pls", "asap", "with", "at", "on", "a", "an", "the", "into", "named", "called", "seen", "see"}
+
+
+def someone_else(text: str) -> dict | None:
+    """{"rel", "given", "name"} when the message asks for another person's visit, else None."""
+    t = text or ""
+    if _COMPANY.search(t):
+        return None
+    m = _OTHER.search(t)
+    if m and _NOT_FOR.search(t[: m.start()]):
+        # "after I drop off my kids": not who the visit is for ("come in with my son" is, for a child)
+        if not (re.search(r"\bwith\s*$", t[: m.start()], re.I) and m.group("rel").lower() in _CHILD_WORDS):
+            m = None
+    rel = None
+    if m:
+        rel = m.group("rel").lower()
+        rest = m.group("rest")
+    else:
+        m = _AGE_ONLY.search(t)
+        if not m:
+            return None
+        rel, rest = "child", m.group("rest")
+    rel = {"kids": "kid", "children": "child", "hijo": "son", "hija": "daughter", "mum": "mom"}.get(rel, rel)
+    # "my son Leo", "my daughter, Emma Lopez,", "my son named Leo"
+    words = re.sub(r"^\s*,?\s*(?:(?:named|called|whose name is|his name is|her name is)\s+)?", "", rest).split()
+    run: List[str] = []
+    for w in words[:3]:
+        clean = re.sub(r"'s$", "", w.strip(".,;:!?()\""))
+        if not clean or clean.lower() in _NOT_GIVEN or not _is_name_word(clean) or re.search(r"\d", clean):
+            break
+        run.append(clean)
+        if re.search(r"[,.;:!?]$", w):
+            break
+    given = run[0][:1].upper() + run[0][1:] if run else None
+    full = bare_name(run) if len(run) >= 2 else None
+    from actions.care import care_from_text
+
+    if given and care_from_text(given)[0]:
+        given, full = None, None
+    return {"rel": rel, "given": given, "name": full}
+
+
+def for_self(text: str) -> bool:
+    """ "and one for me too" / "now for myself": the writer's own visit."""
+    return bool(_SELF.search(text or ""))
+
+
+def is_child(for_whom: dict | None) -> bool:
+    return bool(for_whom) and for_whom.get("rel") in _CHILD_WORDS
+
+
+def pronoun(for_whom: dict | None) -> str:
+    rel = (for_whom or {}).get("rel")
+    return "his" if rel in _HIS else "her" if rel in _HER else "their"
+
+
+def whose(for_whom: dict | None) -> str:
+    """ "Leo's" or "your son's"."""
+    if not for_whom:
+        return "your"
+    return f"{for_whom['given']}'s" if for_whom.get("given") else f"your {for_whom.get('rel') or 'family member'}'s"
+
+
+def one_word_name(value: str, for_whom: dict | None) -> str | None:
+    """ "Lindgren" when the first name (Leo) was given before: "Leo Lindgren"."""
+    words = (value or "").split()
+    given = (for_whom or {}).get("given")
+    if len(words) == 1 and given and _is_name_word(words[0]) and words[0].lower() != given.lower():
+        w = words[0].strip(".,;:!?")
+        return f"{given} {w[:1].upper()}{w[1:]}"
+    return None
+
+
+class _Ask(Action, ABC):
+    form = ""
+    slot = ""
+
+    def name(self) -> Text:
+        return f"action_ask_{self.form}_{self.slot}"
+
+    @abstractmethod
+    def text(self, tracker: Tracker) -> str:
+        """The question, worded for whoever the visit is for."""
+
+    async def run(self, dispatcher, tracker: Tracker, domain) -> List[Dict[Text, Any]]:
+        say(dispatcher, self.text(tracker))
+        return []
+
+
+def _person(tracker: Tracker) -> dict | None:
+    return tracker.get_slot("for_whom") or None
+
+
+class AskVerifyName(_Ask):
+    form, slot = "verify_form", "person_name"
+
+    def text(self, tracker: Tracker) -> str:
+        who = _person(tracker)
+        if not who:
+            return "First I need to find your record. What's your first and last name?"
+        if who.get("given"):
+            return f"First I need to find {who['given']}'s record. What's {who['given']}'s first and last name?"
+        return f"First I need to find your {who['rel']}'s record. What's {pronoun(who)} first and last name?"
+
+
+class AskVerifyDob(_Ask):
+    form, slot = "verify_form", "dob"
+
+    def text(self, tracker: Tracker) -> str:
+        who = _person(tracker)
+        if not who:
+            return "Thanks. What's your date of birth? (for example 03/14/1985)"
+        return f"Thanks. What's {whose(who)} date of birth? (for example 03/14/{'2018' if is_child(who) else '1985'})"
+
+
+class AskRegisterName(_Ask):
+    form, slot = "register_form", "person_name"
+
+    def text(self, tracker: Tracker) -> str:
+        who = _person(tracker)
+        if not who:
+            return "Happy to set you up as a new patient. What's your first and last name?"
+        label = who["given"] if who.get("given") else f"your {who['rel']}"
+        return f"Happy to set {label} up as a new patient. What's {pronoun(who) if not who.get('given') else who['given'] + chr(39) + 's'} first and last name?"
+
+
+class AskRegisterDob(_Ask):
+    form, slot = "register_form", "dob"
+
+    def text(self, tracker: Tracker) -> str:
+        who = _person(tracker)
+        if not who:
+            return "What's your date of birth? (for example 03/14/1985)"
+        return f"What's {whose(who)} date of birth? (for example 03/14/{'2018' if is_child(who) else '1985'})"
+
+
+def dob_for_other(text: str):
+    """A birth date given after the other person is named ("book my son, born 6/20/2018"): theirs.
+    One before ("I'm Maria, 4/11/82, booking for my son") is the writer's and is not used."""
+    from actions.common import dob_in_text
+
+    m = _OTHER.search(text or "") or _AGE_ONLY.search(text or "")
+    return dob_in_text(m.group("rest")) if m else None
+
+
+def same_person(before: dict | None, other: dict) -> bool:
+    if not before or before.get("rel") != other.get("rel"):
+        return False
+    a, b = (before.get("given") or "").lower(), (other.get("given") or "").lower()
+    return not a or not b or a == b
+
+
+# What identifies the person being verified or booked; forgotten when the visit is for someone else.
+IDENTITY_SLOTS = {"verified": False, "patient_id": None, "person_name": None, "dob": None, "verify_choice": None,
+                  "coverage_done": False, "coverage_kind": None, "payer": None, "member_id": None}
+
+
+_THEIR_NAME = re.compile(r"\b(?:his|her|their|the (?:child|kid|patient)'?s|(?:my|our) (?:" + _RELS + r")'?s) (?:full )?name(?:'s| is)\s+.+", re.I)
+
+
+def name_for_other(text: str, other: dict | None) -> str | None:
+    """The other person's full name in the message: "my daughter Emma Lopez", "his name is Max Ortega"."""
+    from actions.common import name_in_text
+
+    if other and other.get("name"):
+        return other["name"]
+    m = _THEIR_NAME.search(text or "")
+    return name_in_text("name is " + re.split(r"name(?:'s| is)\s+", m.group(0), maxsplit=1)[1]) if m else None
