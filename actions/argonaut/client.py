@@ -550,10 +550,15 @@ class ArgonautClient:
         Raises SlotTaken when the server rejects the hold (HTTP error or a cancelled Appointment).
         """
         params = [_param("appt-id", "Uri", reference("Appointment", appt_id))]
-        if patient_id:
-            params.append(_param("patient-id", "Uri", reference("Patient", patient_id)))
-        body = _parameters(params)
-        resp, data = await self._operation("hold", appt_id, body, retry=False)
+        try:
+            resp, data = await self._operation("hold", appt_id, _parameters(
+                params + ([_param("patient-id", "Uri", reference("Patient", patient_id))] if patient_id else [])), retry=False)
+        except InvalidRequest as exc:
+            if not patient_id or exc.status != 400:
+                raise
+            # patient-id is our extension, not the guide's: a strict server may refuse it; hold for anyone
+            log.info("fhir.hold patient_param=refused")
+            resp, data = await self._operation("hold", appt_id, _parameters(params), retry=False)
         appt = self._single_appointment(resp, data, op="hold", ok_states={"pending", "booked", "proposed"})
         expires = _parse_expires(resp.headers.get("Expires")) or _parse_expires(resp.headers.get("X-Hold-Expires"))
         log.info("fhir.hold appt=%s status=%s expires=%s", appt.id, appt.status, "yes" if expires else "no")

@@ -479,7 +479,7 @@ class ValidateBookingForm(FlowForm):
                 options = slot("options")
                 chosen = options[min(max(idx, 0), len(options) - 1)]
                 try:
-                    appt, _expires = await client().hold(chosen["id"])
+                    appt, _expires = await client().hold(chosen["id"], slot("patient_id"))  # only this patient may book it
                 except (SlotTaken, HoldExpired, SchedulerError) as exc:
                     if isinstance(exc, SchedulerUnavailable):
                         raise

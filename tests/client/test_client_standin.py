@@ -363,6 +363,24 @@ async def test_shared_client_is_one_per_loop(standin, monkeypatch):
     await aclose_shared()
 
 
+async def test_a_server_refusing_our_patient_id_on_hold_still_gets_the_hold(standin, client):
+    # patient-id on $hold is our server's extension (the guide has appt-id / appt-resource only)
+    standin.on("POST", "Appointment/$hold", Reply(400, oo("invalid", "unknown parameter patient-id")),
+               bundle(appt("a1", status="pending")))
+    held, _ = await client.hold("a1", patient_id="p1")
+    assert held.status == "pending"
+    first, second = standin.calls("POST", "Appointment/$hold")
+    assert [p["name"] for p in first.body["parameter"]] == ["appt-id", "patient-id"]
+    assert [p["name"] for p in second.body["parameter"]] == ["appt-id"]
+
+
+async def test_a_hold_refused_for_another_reason_is_not_retried(standin, client):
+    standin.on("POST", "Appointment/$hold", Reply(409, oo("conflict", "the time is no longer available")))
+    with pytest.raises(SlotTaken):
+        await client.hold("a1", patient_id="p1")
+    assert len(standin.calls("POST", "Appointment/$hold")) == 1
+
+
 async def test_fallbacks_for_servers_without_post_find_type_level_ops_or_json_patch(standin, client):
     standin.on("POST", "Appointment/$find", Reply(405, oo("not-supported", "use GET")))
     standin.on("GET", "Appointment/$find", bundle(appt("a1")))
