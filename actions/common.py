@@ -437,6 +437,11 @@ def match_option(text: str, texts: list[str], ambiguous: list | None = None) -> 
     elif numeric_day and not clocks:
         mon, d = int(numeric_day.group(1)), int(numeric_day.group(2))
         tests.append(lambda o: day_of(o) is not None and (day_of(o).month, day_of(o).day) == (mon, d))
+    else:
+        # "the 10th one": a day of the month (a small ordinal may be an option number: "the 2nd one")
+        nth = re.search(r"\b(\d{1,2})(st|nd|rd|th)\b", t)
+        if nth and len(texts) < int(nth.group(1)) <= 31:
+            tests.append(lambda o, d=int(nth.group(1)): day_of(o) is not None and day_of(o).day == d)
     dr = re.findall(r"\b(?:dr\.?|doctor)\s+([a-z][a-z'\-]+)", t)
     if dr:
         tests.append(lambda o: any(re.search(rf"\bDr\. {re.escape(n)}\b", o, re.I) for n in dr))

@@ -143,13 +143,28 @@ def windows_near(text: str, tracker: Tracker) -> list:
     2?", "afternoon instead") stays on the days the patient asked for before."""
     windows = parse_windows(text)
     if windows and not _DAY_WORDS.search(text or ""):
-        before = tracker.get_slot("windows")
-        if before:  # on the days asked for before
+        before = offered_days(tracker) or tracker.get_slot("windows")
+        if before:  # on the days asked for before (or offered instead, when those had nothing)
             return on_days_of(windows, before) or windows
         when = tracker.get_slot("when_text")
         if when and when != "any":
             return parse_windows(f"{when} {text}") or windows
     return windows
+
+
+def offered_days(tracker: Tracker) -> list:
+    """The whole days of the options on offer, when none of them is on the days asked for (the
+    nearest openings were offered instead): "the morning instead" then means those days."""
+    starts = [datetime.fromisoformat(o["start"]) for o in tracker.get_slot("options") or [] if o.get("start")]
+    asked = [(datetime.fromisoformat(a), datetime.fromisoformat(b)) for a, b in tracker.get_slot("windows") or []]
+    if not starts or not asked or any(a <= s < b for s in starts for a, b in asked):
+        return []
+    from actions.common import tz_name
+    from zoneinfo import ZoneInfo
+
+    zone = ZoneInfo(tz_name())  # an offered time's day is the clinic's day
+    days = sorted({s.astimezone(zone).replace(hour=0, minute=0, second=0, microsecond=0) for s in starts})
+    return [[d.isoformat(), (d + timedelta(days=1)).isoformat()] for d in days]
 
 
 def on_days_of(new: list, previous: list) -> list:
@@ -502,8 +517,7 @@ class ValidateBookingForm(FlowForm):
                     found = await find_options(slot("specialty"), slot("visit_type"), nearby, slot("seen"), slot("patient_id"),
                                                slot("practitioner"))
                     if found:
-                        log.info("event=find_nearest")
-                        say(dispatcher, f"I have no {slot('care')} openings then. These are the nearest:")
+                        log.info("event=find_nearest")  # action_ask_option says so (offered_days)
                 if not found:
                     log.info("event=find_empty")
                     say(dispatcher, f"Sorry, I found no {slot('care')} openings for that time.")
@@ -546,7 +560,10 @@ class ActionAskOption(Action):
         if not options:
             say(dispatcher, "When works for you? For example 'next Tuesday afternoon'.")
             return [SlotSet("requested_slot", "when_text")]
-        header = "Here's what I have:" if len(options) > 1 else "I have one opening:"
+        if offered_days(tracker):
+            header = f"I have no {tracker.get_slot('care') or ''} openings then. The nearest:".replace("no  ", "no ")
+        else:
+            header = "Here's what I have:" if len(options) > 1 else "I have one opening:"
         footer = "Reply 1, 2 or 3, or 'none' for other times." if len(options) > 1 else "Reply 1 to pick it, or 'none' for other times."
         budget = 320 - len(header) - len(footer) - 2
         lines = [f"{i}) {o['text']}" for i, o in enumerate(options, 1)]

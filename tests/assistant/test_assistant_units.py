@@ -94,3 +94,39 @@ def test_a_clinician_is_named_only_after_dr_or_doctor():
                        ("dr crusher on friday", "crusher"), ("need a skin doctor tomorrow", None),
                        ("a family doctor please", None), ("doctor for my kid", None), ("Rita Movewell", None)]:
         assert named_clinician(text) == name, text
+
+
+def test_an_option_is_picked_by_its_time_weekday_date_or_day_of_month(monkeypatch):
+    from actions.common import match_option
+
+    monkeypatch.setenv("SCHEDBOT_NOW", "2026-12-04T09:00:00-08:00")
+    appts = ["Fri Dec 4, 12:00 PM with Dr. Boyce at San Jose Dermatology Clinic",
+             "Thu Dec 10, 2:00 PM with Dr. Billingsley at San Jose Dermatology Clinic"]
+    assert match_option("the 2pm one", appts) == 2
+    assert match_option("the friday one", appts) == 1
+    assert match_option("dec 10", appts) == 2
+    assert match_option("the 10th one", appts) == 2
+    assert match_option("the one on the 4th", appts) == 1
+    assert match_option("the 2nd one", appts) is None  # an option number, not December 2nd
+    assert match_option("the 11th", appts) is None
+
+
+def test_a_part_of_day_goes_on_the_days_offered_when_the_days_asked_for_had_nothing(monkeypatch):
+    from rasa_sdk import Tracker
+
+    from actions.forms.booking import offered_days, windows_near
+
+    monkeypatch.setenv("SCHEDBOT_NOW", "2026-12-04T09:00:00-08:00")
+    saturday = [["2026-12-05T00:00:00-08:00", "2026-12-06T00:00:00-08:00"]]
+    monday = [{"id": "a", "text": "Mon Dec 7, 10:15 AM", "start": "2026-12-07T18:15:00+00:00"}]
+
+    def tracker(options):
+        return Tracker("s", {"windows": saturday, "options": options}, {}, [], False, None, {}, "action_listen")
+
+    assert offered_days(tracker(monday)) == [["2026-12-07T00:00:00-08:00", "2026-12-08T00:00:00-08:00"]]
+    (start, end), = windows_near("the afternoon instead", tracker(monday))
+    assert start.startswith("2026-12-07T12") and end.startswith("2026-12-07"), (start, end)
+    on_saturday = [{"id": "b", "text": "Sat Dec 5, 10:15 AM", "start": "2026-12-05T18:15:00+00:00"}]
+    assert offered_days(tracker(on_saturday)) == []  # offered on the day asked for: that day stays
+    (start, _), = windows_near("the afternoon instead", tracker(on_saturday))
+    assert start.startswith("2026-12-05T12"), start
