@@ -560,7 +560,10 @@ class ActionAskOption(Action):
         if not options:
             say(dispatcher, "When works for you? For example 'next Tuesday afternoon'.")
             return [SlotSet("requested_slot", "when_text")]
-        if offered_days(tracker):
+        doctor = re.search(r"\bwith (Dr\. [\w'-]+)", options[0].get("text") or "") if tracker.get_slot("practitioner") else None
+        if offered_days(tracker) and doctor:
+            header = f"{doctor.group(1)} has no openings then. The nearest:"
+        elif offered_days(tracker):
             header = f"I have no {tracker.get_slot('care') or ''} openings then. The nearest:".replace("no  ", "no ")
         else:
             header = "Here's what I have:" if len(options) > 1 else "I have one opening:"
