@@ -167,6 +167,20 @@ def offered_days(tracker: Tracker) -> list:
     return [[d.isoformat(), (d + timedelta(days=1)).isoformat()] for d in days]
 
 
+def closed_on_all(windows: list | None) -> bool:
+    """Whether every day of the time asked for is a day the clinic is closed (clinic.json hours)."""
+    from actions.common import clinic
+
+    hours = clinic().get("hours") or {}
+    days = set()
+    for a, b in windows or []:
+        day, end = datetime.fromisoformat(a), datetime.fromisoformat(b)
+        while day < end and len(days) < 15:
+            days.add(day.date())
+            day = (day + timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
+    return bool(hours and days) and all(not hours.get(d.strftime("%a").lower()) for d in days)
+
+
 def on_days_of(new: list, previous: list) -> list:
     """A time of day alone ("in the afternoon"), put on the days asked for before."""
     spans = [(datetime.fromisoformat(a), datetime.fromisoformat(b)) for a, b in new]
@@ -549,6 +563,13 @@ class ValidateBookingForm(FlowForm):
         return out
 
 
+def reply_hint(n: int) -> str:
+    """ "Reply 1 or 2, ..." for the options actually listed."""
+    if n == 1:
+        return "Reply 1 to pick it, or 'none' for other times."
+    return f"Reply {', '.join(str(i) for i in range(1, n))} or {n}, or 'none' for other times."
+
+
 class ActionAskOption(Action):
     """Offer at most 3 numbered options, with buttons."""
 
@@ -563,16 +584,17 @@ class ActionAskOption(Action):
         doctor = re.search(r"\bwith (Dr\. [\w'-]+)", options[0].get("text") or "") if tracker.get_slot("practitioner") else None
         if offered_days(tracker) and doctor:
             header = f"{doctor.group(1)} has no openings then. The nearest:"
+        elif offered_days(tracker) and closed_on_all(tracker.get_slot("windows")):
+            header = "We're closed then. The nearest:"
         elif offered_days(tracker):
             header = f"I have no {tracker.get_slot('care') or ''} openings then. The nearest:".replace("no  ", "no ")
         else:
             header = "Here's what I have:" if len(options) > 1 else "I have one opening:"
-        footer = "Reply 1, 2 or 3, or 'none' for other times." if len(options) > 1 else "Reply 1 to pick it, or 'none' for other times."
-        budget = 320 - len(header) - len(footer) - 2
+        budget = 320 - len(header) - len(reply_hint(len(options))) - 2
         lines = [f"{i}) {o['text']}" for i, o in enumerate(options, 1)]
         while len("\n".join(lines)) > budget:
             lines = [re.sub(r" at [^\n]*$", "", l) for l in lines] if any(" at " in l for l in lines) else lines[:-1]
-        say(dispatcher, "\n".join([header, *lines, footer]), buttons=option_buttons(len(lines)))
+        say(dispatcher, "\n".join([header, *lines, reply_hint(len(lines))]), buttons=option_buttons(len(lines)))
         return []
 
 

@@ -130,3 +130,21 @@ def test_a_part_of_day_goes_on_the_days_offered_when_the_days_asked_for_had_noth
     assert offered_days(tracker(on_saturday)) == []  # offered on the day asked for: that day stays
     (start, _), = windows_near("the afternoon instead", tracker(on_saturday))
     assert start.startswith("2026-12-05T12"), start
+
+
+def test_a_time_asked_for_only_on_closed_days_is_said_to_be_closed():
+    from actions.forms.booking import closed_on_all
+
+    assert closed_on_all([["2026-12-05T00:00:00-08:00", "2026-12-06T00:00:00-08:00"]])  # Saturday
+    assert closed_on_all([["2026-12-05T09:00:00-08:00", "2026-12-07T00:00:00-08:00"]])  # the weekend
+    assert not closed_on_all([["2026-12-05T09:00:00-08:00", "2026-12-07T12:00:00-08:00"]])  # ... and Monday
+    assert not closed_on_all([["2026-12-07T12:00:00-08:00", "2026-12-07T17:00:00-08:00"]])
+    assert not closed_on_all([])
+
+
+def test_the_reply_hint_names_only_the_options_listed():
+    from actions.forms.booking import reply_hint
+
+    assert reply_hint(3) == "Reply 1, 2 or 3, or 'none' for other times."
+    assert reply_hint(2) == "Reply 1 or 2, or 'none' for other times."
+    assert reply_hint(1) == "Reply 1 to pick it, or 'none' for other times."
