@@ -6,7 +6,8 @@ project's model; tests/support/stack.py), then drives a scripted booking convers
 patient and sender each time, interleaved with plain greeting turns on fresh senders: the baseline
 measured in the same run, after one unmeasured warm-up conversation (a server that has been up for
 a while has its caches warm). Prints p50/p95 of both and the ratio (goal: booking p95 <= 1.3x greeting
-p95), the booking outcome checked in FHIR, the model's training time and the resident memory (VmRSS)
+p95), a turn that runs one custom action without FHIR ("what are your hours?": the floor of
+any turn that goes to the action server), the booking outcome checked in FHIR, the model's training time and the resident memory (VmRSS)
 of the three processes.
 
     .venv/bin/python -m bench.turns [--conversations 8] [--train] [--breakdown]
@@ -119,6 +120,7 @@ def main(argv=None) -> int:
         # directory cache of Locations and Practitioners), so one whole booking conversation first
         for w in range(2):
             stack.say(f"bench-warm-{w}", "hi")
+        stack.say("bench-warm-hours", "what are your hours?")
         patient, turns = booking_script(WARM_UP)
         httpx.post(f"{stack.fhir_base}/Patient", json=patient, headers={"Content-Type": "application/fhir+json"},
                    timeout=60).raise_for_status()
@@ -126,6 +128,7 @@ def main(argv=None) -> int:
             stack.say("bench-warm-booking", text)
         booking_ms: list[float] = []
         greeting_ms: list[float] = []
+        one_call_ms: list[float] = []
         per_conversation: list[float] = []
         per_step: dict[int, list[float]] = {}
         booked = 0
@@ -148,6 +151,9 @@ def main(argv=None) -> int:
                     # the baseline, interleaved so both see the same load
                     gms, _ = timed_turn(stack, f"bench-greet-{i}-{j}", "hi")
                     greeting_ms.append(gms)
+                    # the floor of any turn that runs a custom action: one action-server call, no FHIR
+                    qms, _ = timed_turn(stack, f"bench-hours-{i}-{j}", "what are your hours?")
+                    one_call_ms.append(qms)
                 per_conversation.append(time.perf_counter() - conv_started)
                 appts = http.get(f"{stack.fhir_base}/Appointment", params={"patient": pid}).json()
                 if any(e["resource"].get("status") == "booked" for e in appts.get("entry", [])
@@ -165,6 +171,9 @@ def main(argv=None) -> int:
     print(f"greeting turn (base) : p50 {g50:7.1f} ms   p95 {g95:7.1f} ms   mean {statistics.mean(greeting_ms):7.1f} ms")
     print(f"ratio p95 booking/greeting: {ratio:.2f}x (goal <= {GOAL_RATIO}x: {'met' if ratio <= GOAL_RATIO else 'NOT met'});"
           f" p50 ratio {b50 / g50 if g50 else float('nan'):.2f}x")
+    q50, q95 = pct(one_call_ms, 50), pct(one_call_ms, 95)
+    print(f"one action-server call, no FHIR ('what are your hours?'): p50 {q50:7.1f} ms   p95 {q95:7.1f} ms"
+          f"   ({q95 / g95 if g95 else float('nan'):.2f}x the greeting at p95)")
     print("booking turn p50 by step: " + ", ".join(f"{STEPS[j] if j < len(STEPS) else j} {pct(v, 50):.0f}"
                                                    for j, v in sorted(per_step.items())) + " ms")
     print(f"whole booking conversation: p50 {pct(per_conversation, 50):.2f} s (with interleaved greetings)")
@@ -183,7 +192,8 @@ def print_breakdown(path: Path) -> None:
     for line in path.read_text().splitlines():
         turn = json.loads(line)
         turns.setdefault(turn["sender"], []).append(turn)
-    rows = {"greeting (base)": [t[0] for s, t in turns.items() if s.startswith("bench-greet-")]}
+    rows = {"greeting (base)": [t[0] for s, t in turns.items() if s.startswith("bench-greet-")],
+            "hours question": [t[0] for s, t in turns.items() if s.startswith("bench-hours-")]}
     for j, step in enumerate(STEPS):
         rows[step] = [t[j] for s, t in turns.items() if s.startswith("bench-book-") and len(t) > j]
     cols = ["total", "fetch", "nlu", "predict", "predict_n", "actions", "action_server", "action_server_n", "save"]
