@@ -74,5 +74,13 @@ def care_from_text(text: str) -> tuple[str | None, str | None]:
     return spec, visit
 
 
+def for_a_child(spec: str | None, visit: str | None) -> tuple[str | None, str | None]:
+    """A child's visit goes to pediatrics whatever the complaint ("my 6 year old has a rash"): the
+    clinic's pediatricians see children; a checkup becomes a well-child visit."""
+    if spec is None or spec == PEDIATRICS and visit != "physical":
+        return spec, visit
+    return PEDIATRICS, "well-child" if visit == "physical" else visit
+
+
 def specialty_name(code: str | None) -> str:
     return SPECIALTY_NAMES.get(code or "", "a clinician")

@@ -180,6 +180,8 @@ friday saturday sunday asap soon some someone somebody person agent human help g
 can could will should may might must get see call back first last name names because so if then than when where what
 who how why which all any one two three sorry oops typo wrong meant mistake actually correction bad oh um uh hmm
 wait lol haha yeah yep nope sure thats that's right correct again try retry real
+am pm mon tue tues wed weds thu thur thurs fri sat wk wks derm gi peds pt selfpay self pay anything works fine whenever thx pls plz
+now feeling better good great later
 """.split())
 _INTRO = re.compile(r"\b(?:my name is|my name's|name is|name's|name:|i am|i'm|im|this is|it's|its|me llamo|soy)\s+(.+)", re.I)
 
@@ -237,6 +239,15 @@ def name_in_text(text: str, loose: bool = True) -> str | None:
             break
         run.insert(0, w)
     return bare_name(run) if len(run) <= 3 else None
+
+
+def trailing_name(text: str) -> str | None:
+    """A name signed at the end of a request, after a comma or question mark ("whens my appt, jonah
+    whitcombe" / "cancel my appt? cressida vantongeren"), else None."""
+    parts = [x for x in re.split(r"[,;:!?\n]|\.\s", text or "") if x.strip()]
+    if len(parts) < 2:
+        return None
+    return bare_name(parts[-1].split())
 
 
 def dob_in_text(text: str) -> date | None:

@@ -154,6 +154,16 @@ class ActionAnswerQuestion(Action):
         intent = latest_intent(tracker)
         text = latest_text(tracker)
         events: List[Dict[Text, Any]] = []
+        asks = dict(_ASKS).get(intent)
+        if tracker.active_loop_name and asks and not asks.search(text):
+            from actions.forms.base import answer_form
+            from actions.forms.booking import says_relative
+
+            if says_relative(text):  # "an hour later?" read as a question about hours: the answer to the form's question
+                answered = await answer_form(dispatcher, tracker, domain, text)
+                if answered is not None:
+                    log.info("event=question_not_said intent=%s", intent)
+                    return answered
         reply, payer = answer(intent, text)
         if intent == "ask_location":
             reply = address_in_play(tracker, text) or reply

@@ -11,8 +11,8 @@ from typing import Any, Dict, List, Text
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, SlotSet
 
-from actions.care import care_from_text, specialty_name
-from actions.common import NO, client, describe, dob_in_text, latest_intent, latest_text, name_in_text, now, say
+from actions.care import care_from_text, for_a_child, specialty_name
+from actions.common import NO, client, describe, dob_in_text, latest_intent, latest_text, name_in_text, now, say, trailing_name
 
 log = logging.getLogger("schedbot.actions.next")
 
@@ -27,14 +27,22 @@ GOAL_INTENTS = {
 # Slots of one request; cleared when a request ends or a new one starts.
 FLOW_SLOTS = [
     "care", "specialty", "visit_type", "practitioner", "when_text", "windows", "options", "option", "held", "confirm",
-    "seen", "appts", "manage_pick", "manage_confirm", "old_appt", "outcome", "form_misses",
+    "seen", "appts", "manage_pick", "manage_confirm", "old_appt", "outcome", "form_misses", "paused",
 ]
+# What a booking put aside for another request keeps ("oh and cancel my other one"): resumed after it.
+PAUSED_SLOTS = ["care", "specialty", "visit_type", "practitioner", "when_text", "windows"]
 
-NEW_PATIENT = re.compile(r"\b(new patient|i'?m new|im new|i am new|first (time|visit)|never been( there| here)?( before)?|not a patient|register me|sign me up|nuev[oa] paciente|"
+NEW_PATIENT = re.compile(r"\b(new (patient|pt)|i'?m new|im new|i am new|first (time|visit)|never been( there| here)?( before)?|not a patient|register me|sign me up|nuev[oa] paciente|"
                          r"(haven'?t|have not|havent|not) (been|seen anyone) (there|here|before|to (you|your))|(she'?s|he'?s|they'?re|she is|he is|they are) new)\b", re.I)
-WANTS_PERSON = re.compile(r"^\W*(yes|yeah|yea|yep|yup|ya|sure|please|ok(ay)? please|that would be (great|good)|do that|call me|s[ií])\b", re.I)
-CHANGE_EXISTING = re.compile(r"\b(cancel\w*|cancle|resched\w*|move|change|switch|push|postpone|bump)\b.{0,20}\b(my|the|our|an|a|one|this|that|both|all|these|those)\b"
-                             r".{0,15}\b(appo\w*|appt\w*|visit|booking)|\b(cancel\w*|cancle|resched\w*)\s+(appo\w*|appt\w*|it|that|them)\b", re.I)
+WANTS_PERSON = re.compile(r"^\W*(?:(?:ok(?:ay)?|k|alright|sure)\W+)?(yes|yeah|yea|yep|yup|ya|sure|please|ok(ay)? please|that would be (great|good)|do that|call me|s[ií])\b", re.I)
+CHANGE_EXISTING = re.compile(r"\b(cancel\w*|cancle|cxl|canx|cncl|resched\w*|move|change|switch|push|postpone|bump)\b.{0,20}\b(my|the|our|an|a|one|this|that|both|all|these|those)\b"
+                             r".{0,15}\b(appo\w*|appt\w*|visit|booking)|\b(cancel\w*|cancle|cxl|canx|cncl|resched\w*)\s+(appo\w*|appt\w*|it|that|them)\b", re.I)
+# "oh and cancel my other one" / "move my tues one too" in the middle of booking: another appointment
+OTHER_APPT = re.compile(r"\b(cancel\w*|cancle|cxl|move|resched\w*|push|postpone|bump|change)\s+(?:my|the)\s+(?:other|mon\w*|tue\w*|wed\w*|"
+                        r"thu\w*|fri\w*|\w+day'?s?|(?:dec|jan|nov)\w* \d+\w*)\s*(one|appo\w*|appt\w*|visit)?\b", re.I)
+# "can't make my thursday one, same time next week?": only ever about an existing appointment
+MOVE_ONLY = re.compile(r"\b(same time next|(can'?t|cannot|cant) (make|do) (it|my|the|that|mon|tue|wed|thu|fri))", re.I)
+PAYING_MYSELF = re.compile(r"\b(self[- ]?pay\w*|selfpay|cash|out of pocket|no insurance|uninsured|pay (it )?my ?self)\b", re.I)
 HAS_PLAN = re.compile(r"\b(i have|i've got|ive got|i got|my insurance is|insured (with|through|by)|covered by|my plan is)\b", re.I)
 STRONG_INTRO = re.compile(r"\b(my name is|my name's|name is|name's|this is|me llamo)\b", re.I)
 
@@ -46,8 +54,9 @@ HELP = "I can book, reschedule or cancel an appointment, or list the ones you ha
 
 
 _GOAL_WORDS = [
-    ("cancel", re.compile(r"\b(cancel\w*|cancle|cansel\w*|delete|remove)\b", re.I)),
-    ("reschedule", re.compile(r"\b(resched\w*|re-?s(?:ch|c|h|k)e?d\w*|move|change|switch|rebook|push|postpone|bump|delay)\b", re.I)),
+    ("cancel", re.compile(r"\b(cancel\w*|cancle|cxl|canx|cncl|cansel\w*|delete|remove)\b", re.I)),
+    ("reschedule", re.compile(r"\b(resched\w*|re-?s(?:ch|c|h|k)e?d\w*|move|change|switch|rebook|push|postpone|bump|delay|same time next|"
+                              r"(can'?t|cannot|cant) (make|do) (it|my|the|that|mon|tue|wed|thu|fri))\b", re.I)),
     ("list", re.compile(r"\b(my appo\w*|my appts?|when is my|whens my|what appo\w*|list|coming up|upcoming|do i have (an|any)\w*)\b", re.I)),
     ("book", re.compile(r"\b(book\w*|appo\w*|appt\w*|apo[ion]\w*|schedul\w*|see a|see the|cita|visit|checkup|opening|get in|come in|"
                         r"be seen|get seen|see (dr|doctor|doc|someone|somebody)|(in|seen) with|availab\w*)\b", re.I)),
@@ -153,6 +162,23 @@ def split_cancel_book(text: str) -> tuple[str, str] | None:
     return (m.group(1), m.group(2)) if m else None
 
 
+def moved_by(tracker: Tracker) -> str | None:
+    """The latest message of this request that moves the appointment relative to its time ("push it
+    back a week"), looking back no further than the message that asked for the move."""
+    from actions.forms.booking import says_relative
+
+    request = said_for(tracker, "reschedule")
+    for event in reversed(tracker.events):
+        if event.get("event") != "user":
+            continue
+        text = event.get("text") or ""
+        if says_relative(text):
+            return text
+        if text == request:
+            break
+    return None
+
+
 def said_for(tracker: Tracker, goal: str) -> str:
     """The text of the latest message that asked for ``goal`` (by intent, or by its words)."""
     intent = {"cancel": "cancel_appointment", "reschedule": "reschedule_appointment"}.get(goal)
@@ -236,8 +262,13 @@ class ActionNext(Action):
             return events
 
         # "fresh": run right after a patient's message (directly, or via the fallback's keyword guess)
-        fresh = tracker.latest_action_name in ("action_listen", "action_default_fallback", "action_handoff", "action_goodbye",
-                                               "action_answer_question")
+        # the booking form stepped aside for another request about an existing appointment (forms/booking.py)
+        switching = slots.get("outcome") == "switch"
+        if switching:
+            set_("outcome", None)
+            was_in_form = True
+        fresh = switching or tracker.latest_action_name in ("action_listen", "action_default_fallback", "action_handoff",
+                                                            "action_goodbye", "action_answer_question")
         intent = latest_intent(tracker)
         if fresh and offered_a_person(tracker) and WANTS_PERSON.search(latest_text(tracker)) \
                 and not NO.search(latest_text(tracker)):
@@ -252,7 +283,7 @@ class ActionNext(Action):
         if fresh:
             text = latest_text(tracker)
             goal = GOAL_INTENTS.get(intent)
-            if goal in ("book", "list") and CHANGE_EXISTING.search(text):
+            if goal in ("book", "list") and (CHANGE_EXISTING.search(text) or MOVE_ONLY.search(text) or (switching and OTHER_APPT.search(text))):
                 goal = guess_goal(text)  # "i wanna change my appt" read as booking: the words win
             fixed = CORRECTION.split(text)
             if len(fixed) > 1 and guess_goal(fixed[-1]):
@@ -295,7 +326,7 @@ class ActionNext(Action):
                     log.info("event=request_not_said intent=%s", intent)
                     return answered
             if goal == "list" and was_in_form and slots.get("verified") and slots.get("goal") in ("book", "reschedule", "cancel") \
-                    and tracker.active_loop_name in ("booking_form", "manage_form"):
+                    and tracker.active_loop_name in ("booking_form", "manage_form", "coverage_form"):
                 # "wait, when is my other appointment?" while booking: answered, then back to the question
                 return await list_then_resume(dispatcher, tracker, slots)
             if was_in_form and goal == slots.get("goal"):
@@ -311,10 +342,15 @@ class ActionNext(Action):
             if asked:  # "what are your hours friday? and can I book ...": both
                 say(dispatcher, asked)
         if fresh and goal:
+            booking = {k: slots.get(k) for k in PAUSED_SLOTS} if (
+                was_in_form and goal in ("cancel", "reschedule") and slots.get("goal") == "book" and slots.get("verified")) else None
             for e in reset_flow():
                 events.append(e)
                 slots[e["name"]] = e["value"]
             set_("goal", goal)
+            if booking and any(booking.values()):  # "oh and cancel (or move) my other one": the booking waits
+                set_("paused", booking)
+                log.info("event=booking_paused")
             # "book my son Leo in": the person verified and booked is the son (actions/who.py)
             from actions.who import IDENTITY_SLOTS, for_self, same_person, someone_else
 
@@ -338,6 +374,15 @@ class ActionNext(Action):
                 for key, value in named.items():  # "I want to see Dr. Boyce"
                     if key == "practitioner" or not spec:
                         set_(key, value)
+                from actions.who import is_child
+
+                if spec and is_child(slots.get("for_whom")) and not named.get("practitioner"):
+                    spec, visit = for_a_child(spec, visit)  # "my 6 year old has a rash": pediatrics
+                    set_("care", specialty_name(spec))
+                    set_("specialty", spec)
+                    set_("visit_type", visit)
+            if goal == "book" and not slots.get("coverage_done") and not slots.get("coverage_kind") and PAYING_MYSELF.search(text):
+                set_("coverage_kind", "self-pay")  # "checkup next wk, self pay"
             if goal == "book" and not slots.get("coverage_done") and HAS_PLAN.search(text):
                 from actions.forms.coverage import match_payer
 
@@ -374,8 +419,9 @@ class ActionNext(Action):
                     name, dob = name_for_other(text, other), dob_for_other(text)
                     if name:
                         set_("person_name", name)
-                if name and (dob or STRONG_INTRO.search(text)):
-                    set_("person_name", name)
+                signed = None if name or slots.get("for_whom") else trailing_name(text)
+                if name and (dob or STRONG_INTRO.search(text)) or signed:
+                    set_("person_name", name or signed)
                 if dob:
                     set_("dob", dob.isoformat())
 
@@ -383,9 +429,20 @@ class ActionNext(Action):
         outcome = slots.get("outcome")
         if outcome:
             log.info("event=flow_end outcome=%s", outcome)
-            events.extend(reset_flow())
-            events.append(SlotSet("goal", None))
-            return done()
+            paused = slots.get("paused")
+            for e in reset_flow():
+                events.append(e)
+                slots[e["name"]] = e["value"]
+            if not (paused and outcome in ("cancelled", "kept", "rescheduled") and slots.get("verified")):
+                events.append(SlotSet("goal", None))
+                return done()
+            for name, value in paused.items():  # back to the booking put aside, where it was
+                set_(name, value)
+            set_("paused", None)
+            set_("goal", "book")
+            goal = "book"
+            log.info("event=booking_resumed")
+            say(dispatcher, "Now, back to your booking.")
         if not goal:
             say(dispatcher, HELP)
             return done()
@@ -445,9 +502,17 @@ class ActionNext(Action):
 
             # cancel / reschedule
             def same_day_as(old: dict) -> None:
-                """ "move it to the afternoon": on the old appointment's day (a new day named stays)."""
-                from actions.forms.booking import _DAY_WORDS, on_days_of
+                """ "move it to the afternoon": on the old appointment's day (a new day named stays);
+                "push it back a week" / "same time next week": from the old appointment's time."""
+                from actions.forms.booking import _DAY_WORDS, on_days_of, relative_move
 
+                said = moved_by(tracker)
+                relative = relative_move(said, old.get("start")) if said else None
+                if relative:
+                    set_("when_text", said)
+                    set_("windows", relative)
+                    log.info("event=relative_move")
+                    return
                 when, windows = slots.get("when_text"), slots.get("windows")
                 if not (when and windows and old.get("start")) or _DAY_WORDS.search(when):
                     return
@@ -464,6 +529,14 @@ class ActionNext(Action):
                 same_day_as(old)
                 return go("booking")
             appts = await client().appointments(patient_id, status=["booked"], start=now())
+            if not appts and slots.get("paused"):  # "cancel the other one" with no other: back to the booking
+                say(dispatcher, "You don't have any other upcoming appointments, so back to your booking.")
+                for name, value in slots["paused"].items():
+                    set_(name, value)
+                set_("paused", None)
+                set_("goal", "book")
+                log.info("event=booking_resumed")
+                return go("booking") if slots.get("coverage_done") else go("coverage")
             if not appts:
                 say(dispatcher, "You don't have any upcoming appointments to change. Want to book one?")
                 set_("goal", "book")
@@ -493,10 +566,14 @@ class ActionNext(Action):
             else:
                 from actions.common import match_option
 
-                said = request_text(tracker, "cancel_appointment" if goal == "cancel" else "reschedule_appointment")
+                said = request_text(tracker, "cancel_appointment" if goal == "cancel" else "reschedule_appointment") or said_for(tracker, goal)
                 if goal == "reschedule":
                     both = split_cancel_book(said) or split_cancel_book(said_for(tracker, "cancel"))
                     said = both[0] if both else split_move(said)[0]  # which one: what comes before "to friday"
+                from actions.common import date_in_text
+
+                if dob_in_text(said):  # "jane doe 1/31/71 - move my fri appt": the birth date describes no appointment
+                    said = said.replace(date_in_text(said), " ")
                 hint = match_option(said, [a["text"] for a in listed])
                 if hint:  # "cancel my thursday appointment": that one (a cancel is still confirmed)
                     set_("manage_pick", str(hint))

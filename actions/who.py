@@ -109,6 +109,11 @@ def one_word_name(value: str, for_whom: dict | None) -> str | None:
     return None
 
 
+def dob_question(who: dict | None) -> str:
+    """ "What's your date of birth? (for example 03/14/1985)", or Leo's / your son's (a child's example year)."""
+    return f"What's {whose(who)} date of birth? (for example 03/14/{'2018' if is_child(who) else '1985'})"
+
+
 class _Ask(Action, ABC):
     form = ""
     slot = ""
@@ -129,6 +134,11 @@ def _person(tracker: Tracker) -> dict | None:
     return tracker.get_slot("for_whom") or None
 
 
+def _their(who: dict) -> str:
+    """ "Leo's" when the first name is known, else "his" / "her" / "their"."""
+    return whose(who) if who.get("given") else pronoun(who)
+
+
 class AskVerifyName(_Ask):
     form, slot = "verify_form", "person_name"
 
@@ -136,19 +146,14 @@ class AskVerifyName(_Ask):
         who = _person(tracker)
         if not who:
             return "First I need to find your record. What's your first and last name?"
-        if who.get("given"):
-            return f"First I need to find {who['given']}'s record. What's {who['given']}'s first and last name?"
-        return f"First I need to find your {who['rel']}'s record. What's {pronoun(who)} first and last name?"
+        return f"First I need to find {whose(who)} record. What's {_their(who)} first and last name?"
 
 
 class AskVerifyDob(_Ask):
     form, slot = "verify_form", "dob"
 
     def text(self, tracker: Tracker) -> str:
-        who = _person(tracker)
-        if not who:
-            return "Thanks. What's your date of birth? (for example 03/14/1985)"
-        return f"Thanks. What's {whose(who)} date of birth? (for example 03/14/{'2018' if is_child(who) else '1985'})"
+        return f"Thanks. {dob_question(_person(tracker))}"
 
 
 class AskRegisterName(_Ask):
@@ -159,17 +164,14 @@ class AskRegisterName(_Ask):
         if not who:
             return "Happy to set you up as a new patient. What's your first and last name?"
         label = who["given"] if who.get("given") else f"your {who['rel']}"
-        return f"Happy to set {label} up as a new patient. What's {pronoun(who) if not who.get('given') else who['given'] + chr(39) + 's'} first and last name?"
+        return f"Happy to set {label} up as a new patient. What's {_their(who)} first and last name?"
 
 
 class AskRegisterDob(_Ask):
     form, slot = "register_form", "dob"
 
     def text(self, tracker: Tracker) -> str:
-        who = _person(tracker)
-        if not who:
-            return "What's your date of birth? (for example 03/14/1985)"
-        return f"What's {whose(who)} date of birth? (for example 03/14/{'2018' if is_child(who) else '1985'})"
+        return dob_question(_person(tracker))
 
 
 def dob_for_other(text: str):

@@ -223,6 +223,73 @@ def shift_windows(text: str, options: list, windows: list | None) -> list | None
     return [[s.isoformat(), e.isoformat()] for s, e in out]
 
 
+_AMOUNT = r"(?P<n>an?|one|1|two|2|three|3|four|4|a couple of|couple|half an?|15|30|45)\s*(?P<unit>min(?:ute)?s?|hours?|hrs?|days?|weeks?|wks?)"
+_LATER_WORDS = r"later|after|back|out"
+_EARLIER_WORDS = r"earlier|sooner|before|up|forward|ahead"
+# "push it back a week", "bump it 2 days", "move it up a day", "bring it forward an hour"
+_RELATIVE_VERB = re.compile(rf"\b(?P<verb>push|bump|move|shift|set|put|bring|postpone|delay)\b[\w\s']{{0,25}}?\b(?P<dir1>back|out|forward|up|ahead)?\s*"
+                            rf"(?:by\s+)?{_AMOUNT}\b(?:\s+(?P<dir2>{_LATER_WORDS}|{_EARLIER_WORDS})\b)?", re.I)
+# "a week later", "an hour earlier", "2 days after"
+_RELATIVE_BARE = re.compile(rf"\b{_AMOUNT}\s+(?P<dir2>{_LATER_WORDS}|{_EARLIER_WORDS})\b", re.I)
+# "same time next week", "same time on friday", "next week same time"
+_SAME_TIME = re.compile(r"\b(?:(?:at )?(?:the )?same time\b(?P<rest>.{0,30})|(?P<rest2>(?:next|the following|following) week|tomorrow|tmrw|"
+                        r"(?:next |this |on )?(?:mon|tue|wed|thu|fri)\w*)\s+(?:at )?(?:the )?same time)", re.I)
+_WEEK_AFTER = re.compile(r"\b(?:the )?(?:following week|week after)\b", re.I)
+_COUNTS = {"a": 1, "an": 1, "one": 1, "1": 1, "two": 2, "2": 2, "three": 3, "3": 3, "four": 4, "4": 4, "a couple of": 2, "couple": 2,
+           "half a": 0.5, "half an": 0.5, "15": 15, "30": 30, "45": 45}
+
+
+def says_relative(text: str) -> bool:
+    """Whether the message moves a time relative to the current one ("push it back a week")."""
+    return any(p.search(text or "") for p in (_RELATIVE_VERB, _RELATIVE_BARE, _SAME_TIME, _WEEK_AFTER))
+
+
+def relative_move(text: str, start: datetime | str | None) -> list[list[str]] | None:
+    """A new time said relative to the appointment being moved ("push it back a week", "same time
+    next week", "an hour later", "move it up a day"): the old time moved (and a little after it),
+    then that whole day; None when the message says no such thing."""
+    if not text or not start:
+        return None
+    old = datetime.fromisoformat(start) if isinstance(start, str) else start
+    old = old.astimezone(now().tzinfo)
+    m = _RELATIVE_VERB.search(text) or _RELATIVE_BARE.search(text)
+    same = _SAME_TIME.search(text)
+    if m:
+        groups = m.groupdict()
+        count, unit = _COUNTS.get(groups["n"].lower(), 1), groups["unit"].lower()
+        if unit.startswith("min"):
+            delta = timedelta(minutes=count if count >= 15 else 30)
+        elif unit.startswith("h"):
+            delta = timedelta(minutes=60 * count)
+        elif unit.startswith("d"):
+            delta = timedelta(days=count)
+        else:
+            delta = timedelta(weeks=count)
+        direction = " ".join(x for x in (groups.get("dir1"), groups.get("dir2")) if x).lower()
+        earlier = bool(re.search(rf"\b({_EARLIER_WORDS})\b", direction)) or (
+            (groups.get("verb") or "").lower() == "bring" and not re.search(rf"\b({_LATER_WORDS})\b", direction))
+        target = old - delta if earlier else old + delta
+    elif same:
+        rest = same.group("rest") if same.group("rest") is not None else same.group("rest2")
+        if re.search(r"\b(next|following)\s+(week|wk)\b|\bweek after\b", rest or "", re.I):
+            target = old + timedelta(weeks=1)
+        else:
+            days = parse_windows(rest or "")
+            if not days:
+                return None
+            day = datetime.fromisoformat(days[0][0]).astimezone(old.tzinfo)
+            target = day.replace(hour=old.hour, minute=old.minute, second=0, microsecond=0)
+    elif _WEEK_AFTER.search(text):
+        target = old + timedelta(weeks=1)
+    else:
+        return None
+    if target <= now():
+        return None
+    day_start = target.replace(hour=0, minute=0, second=0, microsecond=0)
+    near = target + (timedelta(minutes=46) if abs(target - old) < timedelta(days=1) else timedelta(hours=1))
+    return [[target.isoformat(), near.isoformat()], [day_start.isoformat(), (day_start + timedelta(days=1)).isoformat()]]
+
+
 class ValidateBookingForm(FlowForm):
     def name(self) -> Text:
         return "validate_booking_form"
@@ -252,17 +319,33 @@ class ValidateBookingForm(FlowForm):
                "confirm": None, "seen": None, "form_misses": 0}
         if other and other.get("name"):
             out["person_name"] = other["name"]
-        from actions.care import FAMILY, PEDIATRICS
+        from actions.care import PEDIATRICS
         from actions.who import is_child
 
-        if is_child(who) and tracker.get_slot("specialty") == FAMILY:  # a child's checkup: pediatrics
-            out.update({"care": specialty_name(PEDIATRICS), "specialty": PEDIATRICS,
-                        "visit_type": "well-child" if tracker.get_slot("visit_type") == "physical" else None})
+        if is_child(who) and tracker.get_slot("specialty") not in (None, PEDIATRICS):  # a child's visit: pediatrics
+            from actions.care import for_a_child
+
+            spec, visit = for_a_child(tracker.get_slot("specialty"), tracker.get_slot("visit_type"))
+            out.update({"care": specialty_name(spec), "specialty": spec, "visit_type": visit})
         log.info("event=patient_switched_mid_booking")
         say(dispatcher, f"OK, I'll book for {label} instead.")
         tracker.slots.update(out)
         tracker.switched_to = out  # (set by after_validation: extraction results of other slots are not kept)
         return out
+
+    def _another_appointment(self, tracker: Tracker) -> Dict[Text, Any]:
+        """ "oh and move my tues one too" while booking, read by the classifier as an answer: the form
+        ends with outcome "switch"; action_next puts the booking aside and serves that request first."""
+        from actions.next_step import OTHER_APPT
+
+        if tracker.get_slot("goal") != "book" or not OTHER_APPT.search(latest_text(tracker)):
+            return {}
+        log.info("event=other_request_mid_booking")
+        tracker.switched_to = {"outcome": "switch"}  # (returned by after_validation)
+        return {"outcome": "switch"}
+
+    def _stepping_aside(self, tracker: Tracker) -> bool:
+        return tracker.get_slot("outcome") == "switch"
 
     async def extract_care(self, dispatcher, tracker: Tracker, domain) -> Dict[Text, Any]:
         """Change of mind at any step: "actually a family doctor" (or "actually it's for my son")."""
@@ -270,6 +353,9 @@ class ValidateBookingForm(FlowForm):
             switched = await self._someone_else_now(dispatcher, tracker)
             if switched:
                 return switched
+            aside = self._another_appointment(tracker)
+            if aside:
+                return aside
         if tracker.get_slot("requested_slot") in (None, "care"):
             return {}
         if latest_intent(tracker) in ("ask_hours", "ask_location", "ask_insurance", "handoff", "start_over", "goodbye"):
@@ -282,6 +368,8 @@ class ValidateBookingForm(FlowForm):
         return {}
 
     async def validate_care(self, value: Any, dispatcher, tracker: Tracker, domain) -> Dict[Text, Any]:
+        if self._stepping_aside(tracker):
+            return {"care": None}  # (the question being asked: nothing answered)
         if not tracker.get_slot("verified"):
             return {"care": None}  # the visit is for someone else now: they are verified first
         entity = next(tracker.get_latest_entity_values("specialty"), None)
@@ -303,6 +391,12 @@ class ValidateBookingForm(FlowForm):
                 return {"care": None, "when_text": str(value), "windows": windows}
             self.miss(dispatcher, tracker, "Sorry, I didn't catch what the visit is for.")
             return {"care": None}
+        from actions.who import is_child
+
+        if is_child(tracker.get_slot("for_whom")):  # "a rash" for a child: pediatrics
+            from actions.care import for_a_child
+
+            spec, visit = for_a_child(spec, visit)
         out: Dict[Text, Any] = {"care": specialty_name(spec), "specialty": spec, "visit_type": visit, "form_misses": 0}
         previous = tracker.get_slot("specialty")
         if previous and previous != spec:
@@ -328,6 +422,8 @@ class ValidateBookingForm(FlowForm):
         return out
 
     async def validate_when_text(self, value: Any, dispatcher, tracker: Tracker, domain) -> Dict[Text, Any]:
+        if self._stepping_aside(tracker):
+            return {"when_text": None}  # (the question being asked: nothing answered)
         if not tracker.get_slot("verified"):
             return {"when_text": None}  # the visit is for someone else now: they are verified first
         text = str(value or "")
@@ -335,9 +431,12 @@ class ValidateBookingForm(FlowForm):
 
         if text == SAME_TIME and tracker.get_slot("windows"):  # giving back a cancelled appointment
             return {"when_text": text}
-        windows = parse_windows(text)
-        if windows and tracker.get_slot("windows") and not _DAY_WORDS.search(text):
-            windows = on_days_of(windows, tracker.get_slot("windows")) or windows
+        moving = tracker.get_slot("old_appt") or {}
+        windows = relative_move(text, moving.get("start"))  # "an hour later": from the appointment being moved
+        if not windows:
+            windows = parse_windows(text)
+            if windows and tracker.get_slot("windows") and not _DAY_WORDS.search(text):
+                windows = on_days_of(windows, tracker.get_slot("windows")) or windows
         who = await self._clinician_change(text, dispatcher, tracker)
         if windows:
             return {**who, "when_text": text, "windows": windows, "options": None, "option": None, "form_misses": 0}
@@ -351,6 +450,8 @@ class ValidateBookingForm(FlowForm):
         return {"when_text": None}
 
     async def validate_option(self, value: Any, dispatcher, tracker: Tracker, domain) -> Dict[Text, Any]:
+        if self._stepping_aside(tracker):
+            return {"option": None}  # (the question being asked: nothing answered)
         if not tracker.get_slot("verified"):
             return {"option": None}  # the visit is for someone else now: they are verified first
         options = tracker.get_slot("options") or []
@@ -396,6 +497,8 @@ class ValidateBookingForm(FlowForm):
         return {"option": None}
 
     async def validate_confirm(self, value: Any, dispatcher, tracker: Tracker, domain) -> Dict[Text, Any]:
+        if self._stepping_aside(tracker):
+            return {"confirm": None}  # (the question being asked: nothing answered)
         if not tracker.get_slot("verified"):
             return {"confirm": None}  # the visit is for someone else now: they are verified first
         if not tracker.get_slot("held"):
@@ -496,7 +599,8 @@ class ValidateBookingForm(FlowForm):
                     log.info("event=%s appt=%s", "rescheduled" if old else "booked", booked.id)
                     first = (slot("person_name") or "").split()[0] if slot("for_whom") and slot("person_name") else None
                     if old:
-                        say(dispatcher, f"Done! {first + chr(39) + 's' if first else 'Your'} appointment is now {text}. The old time is cancelled. Anything else?")
+                        more = "" if slot("paused") else " Anything else?"  # (a booking put aside resumes next)
+                        say(dispatcher, f"Done! {first + chr(39) + 's' if first else 'Your'} appointment is now {text}. The old time is cancelled.{more}")
                     elif first:
                         say(dispatcher, f"{first} is booked: {text}. See you then! Anything else I can help with?")
                     else:

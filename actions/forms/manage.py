@@ -117,12 +117,13 @@ class ValidateManageForm(FlowForm):
                 say(dispatcher, "OK, nothing cancelled yet.")
                 return {"manage_confirm": None, "manage_pick": None, "old_appt": None}
             else:
-                say(dispatcher, f"OK, I kept your appointment on {old['text']}. Anything else?")
+                say(dispatcher, f"OK, I kept your appointment on {old['text']}.{'' if tracker.get_slot('paused') else ' Anything else?'}")
             return {"outcome": "kept"}
         if decision != "yes":
             return {}
+        more = "" if tracker.get_slot("paused") else " Anything else?"  # (a booking put aside resumes next)
         if old.get("all"):
-            return await self._cancel_all(dispatcher, old)
+            return await self._cancel_all(dispatcher, old, more)
         try:
             await client().cancel(old["id"], reason="patient-cancel")
         except SchedulerUnavailable:
@@ -134,10 +135,10 @@ class ValidateManageForm(FlowForm):
             say(dispatcher, "Sorry, I couldn't cancel that appointment. Reply 'agent' and someone from the clinic will help.")
             return {"outcome": "failed"}
         log.info("event=cancelled appt=%s", old["id"])
-        say(dispatcher, f"Done, your appointment on {old['text']} is cancelled. Anything else?")
+        say(dispatcher, f"Done, your appointment on {old['text']} is cancelled.{more}")
         return {"outcome": "cancelled", "last_cancelled": old if old.get("start") else None}
 
-    async def _cancel_all(self, dispatcher, old: dict) -> Dict[Text, Any]:
+    async def _cancel_all(self, dispatcher, old: dict, more: str = " Anything else?") -> Dict[Text, Any]:
         from actions.fhir import SchedulerError, SchedulerUnavailable
 
         done, failed = [], []
@@ -160,7 +161,7 @@ class ValidateManageForm(FlowForm):
         if left:
             say(dispatcher, f"I cancelled {len(done)} of your appointments, but {left} {'is' if left == 1 else 'are'} still booked. Reply 'agent' and someone from the clinic will help.")
             return {"outcome": "failed"}
-        say(dispatcher, f"Done, I cancelled {'both' if len(done) == 2 else 'all ' + str(len(done))} of your appointments. Anything else?")
+        say(dispatcher, f"Done, I cancelled {'both' if len(done) == 2 else 'all ' + str(len(done))} of your appointments.{more}")
         return {"outcome": "cancelled", "last_cancelled": None}
 
 

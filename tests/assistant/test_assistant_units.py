@@ -148,3 +148,33 @@ def test_the_reply_hint_names_only_the_options_listed():
     assert reply_hint(3) == "Reply 1, 2 or 3, or 'none' for other times."
     assert reply_hint(2) == "Reply 1 or 2, or 'none' for other times."
     assert reply_hint(1) == "Reply 1 to pick it, or 'none' for other times."
+
+
+def test_moves_relative_to_the_appointment_being_moved(monkeypatch):
+    from actions.forms.booking import relative_move, says_relative
+
+    monkeypatch.setenv("SCHEDBOT_NOW", "2026-11-30T07:00:00-08:00")
+    old = "2026-12-02T10:00:00-08:00"  # a Wednesday
+    first = lambda text: relative_move(text, old)[0][0][:16]  # noqa: E731 - where the nearest window starts
+    assert first("can u push my appt back a week?") == "2026-12-09T10:00"
+    assert first("same time next week instead?") == "2026-12-09T10:00"
+    assert first("could it be an hour later") == "2026-12-02T11:00"
+    assert first("move it up a day") == "2026-12-01T10:00"
+    assert first("same time on friday") == "2026-12-04T10:00"
+    assert first("half an hour earlier pls") == "2026-12-02T09:30"
+    for text in ("can i come tuesday afternoon", "something later", "push it to friday"):
+        assert not says_relative(text) and relative_move(text, old) is None, text
+
+
+def test_a_name_signed_at_the_end_and_a_childs_visit():
+    from actions.care import for_a_child
+    from actions.common import trailing_name
+    from actions.who import dob_question
+
+    assert trailing_name("whens my appt, jonah whitcombe") == "Jonah Whitcombe"
+    assert trailing_name("cancel my appt, thanks so much") is None
+    assert trailing_name("book a derm appt, anything works") is None
+    assert for_a_child(DERMATOLOGY, None) == (PEDIATRICS, None)
+    assert for_a_child(FAMILY, "physical") == (PEDIATRICS, "well-child")
+    assert dob_question(None) == "What's your date of birth? (for example 03/14/1985)"
+    assert dob_question({"rel": "son", "given": "Leo"}) == "What's Leo's date of birth? (for example 03/14/2018)"
