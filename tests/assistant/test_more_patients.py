@@ -19,7 +19,7 @@ from actions.fhir import SlotTaken
 from actions.formatting import when_text
 from tests.assistant.test_assistant_e2e import appointments, booked, fhir_get, local, seed_booking
 from tests.assistant.test_simulated_patients import (DERM, FAMILY, GI, PEDS, PHI, Patient, clock_of, coverages, new_patient,
-                                                      patients_named, same_time, specialty_codes, status_of, take,
+                                                      patients_named, play, same_time, specialty_codes, status_of, take,
                                                       the_one_booked)
 from tests.support.checks import assert_clean_messages, assert_logs_hold_none_of
 from tests.support.clock import TEST_TZ
@@ -500,12 +500,7 @@ PATIENTS = [
 
 @pytest.mark.parametrize("script", [pytest.param(f, id=f.__name__) for f in PATIENTS])
 def test_more_patients(stack, script):
-    patient = Talk(stack, f"more-{script.__name__}")
-    try:
-        script(stack, patient)
-    except AssertionError:
-        print("TRANSCRIPT", script.__name__, repr(patient))  # shown by pytest for a failure
-        raise
+    play(script, Talk(stack, f"more-{script.__name__}"))
 
 
 def test_more_patients_heard_only_clean_short_messages():

@@ -18,7 +18,7 @@ from actions.formatting import when_text
 from tests.assistant.test_assistant_e2e import appointments, booked, fhir_get, local, seed_booking
 from tests.assistant.test_more_patients import practitioner_id, practitioner_of, short_holds
 from tests.assistant.test_simulated_patients import (DERM, FAMILY, PEDS, PHI, Patient, new_patient, patients_named,
-                                                      specialty_codes, status_of, take, the_one_booked)
+                                                      play, specialty_codes, status_of, take, the_one_booked)
 from tests.support.checks import assert_clean_messages, assert_logs_hold_none_of
 from tests.support.clock import TEST_TZ
 
@@ -576,12 +576,7 @@ PATIENTS = [
 
 @pytest.mark.parametrize("script", [pytest.param(f, id=f.__name__) for f in PATIENTS])
 def test_probe_patient(stack, script):
-    patient = Probe(stack, f"probe-{script.__name__}")
-    try:
-        script(stack, patient)
-    except AssertionError:
-        print("TRANSCRIPT", script.__name__, repr(patient))  # shown by pytest for a failure
-        raise
+    play(script, Probe(stack, f"probe-{script.__name__}"))
 
 
 def test_probe_patients_heard_only_clean_short_messages():

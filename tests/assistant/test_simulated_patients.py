@@ -99,6 +99,15 @@ def same_time(appt: dict, option: dict) -> bool:
     return when_text(appt["start"], TEST_TZ) in option["text"]
 
 
+def play(script, patient: Patient) -> None:
+    """One patient's script; a failure prints the whole conversation (pytest shows it)."""
+    try:
+        script(patient.stack, patient)
+    except AssertionError:
+        print("TRANSCRIPT", script.__name__, repr(patient))
+        raise
+
+
 def take(stack, appt_id: str, other_pid: str) -> None:
     async def run():
         async with ArgonautClient(stack.fhir_base) as client:
@@ -837,12 +846,7 @@ PATIENTS = [
 
 @pytest.mark.parametrize("script", [pytest.param(f, id=f.__name__) for f in PATIENTS])
 def test_simulated_patient(stack, script):
-    patient = Patient(stack, f"sim-{script.__name__}")
-    try:
-        script(stack, patient)
-    except AssertionError:
-        print("TRANSCRIPT", script.__name__, repr(patient))  # shown by pytest for a failure
-        raise
+    play(script, Patient(stack, f"sim-{script.__name__}"))
 
 
 def test_simulated_patients_heard_only_clean_short_messages():
