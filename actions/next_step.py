@@ -288,7 +288,7 @@ class ActionNext(Action):
             fixed = CORRECTION.split(text)
             if len(fixed) > 1 and guess_goal(fixed[-1]):
                 goal = guess_goal(fixed[-1])  # "i need to reschedule... no sorry, BOOK one": what they meant
-            if goal is None and intent in ("nlu_fallback", "inform", "affirm", "none_of_these", "greet"):
+            if goal is None and intent in ("nlu_fallback", "inform", "affirm", "greet"):
                 goal = guess_goal(text)  # the classifier's catch-all: the words still say what they want
             if goal is None and NEW_PATIENT.search(text):
                 goal = "book"

@@ -32,7 +32,11 @@ def drops_it(text: str) -> bool:
                                                    or parse_windows(text or ""))
 
 
-NONE_OF = re.compile(r"\b(none|neither|nothing|other (times|options)|something else|different|more options|show me more|ninguna)\b", re.I)
+# "none of those", "other days?", "too early", "otra hora": read from the words (there is no none_of_these intent:
+# like a choice of option, it is an answer to the options question, labelled inform)
+NONE_OF = re.compile(r"\b(none|neither|nothing|ningun[oa]?|(other|otehr|othr) (times|options|otpions|days|dates|slots|hours)|(s\w*|any\w*) else|"
+                     r"different|more (options|times)|show me more|(don'?t|dont|doesn'?t|won'?t) work|not those|too (early|late)|"
+                     r"otr[oa]s? (hora|horario|d[ií]a|opci[oó]n)\w*)\b", re.I)
 
 
 def _iso(value: Any) -> str | None:
@@ -487,7 +491,7 @@ class ValidateBookingForm(FlowForm):
         windows = windows_near(text, tracker)
         if windows:  # "none of those, friday?" / "what about thursday"
             return {"option": None, "options": None, "when_text": text, "windows": windows, "seen": seen, "form_misses": 0}
-        if latest_intent(tracker) == "none_of_these" or NONE_OF.search(text) or NO.search(text):
+        if NONE_OF.search(text) or NO.search(text):
             say(dispatcher, "No problem.")
             # the windows stay as context: "in the afternoon" next means afternoons of those days
             return {"option": None, "options": None, "when_text": None, "windows": tracker.get_slot("windows"), "seen": seen}
@@ -507,7 +511,7 @@ class ValidateBookingForm(FlowForm):
         if drops_it(text):  # "actually i don't need it anymore": nothing booked, the request ends
             return {**(await self._give_up(dispatcher, tracker)), "confirm": None}
         answer = yes_no(tracker)
-        if answer is None and (latest_intent(tracker) == "none_of_these" or NONE_OF.search(text)):
+        if answer is None and NONE_OF.search(text):
             answer = False
         options = tracker.get_slot("options") or []
         if answer is not True:
