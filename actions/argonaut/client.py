@@ -434,6 +434,10 @@ class ArgonautClient:
 
     async def create(self, resource):
         """POST a resource (model or dict) to ``[base]/Type``; returns the stored resource."""
+        out, _status = await self._create(resource)
+        return out
+
+    async def _create(self, resource):
         body = self._dump(resource)
         rtype = body["resourceType"]
         body.pop("id", None)
@@ -442,8 +446,8 @@ class ArgonautClient:
             "POST", rtype, body=body, op=op, headers={"Prefer": "return=representation"}
         )
         out = await self._resource_from(resp, data, rtype, op=op)
-        log.info("fhir.%s id=%s", op, out.id)
-        return out
+        log.info("fhir.%s id=%s status=%s", op, out.id, resp.status_code)
+        return out, resp.status_code
 
     async def update(self, resource):
         """PUT ``[base]/Type/id``; returns the stored resource."""
@@ -721,6 +725,11 @@ class ArgonautClient:
     async def create_patient(self, patient: Patient | dict) -> Patient:
         """Register a patient (no If-None-Exist: the server returns the existing record for a duplicate)."""
         return await self.create(patient)
+
+    async def register_patient(self, patient: Patient | dict) -> tuple[Patient, bool]:
+        """``create_patient``, and whether the server answered with a record it already had (200, not 201)."""
+        out, status = await self._create(patient)
+        return out, status == 200
 
     async def create_coverage(self, coverage: Coverage | dict) -> Coverage:
         return await self.create(coverage)

@@ -96,7 +96,7 @@ class ValidateRegisterForm(FlowForm):
         if tracker.get_slot("verified") or not (name and dob and phone and email):
             return {}
         try:
-            patient = await client().create_patient(build_patient(name, dob, phone, None if email == "skip" else email))
+            patient, known = await client().register_patient(build_patient(name, dob, phone, None if email == "skip" else email))
         except SchedulerUnavailable:
             log.warning("event=register_unavailable")
             say(dispatcher, "Sorry, our scheduling system isn't answering right now, so I couldn't register you. Please try again soon, or reply 'agent' and someone will call you.")
@@ -105,7 +105,8 @@ class ValidateRegisterForm(FlowForm):
             log.warning("event=register_failed")
             say(dispatcher, "Sorry, I couldn't save your details. Reply 'agent' and someone from the clinic will call you.")
             return {"outcome": "failed"}
-        log.info("event=registered patient=%s", patient.id)
+        log.info("event=registered patient=%s known=%s", patient.id, known)
         first = name.split()[0]
-        say(dispatcher, f"Thanks, {first}, you're all set up as a patient.")
+        # the same name and birth date as a record we have: the server returned that record
+        say(dispatcher, f"Thanks, {first}, I found your record." if known else f"Thanks, {first}, you're all set up as a patient.")
         return {"patient_id": patient.id, "verified": True, "verify_failures": 0, "form_misses": 0}

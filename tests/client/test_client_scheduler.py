@@ -158,6 +158,12 @@ async def test_patient_create_dedupes_and_search(fhir):
     again = await fhir.create_patient({"resourceType": "Patient", "name": [{"family": family, "given": ["Ann"]}],
                                        "gender": "female", "birthDate": "1980-04-12"})
     assert again.id == first.id
+    known, existed = await fhir.register_patient({"resourceType": "Patient", "name": [{"family": family, "given": ["Ann"]}],
+                                                  "gender": "female", "birthDate": "1980-04-12"})
+    assert known.id == first.id and existed
+    stranger, existed = await fhir.register_patient({"resourceType": "Patient", "name": [{"family": family, "given": ["Zed"]}],
+                                                     "birthDate": "1999-09-09"})
+    assert stranger.id != first.id and not existed
     found = await fhir.search_patients(family=family, birthdate="1980-04-12")
     assert [p.id for p in found] == [first.id]
     assert await fhir.search_patients(family=family, birthdate="1999-01-01") == []
