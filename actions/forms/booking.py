@@ -171,17 +171,24 @@ def offered_days(tracker: Tracker) -> list:
     return [[d.isoformat(), (d + timedelta(days=1)).isoformat()] for d in days]
 
 
+def days_in(windows: list | None, limit: int = 14) -> list:
+    """The calendar days the windows touch, in order (at most ``limit``)."""
+    days = []
+    for a, b in ((datetime.fromisoformat(x), datetime.fromisoformat(y)) for x, y in windows or []):
+        d = a
+        while d < b and len(days) < limit:
+            if d.date() not in days:
+                days.append(d.date())
+            d = (d + timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
+    return days
+
+
 def closed_on_all(windows: list | None) -> bool:
     """Whether every day of the time asked for is a day the clinic is closed (clinic.json hours)."""
     from actions.common import clinic
 
     hours = clinic().get("hours") or {}
-    days = set()
-    for a, b in windows or []:
-        day, end = datetime.fromisoformat(a), datetime.fromisoformat(b)
-        while day < end and len(days) < 15:
-            days.add(day.date())
-            day = (day + timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
+    days = days_in(windows)
     return bool(hours and days) and all(not hours.get(d.strftime("%a").lower()) for d in days)
 
 
@@ -190,15 +197,8 @@ def on_days_of(new: list, previous: list) -> list:
     spans = [(datetime.fromisoformat(a), datetime.fromisoformat(b)) for a, b in new]
     if len({a.date() for a, _ in spans}) != 1 or any((b - a) > timedelta(days=1) for a, b in spans):
         return []
-    days = []
-    for a, b in ((datetime.fromisoformat(x), datetime.fromisoformat(y)) for x, y in previous):
-        d = a
-        while d < b and len(days) < 14:
-            if d.date() not in days:
-                days.append(d.date())
-            d = (d + timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
     out = []
-    for day in days:
+    for day in days_in(previous):
         for a, b in spans:
             shift = timedelta(days=(day - a.date()).days)
             out.append([(a + shift).isoformat(), (b + shift).isoformat()])
@@ -690,11 +690,12 @@ class ActionAskOption(Action):
             say(dispatcher, "When works for you? For example 'next Tuesday afternoon'.")
             return [SlotSet("requested_slot", "when_text")]
         doctor = re.search(r"\bwith (Dr\. [\w'-]+)", options[0].get("text") or "") if tracker.get_slot("practitioner") else None
-        if offered_days(tracker) and doctor:
+        nearest = offered_days(tracker)  # the days asked for had nothing: these are the nearest
+        if nearest and doctor:
             header = f"{doctor.group(1)} has no openings then. The nearest:"
-        elif offered_days(tracker) and closed_on_all(tracker.get_slot("windows")):
+        elif nearest and closed_on_all(tracker.get_slot("windows")):
             header = "We're closed then. The nearest:"
-        elif offered_days(tracker):
+        elif nearest:
             header = f"I have no {tracker.get_slot('care') or ''} openings then. The nearest:".replace("no  ", "no ")
         else:
             header = "Here's what I have:" if len(options) > 1 else "I have one opening:"
