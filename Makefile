@@ -17,6 +17,7 @@ $(STAMP): requirements.lock pyproject.toml
 	$(BIN)/python -m pip install -q --disable-pip-version-check "uv==0.9.30"
 	$(UV) pip install -q --python $(BIN)/python -r requirements.lock
 	$(UV) pip install -q --python $(BIN)/python --no-deps -e .
+	$(BIN)/python -m bot.embedding_model
 	$(UV) pip check --python $(BIN)/python
 	touch $(STAMP)
 

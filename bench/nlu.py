@@ -5,7 +5,7 @@ a baseline measured in the same run.
 Runs Rasa's own cross-validation (`rasa test nlu --cross-validation`) in a subprocess per seed,
 with one change: Rasa 3.6 splits the folds with an unseeded `StratifiedKFold(shuffle=True)`, so
 two runs on the same data used to differ by about +-0.01. Here the split is seeded (default seed
-0), so a change to the data or the pipeline is measured on the same folds; DIET's own seed is the
+0), so a change to the data or the pipeline is measured on the same folds; the classifier's own seed is the
 `random_seed` in the config. `--seeds 0,1,2` runs several splits and prints their mean, so that
 a change is not judged on one lucky split.
 
