@@ -74,6 +74,23 @@ def care_from_text(text: str) -> tuple[str | None, str | None]:
     return spec, visit
 
 
+# What may follow a reason inside the same word and still be that reason ("rashes", "itchy", "allergies",
+# "dermatologist"); anything else makes it another word that merely holds one ("Achebe" holds "ache").
+_INFLECTION = re.compile(r"(s|es|y|ies|e|ed|ing|er|ers|ic|al|a|ea|oea|ous|ion|ation|ations|ive|ian|ians|ness|iness|"
+                         r"atolog\w*|olog\w*|enterolog\w*|tion|tions|d|ly|ily|ful|ish)?")
+
+
+def says_reason(text: str) -> bool:
+    """Whether the words say a reason for a visit, as care_from_text would read them, not counting a
+    word that only contains one: "skin rash", "aches" and "the flu" do, "Chidi Achebe" does not."""
+    t = (text or "").lower()
+    for pattern in [p for _, p in _SPECIALTY_RULES] + [p for _, p in _VISIT_RULES]:
+        for m in re.finditer(pattern, t):
+            if _INFLECTION.fullmatch(re.match(r"[a-zà-ÿ]*", t[m.end():]).group(0)):
+                return True
+    return False
+
+
 def for_a_child(spec: str | None, visit: str | None) -> tuple[str | None, str | None]:
     """A child's visit goes to pediatrics whatever the complaint ("my 6 year old has a rash"): the
     clinic's pediatricians see children; a checkup becomes a well-child visit."""

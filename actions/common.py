@@ -192,10 +192,10 @@ def bare_name(words: list[str]) -> str | None:
     if not 2 <= len(clean) <= 3 or any(len(w) < 2 or not re.fullmatch(r"[A-Za-zÀ-ÿ'\-]+", w) or w.lower() in _NOT_NAME_WORDS
                                        for w in clean):
         return None
-    from actions.care import care_from_text
+    from actions.care import says_reason
 
-    if care_from_text(" ".join(clean))[0]:
-        return None  # "skin rash", "family medicine"
+    if says_reason(" ".join(clean)):
+        return None  # "skin rash", "family medicine" (not "Chidi Achebe", though it holds "ache")
     return " ".join(w[:1].upper() + w[1:] for w in clean)
 
 

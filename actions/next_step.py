@@ -63,12 +63,21 @@ _GOAL_WORDS = [
 ]
 
 
+def without_name(text: str) -> str:
+    """The message without the name it gives ("hi this is Chidi Achebe, ..."): a name is no reason
+    for a visit, even one that holds a complaint ("Achebe" holds "ache")."""
+    name = name_in_text(text) or trailing_name(text)
+    for word in (name or "").split():
+        text = re.sub(rf"\b{re.escape(word)}\b", " ", text, flags=re.I)
+    return text
+
+
 def guess_goal(text: str) -> str | None:
     """A request from keywords, for messages the classifier was unsure about."""
     for goal, pattern in _GOAL_WORDS:
         if pattern.search(text or ""):
             return goal
-    return "book" if care_from_text(text)[0] else None
+    return "book" if care_from_text(without_name(text))[0] else None
 
 
 def offered_a_person(tracker: Tracker) -> bool:
@@ -181,7 +190,7 @@ def moved_by(tracker: Tracker) -> str | None:
 
 def said_for(tracker: Tracker, goal: str) -> str:
     """The text of the latest message that asked for ``goal`` (by intent, or by its words)."""
-    intent = {"cancel": "cancel_appointment", "reschedule": "reschedule_appointment"}.get(goal)
+    intent = {"cancel": "cancel_appointment", "reschedule": "reschedule_appointment", "list": "list_appointments"}.get(goal)
     words = dict(_GOAL_WORDS).get(goal)
     for event in reversed(tracker.events):
         if event.get("event") != "user":
@@ -209,15 +218,59 @@ async def cancelled_to_restore(patient_id: str, last: dict | None) -> dict | Non
             "practitioner": appt_practitioner(a)} if a.start else None
 
 
-async def list_appointments(dispatcher, patient_id: str) -> int:
-    """Say the patient's upcoming appointments (at most 3 and how many more); their number."""
+def day_asked(text: str, name: str | None = None) -> list:
+    """The day(s) a question about appointments names ("what time is my appt tomorrow?", "do i have
+    anything on friday"), as windows; [] when it names none (then every upcoming one is listed)."""
+    from actions.common import date_in_text
+    from actions.forms.booking import _DAY_WORDS, parse_windows
+
+    for word in (name or "").split():  # "whens my appt, may smith": a name names no day
+        text = re.sub(rf"\b{re.escape(word)}\b", " ", text or "", flags=re.I)
+    if dob_in_text(text):  # "whens my appt, jane doe 3/4/85": a birth date names no day
+        text = text.replace(date_in_text(text), " ")
+    text = re.sub(r"\b(next|upcoming)\s+(appo\w*|appts?|one|visit|booking)", " ", text or "", flags=re.I)  # "my next appt": no day
+    return parse_windows(text) if _DAY_WORDS.search(text) else []
+
+
+def within(start: datetime, windows: list) -> bool:
+    return any(datetime.fromisoformat(a) <= start < datetime.fromisoformat(b) for a, b in windows)
+
+
+def days_label(windows: list) -> str:
+    """ "today", "tomorrow", "on Fri Dec 4" or "between Mon Dec 7 and Sun Dec 13": the days asked about."""
+    from datetime import timedelta
+
+    from actions.formatting import day_text
+    from actions.forms.booking import days_in
+
+    days = days_in(windows, limit=62)
+    today = now().date()
+    if len(days) == 1:
+        return {today: "today", today + timedelta(days=1): "tomorrow"}.get(days[0]) or f"on {day_text(days[0])}"
+    return f"between {day_text(days[0])} and {day_text(days[-1])}"
+
+
+async def list_appointments(dispatcher, patient_id: str, asked: str = "", name: str | None = None) -> int:
+    """Say the patient's upcoming appointments (at most 3 and how many more), only those of the day
+    ``asked`` names if it names one; the number of all upcoming ones."""
     appts = await client().appointments(patient_id, status=["booked"], start=now())
-    if appts:
-        texts = await describe(appts[:3])
-        more = f"\n…and {len(appts) - 3} more." if len(appts) > 3 else ""
-        head = "Your upcoming appointment:" if len(appts) == 1 else "Your upcoming appointments:"
+    windows = day_asked(asked, name) if appts else []
+    shown, label = appts, "upcoming"  # (the head's word when no day is named)
+    if windows:
+        shown, label = [a for a in appts if a.start and within(a.start, windows)], days_label(windows)
+        if not shown:  # "do i have anything on friday": no, and when the next one is
+            first = (await describe(appts[:1]))[0]
+            more = f" You have {len(appts) - 1} more after that." if len(appts) > 1 else ""
+            say(dispatcher, f"You have nothing {label}. Your next one is {first}.{more}")
+            log.info("event=listed patient=%s count=0 others=%d", patient_id, len(appts))
+            return len(appts)
+    if shown:
+        texts = await describe(shown[:3])
+        more = f"\n…and {len(shown) - 3} more." if len(shown) > 3 else ""
+        noun = "appointment" if len(shown) == 1 else "appointments"
+        head = f"Your {label} {noun}:" if not windows else f"Your {noun} {label}:"
         say(dispatcher, "\n".join([head, *[f"- {t}" for t in texts]]) + more)
-    log.info("event=listed patient=%s count=%d", patient_id, len(appts))
+    log.info("event=listed patient=%s count=%d", patient_id, len(shown))
     return len(appts)
 
 
@@ -227,7 +280,7 @@ async def list_then_resume(dispatcher, tracker: Tracker, slots: dict) -> List[Di
     from actions.fhir import SchedulerError
 
     try:
-        if not await list_appointments(dispatcher, slots.get("patient_id")):
+        if not await list_appointments(dispatcher, slots.get("patient_id"), latest_text(tracker), slots.get("person_name")):
             say(dispatcher, "You don't have any other upcoming appointments.")
     except SchedulerError:
         log.warning("event=list_failed")
@@ -267,10 +320,13 @@ class ActionNext(Action):
         if switching:
             set_("outcome", None)
             was_in_form = True
-        fresh = switching or tracker.latest_action_name in ("action_listen", "action_default_fallback", "action_handoff",
-                                                            "action_goodbye", "action_answer_question")
-        intent = latest_intent(tracker)
-        if fresh and offered_a_person(tracker) and WANTS_PERSON.search(latest_text(tracker)) \
+        # "book my son too" said while booking: once that booking ends, the next one starts as if just asked
+        queue = ((slots.get("paused") or {}).get("then") or []) if slots.get("outcome") in ("booked", "dropped") else []
+        queued = queue[0] if queue else None
+        fresh = bool(queued) or switching or tracker.latest_action_name in ("action_listen", "action_default_fallback", "action_handoff",
+                                                                            "action_goodbye", "action_answer_question")
+        intent = "book_appointment" if queued else latest_intent(tracker)
+        if fresh and not queued and offered_a_person(tracker) and WANTS_PERSON.search(latest_text(tracker)) \
                 and not NO.search(latest_text(tracker)):
             # "...reply 'agent' and someone will call you" - "yes please": that is the hand-off
             from actions.handoff import hand_off
@@ -278,10 +334,10 @@ class ActionNext(Action):
             log.info("event=handoff_by_yes")
             events.extend(await hand_off(dispatcher, tracker))
             return done()
-        undo = fresh and bool(UNDO.search(latest_text(tracker))) and bool(re.search(
+        undo = fresh and not queued and bool(UNDO.search(latest_text(tracker))) and bool(re.search(
             r"\b(cancel\w*|back|undo|restore|reinstate|re-?book|again)\b", latest_text(tracker), re.I))
         if fresh:
-            text = latest_text(tracker)
+            text = queued["text"] if queued else latest_text(tracker)
             goal = GOAL_INTENTS.get(intent)
             if goal in ("book", "list") and (CHANGE_EXISTING.search(text) or MOVE_ONLY.search(text) or (switching and OTHER_APPT.search(text))):
                 goal = guess_goal(text)  # "i wanna change my appt" read as booking: the words win
@@ -292,7 +348,9 @@ class ActionNext(Action):
                 goal = guess_goal(text)  # the classifier's catch-all: the words still say what they want
             if goal is None and NEW_PATIENT.search(text):
                 goal = "book"
-            spec, visit = care_from_text(text)
+            spec, visit = care_from_text(without_name(text))
+            if queued and not spec:  # "book my son too": the same kind of visit
+                spec, visit = queued.get("specialty"), queued.get("visit_type")
             if goal is None and spec and intent in ("inform", "affirm", "nlu_fallback"):
                 goal = "book"
             if goal is None and intent not in ("deny", "thank", "goodbye"):
@@ -335,7 +393,7 @@ class ActionNext(Action):
                 await release_hold(tracker)
                 if was_in_form:
                     events.append(SlotSet("requested_slot", None))
-        if fresh and goal and tracker.latest_action_name != "action_answer_question":
+        if fresh and goal and not queued and tracker.latest_action_name != "action_answer_question":
             from actions.digressions import embedded_question
 
             asked = embedded_question(text)
@@ -349,7 +407,8 @@ class ActionNext(Action):
                 slots[e["name"]] = e["value"]
             set_("goal", goal)
             if booking and any(booking.values()):  # "oh and cancel (or move) my other one": the booking waits
-                set_("paused", booking)
+                then = (slots.get("paused") or {}).get("then")
+                set_("paused", {**booking, "then": then} if then else booking)  # (and a booking queued after it)
                 log.info("event=booking_paused")
             # "book my son Leo in": the person verified and booked is the son (actions/who.py)
             from actions.who import IDENTITY_SLOTS, for_self, same_person, someone_else
@@ -361,6 +420,15 @@ class ActionNext(Action):
                         set_(name, value)
                 set_("for_whom", {"rel": other["rel"], "given": other.get("given")} if other else None)
                 log.info("event=patient_switched other=%s", bool(other))
+            if queued:  # (the booking before it is done): "Now your son's appointment." / "Now your other appointment."
+                from actions.who import whose
+
+                if queue[1:]:
+                    set_("paused", {"then": queue[1:]})  # (and the ones queued after it)
+
+                log.info("event=queued_booking_started")
+                same = slots.get("verified")  # (still the person just booked)
+                say(dispatcher, f"Now {whose(slots.get('for_whom'))}{' other' if same else ''} appointment.")
             if goal == "book" and spec:
                 set_("care", specialty_name(spec))
                 set_("specialty", spec)
@@ -436,9 +504,9 @@ class ActionNext(Action):
             if not (paused and outcome in ("cancelled", "kept", "rescheduled") and slots.get("verified")):
                 events.append(SlotSet("goal", None))
                 return done()
-            for name, value in paused.items():  # back to the booking put aside, where it was
-                set_(name, value)
-            set_("paused", None)
+            for name in PAUSED_SLOTS:  # back to the booking put aside, where it was
+                set_(name, paused.get(name))
+            set_("paused", {"then": paused["then"]} if paused.get("then") else None)
             set_("goal", "book")
             goal = "book"
             log.info("event=booking_resumed")
@@ -485,18 +553,10 @@ class ActionNext(Action):
                 return go("booking")
 
             if goal == "list":
-                appts = await client().appointments(patient_id, status=["booked"], start=now())
-                if not appts:
+                if not await list_appointments(dispatcher, patient_id, said_for(tracker, "list"), slots.get("person_name")):
                     say(dispatcher, "You don't have any upcoming appointments. Want to book one?")
                     set_("goal", "book")
-                    log.info("event=listed patient=%s count=0", patient_id)
                     return done()
-                else:
-                    texts = await describe(appts[:3])
-                    more = f"\n…and {len(appts) - 3} more." if len(appts) > 3 else ""
-                    head = "Your upcoming appointment:" if len(appts) == 1 else "Your upcoming appointments:"
-                    say(dispatcher, "\n".join([head, *[f"- {t}" for t in texts]]) + more)
-                log.info("event=listed patient=%s count=%d", patient_id, len(appts))
                 set_("goal", None)
                 return done()
 
@@ -531,9 +591,10 @@ class ActionNext(Action):
             appts = await client().appointments(patient_id, status=["booked"], start=now())
             if not appts and slots.get("paused"):  # "cancel the other one" with no other: back to the booking
                 say(dispatcher, "You don't have any other upcoming appointments, so back to your booking.")
-                for name, value in slots["paused"].items():
-                    set_(name, value)
-                set_("paused", None)
+                paused = slots["paused"]
+                for name in PAUSED_SLOTS:
+                    set_(name, paused.get(name))
+                set_("paused", {"then": paused["then"]} if paused.get("then") else None)
                 set_("goal", "book")
                 log.info("event=booking_resumed")
                 return go("booking") if slots.get("coverage_done") else go("coverage")

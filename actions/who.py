@@ -36,7 +36,8 @@ _NOT_FOR = re.compile(r"\b(drop(ping)?( off)?|pick(ing)?( up)?|with|after|before
                       r"work|school|off)\s*$", re.I)
 _NOT_GIVEN = {"in", "for", "to", "needs", "need", "has", "is", "was", "got", "gets", "had", "and", "but", "he", "she",
               "they", "who", "appointment", "appt", "checkup", "physical", "visit", "tomorrow", "today", "next", "this",
-              "please", "pls", "asap", "with", "at", "on", "a", "an", "the", "into", "named", "called", "seen", "see"}
+              "please", "pls", "asap", "with", "at", "on", "a", "an", "the", "into", "named", "called", "seen", "see", "too", "also",
+              "as"}
 
 
 def someone_else(text: str) -> dict | None:

@@ -32,6 +32,23 @@ def drops_it(text: str) -> bool:
                                                    or parse_windows(text or ""))
 
 
+# "actually can you book my son too", "book another one for next week as well": a second booking, not this one changed
+ANOTHER_BOOKING = re.compile(r"\b(book\w*|schedul\w*|make an?|set up|one for|appo\w*|appts?|get\b.{0,25}\bin)\b", re.I)
+TOO = re.compile(r"\b(too|also|as well|another|one more|a second|second one)\b", re.I)
+
+
+def wants_another_booking(text: str) -> bool:
+    """Whether a message in the middle of a booking asks for one more booking besides it: a booking, a
+    person or a reason, with "too" / "also" / "as well" ("my husband needs one too", "a skin check too")."""
+    from actions.care import specialty_from_text
+    from actions.who import someone_else
+
+    asks = ANOTHER_BOOKING.search(text or "") or someone_else(text) or specialty_from_text(text, strict=True)
+    return bool(asks and TOO.search(text or "")) and not re.search(
+        r"\b(another|different|other) (time|day|slot|option|one instead)\b|\binstead\b|\bbook (it|that|this)\b|"
+        r"\b(through|under|via|on) (my|our)\b", text or "", re.I)  # ("insured through my husband too": a plan)
+
+
 # "none of those", "other days?", "too early", "otra hora": read from the words (there is no none_of_these intent:
 # like a choice of option, it is an answer to the options question, labelled inform)
 NONE_OF = re.compile(r"\b(none|neither|nothing|ningun[oa]?|(other|otehr|othr) (times|options|otpions|days|dates|slots|hours)|(s\w*|any\w*) else|"
@@ -192,6 +209,37 @@ def closed_on_all(windows: list | None) -> bool:
     return bool(hours and days) and all(not hours.get(d.strftime("%a").lower()) for d in days)
 
 
+def hours_note(windows: list | None) -> str | None:
+    """Why the times offered are not the time asked for, when that time (the first window: for a move,
+    the old time moved) lies wholly before opening or after closing on an open day ("an hour earlier"
+    than an 8 AM appointment); None otherwise (closed days are said by closed_on_all)."""
+    from zoneinfo import ZoneInfo
+
+    from actions.common import clinic
+
+    if not windows:
+        return None
+    zone = ZoneInfo(tz_name())
+    start, end = (datetime.fromisoformat(x).astimezone(zone) for x in windows[0])
+    hours = (clinic().get("hours") or {}).get(start.strftime("%a").lower())
+    if not hours or end - start > timedelta(hours=12):
+        return None
+
+    def at(hhmm: str) -> datetime:
+        h, m = (int(x) for x in hhmm.split(":"))
+        return start.replace(hour=h, minute=m, second=0, microsecond=0)
+
+    def spoken(t: datetime) -> str:  # "8 AM", "5:30 PM"
+        return f"{t.hour % 12 or 12}{t.strftime(':%M') if t.minute else ''} {'AM' if t.hour < 12 else 'PM'}"
+
+    opens, closes = at(hours[0]), at(hours[1])
+    if end <= opens:
+        return f"We open at {spoken(opens)}, so that's as early as it goes that day. The nearest:"
+    if start >= closes:
+        return f"We close at {spoken(closes)}, so that's as late as it goes that day. Here's what I have:"
+    return None
+
+
 def on_days_of(new: list, previous: list) -> list:
     """A time of day alone ("in the afternoon"), put on the days asked for before."""
     spans = [(datetime.fromisoformat(a), datetime.fromisoformat(b)) for a, b in new]
@@ -294,6 +342,25 @@ def relative_move(text: str, start: datetime | str | None) -> list[list[str]] | 
     return [[target.isoformat(), near.isoformat()], [day_start.isoformat(), (day_start + timedelta(days=1)).isoformat()]]
 
 
+def queue_another_booking(dispatcher, tracker: Tracker) -> dict | None:
+    """ "actually can you book my son too" / "book another one for next week as well" in the middle of
+    a booking: added to ``paused["then"]`` (with this visit's care, for "too"); this booking is finished
+    first, then action_next starts those in turn as if just asked. The new ``paused``, or None."""
+    text = latest_text(tracker)
+    if tracker.get_slot("goal") != "book" or not wants_another_booking(text) or \
+            latest_intent(tracker) in ("ask_hours", "ask_location", "ask_insurance", "handoff", "start_over", "goodbye"):
+        return None
+    from actions.who import someone_else, whose
+
+    other = someone_else(text)
+    then = {"text": text, **{k: tracker.get_slot(k) for k in ("care", "specialty", "visit_type")}}
+    log.info("event=another_booking_queued other=%s", bool(other))
+    whom = f"{whose({'rel': other['rel'], 'given': other.get('given')})} appointment" if other else "the other one"
+    say(dispatcher, f"Sure, I'll book {whom} right after. First, let's finish this one.")
+    paused = tracker.get_slot("paused") or {}
+    return {**paused, "then": [*(paused.get("then") or []), then]}
+
+
 class ValidateBookingForm(FlowForm):
     def name(self) -> Text:
         return "validate_booking_form"
@@ -348,12 +415,26 @@ class ValidateBookingForm(FlowForm):
         tracker.switched_to = {"outcome": "switch"}  # (returned by after_validation)
         return {"outcome": "switch"}
 
+    def _another_booking(self, dispatcher, tracker: Tracker) -> Dict[Text, Any]:
+        """ "actually can you book my son too" while booking: queued (queue_another_booking); nothing
+        else changes this turn, and the question is asked again."""
+        if tracker.get_slot("old_appt"):
+            return {}  # (a move: not a booking to add to)
+        paused = queue_another_booking(dispatcher, tracker)
+        if not paused:
+            return {}
+        tracker.switched_to = {"paused": paused}  # (returned by after_validation)
+        tracker.queued_now = True
+        return {"paused": paused}
+
     def _stepping_aside(self, tracker: Tracker) -> bool:
-        return tracker.get_slot("outcome") == "switch"
+        return tracker.get_slot("outcome") == "switch" or getattr(tracker, "queued_now", False)
 
     async def extract_care(self, dispatcher, tracker: Tracker, domain) -> Dict[Text, Any]:
         """Change of mind at any step: "actually a family doctor" (or "actually it's for my son")."""
         if tracker.get_slot("verified") and tracker.get_slot("requested_slot") not in (None,):
+            if self._another_booking(dispatcher, tracker):
+                return {}  # (the question being asked: nothing answered; asked again)
             switched = await self._someone_else_now(dispatcher, tracker)
             if switched:
                 return switched
@@ -366,9 +447,15 @@ class ValidateBookingForm(FlowForm):
             return {}
         from actions.care import specialty_from_text
 
-        spec = specialty_from_text(latest_text(tracker), strict=True)
+        from actions.care import PEDIATRICS
+        from actions.who import someone_else
+
+        text = latest_text(tracker)
+        spec = specialty_from_text(text, strict=True)
+        if spec == PEDIATRICS and someone_else(text) and not re.search(r"pediatric|paediatric|peds\b|well.?child", text, re.I):
+            return {}  # "can my son come in with me": a word for a child, not this visit changed to pediatrics
         if spec and spec != tracker.get_slot("specialty"):
-            return {"care": latest_text(tracker)}
+            return {"care": text}
         return {}
 
     async def validate_care(self, value: Any, dispatcher, tracker: Tracker, domain) -> Dict[Text, Any]:
@@ -549,7 +636,8 @@ class ValidateBookingForm(FlowForm):
     async def _give_up(self, dispatcher, tracker: Tracker) -> Dict[Text, Any]:
         out = await self._drop_hold(tracker)
         log.info("event=booking_dropped")
-        say(dispatcher, "OK, I haven't booked anything. Anything else I can help with?")
+        queued = (tracker.get_slot("paused") or {}).get("then")  # (another booking comes next: action_next)
+        say(dispatcher, f"OK, I haven't booked anything.{'' if queued else ' Anything else I can help with?'}")
         return {**out, "outcome": "dropped"}
 
     async def _drop_hold(self, tracker: Tracker) -> Dict[Text, Any]:
@@ -602,13 +690,14 @@ class ValidateBookingForm(FlowForm):
                     text = (await describe([booked]))[0]
                     log.info("event=%s appt=%s", "rescheduled" if old else "booked", booked.id)
                     first = (slot("person_name") or "").split()[0] if slot("for_whom") and slot("person_name") else None
+                    queued = (slot("paused") or {}).get("then")  # (another booking comes next: action_next)
                     if old:
                         more = "" if slot("paused") else " Anything else?"  # (a booking put aside resumes next)
                         say(dispatcher, f"Done! {first + chr(39) + 's' if first else 'Your'} appointment is now {text}. The old time is cancelled.{more}")
                     elif first:
-                        say(dispatcher, f"{first} is booked: {text}. See you then! Anything else I can help with?")
+                        say(dispatcher, f"{first} is booked: {text}. See you then!{'' if queued else ' Anything else I can help with?'}")
                     else:
-                        say(dispatcher, f"You're booked: {text}. See you then! Anything else I can help with?")
+                        say(dispatcher, f"You're booked: {text}. See you then!{'' if queued else ' Anything else I can help with?'}")
                     return {"outcome": "rescheduled" if old else "booked", "held": None}
             # 2. a chosen option -> hold it
             async def hold_chosen():
@@ -695,6 +784,8 @@ class ActionAskOption(Action):
             header = f"{doctor.group(1)} has no openings then. The nearest:"
         elif nearest and closed_on_all(tracker.get_slot("windows")):
             header = "We're closed then. The nearest:"
+        elif hours_note(tracker.get_slot("windows")):  # "an hour earlier" than an 8 AM appointment: before we open
+            header = hours_note(tracker.get_slot("windows"))
         elif nearest:
             header = f"I have no {tracker.get_slot('care') or ''} openings then. The nearest:".replace("no  ", "no ")
         else:

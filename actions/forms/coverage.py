@@ -94,6 +94,14 @@ class ValidateCoverageForm(FlowForm):
         return ["coverage_kind"]
 
     async def validate_coverage_kind(self, value: Any, dispatcher, tracker: Tracker, domain) -> Dict[Text, Any]:
+        from actions.forms.booking import queue_another_booking
+
+        paused = queue_another_booking(dispatcher, tracker)  # "self pay, and can you book my son too": after this one
+        if paused:  # (its words are the next booking's, not this one's time; the payment said is this one's)
+            from actions.next_step import PAYING_MYSELF
+
+            paused["then"][-1]["text"] = PAYING_MYSELF.sub(" ", paused["then"][-1]["text"])
+            return {**self._kind(dispatcher, tracker, value, quiet=True), "paused": paused}
         out = self._extra(tracker, str(value or ""))
         return {**out, **self._kind(dispatcher, tracker, value)}
 
@@ -113,7 +121,7 @@ class ValidateCoverageForm(FlowForm):
                 out.update({"when_text": text, "windows": windows})
         return out
 
-    def _kind(self, dispatcher, tracker: Tracker, value: Any) -> Dict[Text, Any]:
+    def _kind(self, dispatcher, tracker: Tracker, value: Any, quiet: bool = False) -> Dict[Text, Any]:
         text = str(value or "")
         payer = match_payer(text)
         if payer:
@@ -126,7 +134,8 @@ class ValidateCoverageForm(FlowForm):
             return {"coverage_kind": "self-pay", "form_misses": 0}
         if INSURED.search(text) or tracker.get_intent_of_latest_message() == "affirm":
             return {"coverage_kind": "insured", "form_misses": 0}
-        self.miss(dispatcher, tracker, "Sorry, I didn't catch that.")
+        if not quiet:  # (quiet: the message was about something else, answered already)
+            self.miss(dispatcher, tracker, "Sorry, I didn't catch that.")
         return {"coverage_kind": None}
 
     async def validate_payer(self, value: Any, dispatcher, tracker: Tracker, domain) -> Dict[Text, Any]:

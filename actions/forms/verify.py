@@ -81,6 +81,11 @@ class ValidateVerifyForm(FlowForm):
     async def validate_person_name(self, value: Any, dispatcher, tracker: Tracker, domain) -> Dict[Text, Any]:
         if answered_inline(dispatcher, tracker):
             return {"person_name": None}
+        from actions.forms.booking import queue_another_booking
+
+        paused = queue_another_booking(dispatcher, tracker)  # "can you book my son too": after this one, asked again
+        if paused:
+            return {"person_name": None, "paused": paused}
         if says_new(tracker, str(value or "")):
             return {"person_name": None, "verify_choice": "register"}
         from actions.who import one_word_name, someone_else
@@ -116,6 +121,11 @@ class ValidateVerifyForm(FlowForm):
     async def validate_dob(self, value: Any, dispatcher, tracker: Tracker, domain) -> Dict[Text, Any]:
         if answered_inline(dispatcher, tracker):
             return {"dob": None}
+        from actions.forms.booking import queue_another_booking
+
+        paused = queue_another_booking(dispatcher, tracker)  # "and my wife needs one too": after this one, asked again
+        if paused:
+            return {"dob": None, "paused": paused}
         if re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(value or "")) and parse_dob(str(value)):
             return {"dob": str(value)}
         if says_new(tracker, str(value or "")):

@@ -178,3 +178,66 @@ def test_a_name_signed_at_the_end_and_a_childs_visit():
     assert for_a_child(FAMILY, "physical") == (PEDIATRICS, "well-child")
     assert dob_question(None) == "What's your date of birth? (for example 03/14/1985)"
     assert dob_question({"rel": "son", "given": "Leo"}) == "What's Leo's date of birth? (for example 03/14/2018)"
+
+
+def test_a_question_about_appointments_on_a_day_reads_that_day(monkeypatch):
+    from actions.next_step import day_asked, days_label, within
+
+    monkeypatch.setenv("SCHEDBOT_NOW", "2026-11-30T07:00:00-08:00")  # a Monday
+    label = lambda text, name=None: days_label(day_asked(text, name))  # noqa: E731
+    assert label("what time is my appointment tomorrow?") == "tomorrow"
+    assert label("do i have anything on friday") == "on Fri Dec 4"
+    assert label("what do i have today") == "today"
+    assert label("any appts next week?") == "between Mon Dec 7 and Sun Dec 13"
+    for text in ("whens my appt, jonah whitcombe", "when is my next appointment", "what appointments do i have already?",
+                 "whens my appt? jane doe 3/4/85"):
+        assert day_asked(text) == [], text  # no day named: every upcoming one
+    assert day_asked("whens my appt, may smith", "May Smith") == []  # a name is no month
+    from datetime import datetime
+
+    friday = day_asked("do i have anything on friday")
+    assert within(datetime.fromisoformat("2026-12-04T10:00:00-08:00"), friday)
+    assert not within(datetime.fromisoformat("2026-12-03T10:00:00-08:00"), friday)
+
+
+def test_a_move_before_opening_or_after_closing_says_why(monkeypatch):
+    from actions.forms.booking import hours_note, relative_move
+
+    monkeypatch.setenv("SCHEDBOT_NOW", "2026-11-30T07:00:00-08:00")
+    assert hours_note(relative_move("an hour earlier", "2026-12-02T08:00:00-08:00")).startswith("We open at 8 AM, so that's as early")
+    assert hours_note(relative_move("an hour later", "2026-12-02T16:30:00-08:00")).startswith("We close at 5 PM")
+    assert hours_note(relative_move("an hour later", "2026-12-02T10:00:00-08:00")) is None
+    assert hours_note(relative_move("half an hour earlier", "2026-12-02T08:30:00-08:00")) is None  # 8:00 is open
+    assert hours_note([["2026-12-01T00:00:00-08:00", "2026-12-02T00:00:00-08:00"]]) is None  # a whole day
+    assert hours_note([["2026-12-05T07:00:00-08:00", "2026-12-05T08:00:00-08:00"]]) is None  # Saturday: "closed" says it
+    assert hours_note(None) is None
+
+
+def test_one_more_booking_is_told_from_a_change_of_this_one():
+    from actions.forms.booking import wants_another_booking
+    from actions.who import someone_else
+
+    for text in ("actually can you book my son too", "book another one for next week as well", "can i also book one for my wife",
+                 "and one for me too", "can you get my daughter in as well", "my husband needs one too",
+                 "and i need a skin check next week too"):
+        assert wants_another_booking(text), text
+    for text in ("actually it's for my daughter", "another time please", "something else on friday", "do you take aetna",
+                 "can i book for thursday instead", "i'll take another one", "yes book it, also where are you",
+                 "i'm insured through my husband too", "2", "yes"):
+        assert not wants_another_booking(text), text
+    assert someone_else("actually can you book my son too") == {"rel": "son", "given": None, "name": None}  # "too" is no name
+
+
+def test_a_name_that_holds_a_complaint_is_a_name():
+    from actions.care import says_reason
+    from actions.common import bare_name, name_in_text
+    from actions.next_step import without_name
+
+    assert name_in_text("hi this is Chidi Achebe, dob 3/4/1980, need a checkup") == "Chidi Achebe"
+    assert bare_name(["chidi", "achebe"]) == "Chidi Achebe"
+    assert care_from_text(without_name("hi this is Chidi Achebe, dob 3/4/1980, can i book an appt")) == (None, None)
+    assert care_from_text(without_name("hi this is Chidi Achebe, dob 3/4/1980, my skin is itchy"))[0] == DERMATOLOGY
+    for text in ("skin rash", "my back aches", "allergies", "dermatologist", "sore throat", "check up", "headaches"):
+        assert says_reason(text) and bare_name(text.split()) is None, text
+    for text in ("Chidi Achebe", "Philip Hipps", "Jane Smith"):
+        assert not says_reason(text), text

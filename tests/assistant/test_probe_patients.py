@@ -17,7 +17,7 @@ import pytest
 from actions.formatting import when_text
 from tests.assistant.test_assistant_e2e import appointments, booked, fhir_get, local, seed_booking
 from tests.assistant.test_more_patients import practitioner_id, practitioner_of, short_holds
-from tests.assistant.test_simulated_patients import (DERM, FAMILY, PEDS, PHI, Patient, new_patient, patients_named,
+from tests.assistant.test_simulated_patients import (DERM, FAMILY, GI, PEDS, PHI, Patient, new_patient, patients_named,
                                                       play, specialty_codes, status_of, take, the_one_booked)
 from tests.support.checks import assert_clean_messages, assert_logs_hold_none_of
 from tests.support.clock import TEST_TZ
@@ -541,6 +541,138 @@ def move_whose_new_time_is_lost_keeps_the_old(stack, p):
         assert [a["id"] for a in booked(stack, pid)] == [old["id"]] and not p.held_id(), p
 
 
+# -- the day asked about, the clinic's opening, one more booking, a surname holding a complaint ------
+
+
+def whats_on_tomorrow_then_friday(stack, p):
+    pid = new_patient(stack, "Ignatius", "Mwangi", "1972-02-29", "408-555-0434")
+    tue = seed_booking(stack, pid, "2026-12-01")
+    thu = seed_booking(stack, pid, "2026-12-03")
+    p("what time is my appointment tomorrow?")
+    p("ignatius mwangi")
+    reply = p("2/29/72")
+    assert when_text(tue["start"], TEST_TZ) in reply and when_text(thu["start"], TEST_TZ) not in reply, p  # that day's only
+    reply = p("do i have anything on friday")
+    assert "nothing on Fri Dec 4" in reply and when_text(tue["start"], TEST_TZ) in reply, p  # none; the next one said
+    assert when_text(thu["start"], TEST_TZ) not in reply and "1 more" in reply, p
+    assert {a["id"] for a in booked(stack, pid)} == {tue["id"], thu["id"]}, p  # nothing changed
+
+
+def seed_at_opening(stack, pid: str, specialty: str = FAMILY) -> dict:
+    """Book a first-thing (8:00 AM) appointment on the first weekday of Dec 7-11 that has one free."""
+    import asyncio
+
+    from actions.fhir import ArgonautClient
+
+    async def run():
+        async with ArgonautClient(stack.fhir_base) as client:
+            for day in ("2026-12-09", "2026-12-10", "2026-12-08", "2026-12-11", "2026-12-07"):
+                found = await client.find(specialty=specialty, start=f"{day}T08:00:00-08:00", end=f"{day}T09:00:00-08:00",
+                                          patient_id=pid, count=3)
+                first = [a for a in found if local({"start": a.start.isoformat()}).strftime("%H:%M") == "08:00"]
+                if first:
+                    appt = await client.book(first[0].id, pid)
+                    return {"id": appt.id, "start": appt.start}
+        raise AssertionError("no 8 AM opening to seed")
+    return asyncio.run(run())
+
+
+def an_hour_earlier_than_opening(stack, p):
+    pid = new_patient(stack, "Leontyne", "Abernathy", "1966-06-16", "408-555-0435")
+    old = seed_at_opening(stack, pid)
+    assert old_start(old).hour == 8, old
+    p("need to change my appt, leontyne abernathy 6/16/66")
+    reply = p("could it be an hour earlier")
+    assert "We open at 8 AM" in reply and "1)" in reply, p  # why no earlier time is offered, then the nearest
+    p("1")
+    p("yes")
+    new = moved(stack, pid, old)
+    assert local(new).date() == old_start(old).date() and local(new).hour >= 8, p
+
+
+def book_my_son_too_mid_booking(stack, p):
+    PHI.append("Tobenna")
+    dad = new_patient(stack, "Obinna", "Eberechukwu", "1981-09-09", "408-555-0436")
+    son = new_patient(stack, "Tobenna", "Eberechukwu", "2016-05-05", "408-555-0436")
+    p("physical thurs am, obinna eberechukwu 9/9/81")
+    assert "1)" in p("self pay"), p
+    reply = p("actually can you book my son too")
+    assert "1)" in reply and "first" in reply.lower() and not ASKS_NAME.search(reply), p  # this one first
+    p("1")
+    reply = p("yes")
+    assert "booked" in reply and ASKS_NAME.search(reply) and "son" in reply, p  # then the son's: who is he?
+    mine = the_one_booked(p, dad)
+    assert local(mine).date() == date(2026, 12, 3) and FAMILY in specialty_codes(mine), p
+    reply = answer_until_booked(p, {ASKS_NAME.pattern: "tobenna eberechukwu", r"date of birth": "5/5/2016",
+                                    r"insurance|pay for": "self pay", r"when works": "fri"}, reply)
+    kids = the_one_booked(p, son)
+    assert PEDS in specialty_codes(kids) and local(kids).date() == date(2026, 12, 4), p  # a child's checkup: pediatrics
+    assert [a["id"] for a in booked(stack, dad)] == [mine["id"]], p
+
+
+def my_daughter_too_at_the_payment_question(stack, p):
+    PHI.append("Adaeze")
+    mum = new_patient(stack, "Ngozika", "Okafor", "1983-10-10", "408-555-0439")
+    kid = new_patient(stack, "Adaeze", "Okafor", "2018-02-02", "408-555-0439")
+    p("ngozika okafor 10/10/83, skin check tues pm")
+    reply = p("self pay, and can u book my daughter too")
+    assert "1)" in reply and "first" in reply.lower(), p  # her payment taken, her booking first
+    p("1")
+    reply = p("yes")
+    assert "booked" in reply and ASKS_NAME.search(reply), p
+    mine = the_one_booked(p, mum)
+    assert local(mine).date() == date(2026, 12, 1) and DERM in specialty_codes(mine), p
+    reply = answer_until_booked(p, {ASKS_NAME.pattern: "adaeze okafor", r"date of birth": "2/2/2018",
+                                    r"insurance|pay for": "self pay", r"when works": "thurs"}, reply)
+    assert "pay for" in "\n".join(p.transcript).split("> adaeze okafor")[-1], p  # the daughter's payment asked, not assumed
+    hers = the_one_booked(p, kid)
+    assert PEDS in specialty_codes(hers) and local(hers).date() == date(2026, 12, 3), p
+
+
+def my_son_too_before_she_is_found(stack, p):
+    PHI.append("Kelechi")
+    mum = new_patient(stack, "Chiamaka", "Nwosu", "1987-08-18", "408-555-0440")
+    kid = new_patient(stack, "Kelechi", "Nwosu", "2019-03-03", "408-555-0440")
+    p("need a physical thurs am")
+    reply = p("can you book my son too")
+    assert ASKS_NAME.search(reply) and "your first and last name" in reply, p  # still hers first, not his
+    p("chiamaka nwosu")
+    reply = p("8/18/87")
+    reply = answer_until_booked(p, {r"insurance|pay for": "self pay"}, reply)
+    assert "booked" in reply and "son" in reply and ASKS_NAME.search(reply), p  # hers booked, then his asked
+    mine = the_one_booked(p, mum)
+    assert local(mine).date() == date(2026, 12, 3) and FAMILY in specialty_codes(mine), p
+    answer_until_booked(p, {ASKS_NAME.pattern: "kelechi nwosu", r"date of birth": "3/3/2019",
+                            r"insurance|pay for": "self pay", r"when works": "fri"}, reply)
+    his = the_one_booked(p, kid)
+    assert PEDS in specialty_codes(his) and local(his).date() == date(2026, 12, 4), p
+
+
+def another_one_next_week_as_well(stack, p):
+    pid = new_patient(stack, "Perpetue", "Uwimana", "1977-04-04", "408-555-0437")
+    p("gi appt thurs, perpetue uwimana 4/4/77")
+    assert "1)" in p("cash"), p
+    reply = p("book another one for next week as well")
+    assert "first" in reply.lower() and "1)" in reply, p
+    p("1")
+    reply = p("yes")
+    assert "booked" in reply and "1)" in reply, p  # then next week's times, the same kind of visit, nothing asked again
+    p("1")
+    p("yes")
+    days = sorted(local(a).date() for a in booked(stack, pid))
+    assert len(days) == 2 and days[0] == date(2026, 12, 3) and date(2026, 12, 7) <= days[1] <= date(2026, 12, 13), p
+    assert all(GI in specialty_codes(a) for a in booked(stack, pid)), p
+
+
+def surname_holding_a_complaint(stack, p):
+    pid = new_patient(stack, "Chidi", "Achebe", "1980-03-04", "408-555-0438")
+    reply = p("hi this is Chidi Achebe, dob 3/4/1980, need a checkup")
+    reply = answer_until_booked(p, {r"insurance|pay for": "self pay", r"when works": "thurs"}, reply)
+    assert not ASKS_NAME.search(p.bot_text()), p  # the name was taken from the message
+    appt = the_one_booked(p, pid)
+    assert FAMILY in specialty_codes(appt) and local(appt).date() == date(2026, 12, 3), p
+
+
 PATIENTS = [
     push_it_back_a_week,
     same_time_next_week,
@@ -571,6 +703,13 @@ PATIENTS = [
     same_time_tmrw_instead,
     an_hr_later_typo,
     move_whose_new_time_is_lost_keeps_the_old,
+    whats_on_tomorrow_then_friday,
+    an_hour_earlier_than_opening,
+    book_my_son_too_mid_booking,
+    my_daughter_too_at_the_payment_question,
+    my_son_too_before_she_is_found,
+    another_one_next_week_as_well,
+    surname_holding_a_complaint,
 ]
 
 
