@@ -57,7 +57,7 @@ class SentenceEmbeddings(DenseFeaturizer, GraphComponent):
         return ["transformers", "tensorflow"]
 
     def __init__(self, config: Dict[Text, Any], name: Text) -> None:
-        super().__init__(name, config)
+        super().__init__(name, {**self.get_default_config(), **config})
         import tensorflow as tf
         from transformers import BertTokenizerFast, TFBertModel
         from transformers.utils import logging as hf_logging
@@ -74,6 +74,7 @@ class SentenceEmbeddings(DenseFeaturizer, GraphComponent):
             lambda input_ids, attention_mask: model(input_ids=input_ids, attention_mask=attention_mask,
                                                     training=False).last_hidden_state,
             input_signature=[ids, ids])
+        self.embed(["hello"])  # trace the graph now (~5 s), while Rasa loads, not on a patient's first message
 
     @classmethod
     def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
