@@ -20,7 +20,7 @@ from typing import Any, Dict, List, Text, Type
 
 import joblib
 import numpy as np
-from scipy.sparse import csr_matrix, hstack
+from scipy.sparse import csr_matrix, hstack, vstack
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.svm import LinearSVC
@@ -39,6 +39,18 @@ from bot.sentence_embeddings import plain_text
 
 logger = logging.getLogger(__name__)
 FILE = "linear_intent_classifier.joblib"
+
+
+def sentence_rows(messages: List[Message], dense: bool) -> csr_matrix | None:
+    """The messages' dense (or sparse) sentence features of their text, one row each; None if none."""
+    rows = []
+    for m in messages:
+        _, sentence = m.get_dense_features(TEXT) if dense else m.get_sparse_features(TEXT)
+        rows.append(None if sentence is None else csr_matrix(sentence.features))
+    width = next((r.shape[1] for r in rows if r is not None), 0)
+    if not width:
+        return None
+    return vstack([csr_matrix((1, width)) if r is None else r for r in rows])
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
@@ -74,16 +86,10 @@ class LinearIntentClassifier(IntentClassifier, GraphComponent):
     def _features(self, messages: List[Message]) -> csr_matrix:
         texts = [plain_text(m) for m in messages]
         blocks = [self.model["chars"].transform(texts), self.model["words"].transform(texts)]
-        for kind, weight in (("dense", self.config["embedding_weight"]), ("sparse", self.config["regex_weight"])):
-            rows = []
-            for m in messages:
-                _, sentence = (m.get_dense_features if kind == "dense" else m.get_sparse_features)(TEXT)
-                rows.append(None if sentence is None else sentence.features)
-            width = next((r.shape[-1] for r in rows if r is not None), 0)
-            if width:
-                blocks.append(csr_matrix(np.vstack([
-                    np.zeros((1, width)) if r is None else (r.toarray() if hasattr(r, "toarray") else r).reshape(1, -1)
-                    for r in rows])) * weight)
+        for dense, weight in ((True, self.config["embedding_weight"]), (False, self.config["regex_weight"])):
+            rows = sentence_rows(messages, dense)
+            if rows is not None:
+                blocks.append(rows * weight)
         return hstack(blocks).tocsr()
 
     def train(self, training_data: TrainingData) -> Resource:
