@@ -59,3 +59,36 @@ def test_events_are_read_back_as_the_same_classes():
     assert Event.resolve_by_type("no_such_event", default=SlotSet) is SlotSet
     with pytest.raises(ValueError, match="Unknown event name"):
         Event.resolve_by_type("no_such_event")
+
+
+def _replies():
+    """Replies of every event kind, each also broken in the ways a schema can notice."""
+    from rasa.shared.utils.schemas.events import EVENT_SCHEMA
+
+    kinds = [b["properties"]["event"]["const"] for b in EVENT_SCHEMA["oneOf"]]
+    events = []
+    for kind in kinds:
+        good = {"event": kind, "timestamp": 1.5, "name": "x", "value": 1, "entities": []}
+        events += [good, {**good, "timestamp": "noon"}, {**good, "metadata": []}, {"event": kind},
+                   {**good, "name": 3}, {**good, "entities": "none"}]
+    events += [{"event": "no_such_event"}, {"event": 7}, {"event": ["slot"]}, {"name": "x"}, "slot", None,
+               {"event": "user", "parse_data": {"intent": {"name": 1}}},
+               {"event": "user", "parse_data": {"entities": [{"entity": "x"}]}},
+               {"event": "slot", "name": "dob"}]
+    replies = [{"events": [e]} for e in events]
+    replies += [{"events": [events[0], e]} for e in events[1:12]]
+    replies += [{}, [], None, {"events": None}, {"responses": [{"text": 3}]}, {"responses": ["hi"]},
+                {"events": [], "responses": [{"text": "Hi.", "buttons": []}]}]
+    return replies
+
+
+def test_the_fast_check_answers_as_the_whole_schema_does():
+    from jsonschema.validators import validator_for
+
+    schema = RemoteAction.action_response_format_spec()
+    whole = validator_for(schema)(schema)
+    fast = rasa_server._action_reply_validator()
+    replies = _replies()
+    verdicts = [(fast.is_valid(r), whole.is_valid(r)) for r in replies]
+    assert [f for f, _ in verdicts] == [w for _, w in verdicts]
+    assert 0 < sum(w for _, w in verdicts) < len(verdicts)  # both kinds are in the sample
