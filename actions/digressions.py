@@ -82,11 +82,26 @@ def insurance_text(question: str) -> tuple[str, dict | None]:
     return "Please call the clinic to check your insurance.", None
 
 
+def last_bot_texts(tracker: Tracker) -> list[str]:
+    """What the bot said in reply to the patient's previous message."""
+    said: list[str] = []
+    users = 0
+    for e in reversed(tracker.events):
+        if e.get("event") == "user":
+            users += 1
+            if users == 2:
+                break
+        elif e.get("event") == "bot" and users == 1:
+            said.append(e.get("text") or "")
+    return said
+
+
 def address_in_play(tracker: Tracker, question: str) -> str | None:
-    """ "What's the address?" while a time is held or offered: the address of that place (unless the
-    question names another city or clinic)."""
+    """ "What's the address?" while a time is held or offered, or right after one was booked or
+    listed: the address of that place (unless the question names another city or clinic)."""
     held = tracker.get_slot("held") or {}
     texts = [held["text"]] if held.get("text") else [o.get("text") or "" for o in (tracker.get_slot("options") or [])]
+    texts = texts or last_bot_texts(tracker)  # "where is that clinic?" after a booking or a list
     locs = clinic().get("locations") or []
     named = location_text(question)
     if any(l.get("address", "") in named for l in locs):

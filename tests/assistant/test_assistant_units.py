@@ -8,7 +8,9 @@ import yaml
 
 from actions.care import DERMATOLOGY, FAMILY, GASTRO, PEDIATRICS, care_from_text
 from actions.common import MAX_CHARS, clip, parse_choice, parse_dob, parse_phone, split_name
-from actions.digressions import hours_text, insurance_text, location_text
+from rasa_sdk import Tracker
+
+from actions.digressions import address_in_play, hours_text, insurance_text, location_text
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -241,3 +243,15 @@ def test_a_name_that_holds_a_complaint_is_a_name():
         assert says_reason(text) and bare_name(text.split()) is None, text
     for text in ("Chidi Achebe", "Philip Hipps", "Jane Smith"):
         assert not says_reason(text), text
+
+
+def test_where_is_that_clinic_after_a_list_names_the_place_just_mentioned():
+    said = "Your upcoming appointment:\n- Wed Dec 9, 1:30 PM with Dr. Lense at Sacramento Family Clinic"
+    events = [{"event": "user", "text": "whens my next appt"}, {"event": "bot", "text": said},
+              {"event": "user", "text": "where is that clinic"}]
+    tracker = Tracker("t", {}, {}, events, False, None, {}, "action_listen")
+    assert address_in_play(tracker, "where is that clinic") == "Sacramento Family Clinic: 2801 K Street, Sacramento, CA 95815"
+    # a place the patient names wins; what was said two messages ago is not "that clinic"
+    assert address_in_play(tracker, "address in san jose") is None
+    older = [*events[:2], {"event": "user", "text": "thanks"}, {"event": "bot", "text": "Anything else?"}, events[2]]
+    assert address_in_play(Tracker("t", {}, {}, older, False, None, {}, "action_listen"), "where is that clinic") is None
