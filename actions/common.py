@@ -139,6 +139,11 @@ _CLAUSE_AFTER_NAME = re.compile(
     re.I)
 
 
+# Payers and ways to pay: never a person's name (Kaiser and United are surnames too, so not here).
+_NOT_A_NAME = re.compile(r"\b(self[- ]?pay(ing)?|pay (myself|cash)|cash pay|blue (cross|shield)|aetna|cigna|medi-?cal|medicare|medicaid|"
+                         r"anthem|health ?net|member id|no insurance)\b", re.I)
+
+
 def split_name(text: str) -> tuple[str, str] | None:
     """ "my name is Jane Q. Smith" -> ("Jane", "Smith"); None when it doesn't look like a name."""
     t = _NAME_PREFIX.sub("", (text or "").strip())
@@ -151,6 +156,8 @@ def split_name(text: str) -> tuple[str, str] | None:
     if len(words) < 2 or len(words) > 5:
         return None
     if re.search(r"\b(appointments?|appts?|book|cancel|reschedule|doctor|agent|person|human|insurance|hours|open|address)\b", t, re.I):
+        return None
+    if _NOT_A_NAME.search(t):  # an answer to a later question given early ("blue shield", "self pay")
         return None
     given, family = words[0], words[-1]
     return given[:1].upper() + given[1:], family[:1].upper() + family[1:]
