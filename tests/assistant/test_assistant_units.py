@@ -32,6 +32,9 @@ def test_birth_dates_names_phones_and_choices():
     assert split_name("hi") is None
     for early_answer in ("blue shield", "self pay", "Aetna PPO", "medi-cal"):  # a payer is not a name
         assert split_name(early_answer) is None, early_answer
+    for said in ("her name is Sofia Kowalczyk", "her name's Sofia Kowalczyk", "she is Sofia Kowalczyk",
+                 "my daughter's name is Sofia Kowalczyk", "the patient is Sofia Kowalczyk", "Name: Sofia Kowalczyk"):
+        assert split_name(said) == ("Sofia", "Kowalczyk"), said
     assert split_name("Henry Kaiser") == ("Henry", "Kaiser") and split_name("Johnny Cash") == ("Johnny", "Cash")
     assert parse_phone("(408) 555 0199") == "408-555-0199"
     assert [parse_choice(t, 3) for t in ("2", "option 3", "the second one", "last", "nothing")] == [2, 3, 2, 3, None]
