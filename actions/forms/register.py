@@ -108,5 +108,8 @@ class ValidateRegisterForm(FlowForm):
         log.info("event=registered patient=%s known=%s", patient.id, known)
         first = name.split()[0]
         # the same name and birth date as a record we have: the server returned that record
-        say(dispatcher, f"Thanks, {first}, I found your record." if known else f"Thanks, {first}, you're all set up as a patient.")
+        if tracker.get_slot("for_whom"):  # the parent is writing, not the patient
+            say(dispatcher, f"Thanks, I found {first}'s record." if known else f"Thanks, {first} is all set up as a patient.")
+        else:
+            say(dispatcher, f"Thanks, {first}, I found your record." if known else f"Thanks, {first}, you're all set up as a patient.")
         return {"patient_id": patient.id, "verified": True, "verify_failures": 0, "form_misses": 0}
