@@ -13,6 +13,7 @@ from rasa_sdk.events import ActiveLoop, SlotSet
 
 from actions.care import care_from_text, for_a_child, specialty_name
 from actions.common import NO, client, describe, dob_in_text, latest_intent, latest_text, name_in_text, now, say, trailing_name
+from actions.who import whose
 
 log = logging.getLogger("schedbot.actions.next")
 
@@ -250,7 +251,8 @@ def days_label(windows: list) -> str:
     return f"between {day_text(days[0])} and {day_text(days[-1])}"
 
 
-async def list_appointments(dispatcher, patient_id: str, asked: str = "", name: str | None = None) -> int:
+async def list_appointments(dispatcher, patient_id: str, asked: str = "", name: str | None = None,
+                            for_whom: dict | None = None) -> int:
     """Say the patient's upcoming appointments (at most 3 and how many more), only those of the day
     ``asked`` names if it names one; the number of all upcoming ones."""
     appts = await client().appointments(patient_id, status=["booked"], start=now())
@@ -268,7 +270,9 @@ async def list_appointments(dispatcher, patient_id: str, asked: str = "", name: 
         texts = await describe(shown[:3])
         more = f"\n…and {len(shown) - 3} more." if len(shown) > 3 else ""
         noun = "appointment" if len(shown) == 1 else "appointments"
-        head = f"Your {label} {noun}:" if not windows else f"Your {noun} {label}:"
+        owner = whose(for_whom)  # "Your", or "Mateo's" when a parent asks for their son
+        owner = owner[:1].upper() + owner[1:]
+        head = f"{owner} {label} {noun}:" if not windows else f"{owner} {noun} {label}:"
         say(dispatcher, "\n".join([head, *[f"- {t}" for t in texts]]) + more)
     log.info("event=listed patient=%s count=%d", patient_id, len(shown))
     return len(appts)
@@ -280,7 +284,8 @@ async def list_then_resume(dispatcher, tracker: Tracker, slots: dict) -> List[Di
     from actions.fhir import SchedulerError
 
     try:
-        if not await list_appointments(dispatcher, slots.get("patient_id"), latest_text(tracker), slots.get("person_name")):
+        if not await list_appointments(dispatcher, slots.get("patient_id"), latest_text(tracker), slots.get("person_name"),
+                                     slots.get("for_whom")):
             say(dispatcher, "You don't have any other upcoming appointments.")
     except SchedulerError:
         log.warning("event=list_failed")
@@ -553,7 +558,8 @@ class ActionNext(Action):
                 return go("booking")
 
             if goal == "list":
-                if not await list_appointments(dispatcher, patient_id, said_for(tracker, "list"), slots.get("person_name")):
+                if not await list_appointments(dispatcher, patient_id, said_for(tracker, "list"), slots.get("person_name"),
+                                           slots.get("for_whom")):
                     say(dispatcher, "You don't have any upcoming appointments. Want to book one?")
                     set_("goal", "book")
                     return done()
@@ -618,7 +624,7 @@ class ActionNext(Action):
                 set_("manage_pick", "1")
                 set_("old_appt", listed[0])
                 if goal == "reschedule":
-                    say(dispatcher, f"Let's move your appointment on {listed[0]['text']}.")
+                    say(dispatcher, f"Let's move {whose(slots.get('for_whom'))} appointment on {listed[0]['text']}.")
                     same_day_as(listed[0])
                     if listed[0].get("specialty") and not slots.get("care"):
                         set_("care", specialty_name(listed[0]["specialty"]))
@@ -641,7 +647,7 @@ class ActionNext(Action):
                     set_("old_appt", listed[hint - 1])
                     if goal == "reschedule":
                         picked = listed[hint - 1]
-                        say(dispatcher, f"Let's move your appointment on {picked['text']}.")
+                        say(dispatcher, f"Let's move {whose(slots.get('for_whom'))} appointment on {picked['text']}.")
                         same_day_as(picked)
                         if picked.get("specialty") and not slots.get("care"):
                             set_("care", specialty_name(picked["specialty"]))

@@ -1,0 +1,75 @@
+"""Probe patients from talking to `schedbot run` by hand: each failed before its fix. A parent who
+says "her name is …", a payer given where a name was asked, "where is that clinic?" right after a
+booking. Each runs through the REST channel against the shared stack and is checked IN FHIR.
+"""
+from __future__ import annotations
+
+import pytest
+
+from tests.assistant.test_assistant_e2e import booked, fhir_get
+from tests.assistant.test_probe_patients import ASKS_NAME, Probe
+from tests.assistant.test_simulated_patients import PHI, coverages, new_patient, patients_named, play
+from tests.support.checks import assert_clean_messages, assert_logs_hold_none_of
+
+BOT_TEXTS: list[str] = []
+
+
+class Heard(Probe):
+    def __call__(self, text: str) -> str:
+        said = super().__call__(text)
+        BOT_TEXTS.extend(said.splitlines())
+        return said
+
+
+def parent_says_her_name_is(stack, p):
+    PHI.extend(["Zofia", "Wisniewska", "2019-06-02", "4085550133"])
+    p("my kid has an earache, can we get in next tuesday morning")
+    p("her name is Zofia Wisniewska")
+    p("she was born 6/2/2019")
+    p("register her")
+    p("4085550133")
+    p("no")
+    said = p("self pay")
+    assert "1)" in said, p
+    p("1")
+    said = p("yes")
+    assert "Her " not in p.bot_text() and "Zofia is booked" in said, p
+    found = patients_named(stack, "Wisniewska", "2019-06-02")
+    assert len(found) == 1 and found[0]["name"][0]["given"] == ["Zofia"], found
+    assert len(booked(stack, found[0]["id"])) == 1, p
+    # "where is that clinic?" right after: the booked appointment's place, as FHIR has it
+    appt = booked(stack, found[0]["id"])[0]
+    loc = next(x["actor"]["reference"] for x in appt["participant"] if x["actor"]["reference"].startswith("Location/"))
+    address = fhir_get(stack, loc)["address"]
+    assert address["line"][0] in p("where is that clinic"), p
+
+
+def payer_given_for_the_name(stack, p):
+    pid = new_patient(stack, "Odile", "Marchetti", "1988-11-23", "408-555-0241")
+    assert ASKS_NAME.search(p("need a checkup next week")), p
+    assert ASKS_NAME.search(p("blue shield")), p  # not a person called Blue Shield
+    p("Odile Marchetti")
+    p("11/23/1988")
+    p("blue shield")
+    p("BSC99812")
+    assert "1)" in p("next wednesday afternoon"), p
+    p("2")
+    p("yes")
+    assert len(booked(stack, pid)) == 1, p
+    assert [c["payor"][0].get("display") for c in coverages(stack, pid)] == ["Blue Shield of California"], coverages(stack, pid)
+
+
+PATIENTS = [parent_says_her_name_is, payer_given_for_the_name]
+
+
+@pytest.mark.parametrize("script", [pytest.param(f, id=f.__name__) for f in PATIENTS])
+def test_probe_patient(stack, script):
+    play(script, Heard(stack, f"probe4-{script.__name__}"))
+
+
+def test_probe_patients_heard_only_clean_short_messages():
+    assert_clean_messages(BOT_TEXTS)
+
+
+def test_probe_patients_left_no_details_in_logs(stack):
+    assert_logs_hold_none_of(stack, PHI)
