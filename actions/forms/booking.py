@@ -46,6 +46,7 @@ def wants_another_booking(text: str) -> bool:
     asks = ANOTHER_BOOKING.search(text or "") or someone_else(text) or specialty_from_text(text, strict=True)
     return bool(asks and TOO.search(text or "")) and not re.search(
         r"\b(another|different|other) (time|day|slot|option|one instead)\b|\binstead\b|\bbook (it|that|this)\b|"
+        r"\b(cancel\w*|resched\w*|move|push|postpone|change)\b|"  # ("also cancel my wednesday appointment": not a booking)
         r"\b(through|under|via|on) (my|our)\b", text or "", re.I)  # ("insured through my husband too": a plan)
 
 
@@ -137,6 +138,22 @@ def pick_option(text: str, options: list, ambiguous: list | None = None) -> int 
     if re.search(r"\d\s*(:\d\d|am\b|pm\b|a\.m|p\.m)", text or "", re.I):
         return None  # a clock time that is none of the options: not "option 2"
     return parse_choice(text, len(options))
+
+
+# a part of the day or an open range: "monday after 2" asks for times, it doesn't point at one offered
+_RANGE = re.compile(r"\b(after|before|between|from|morning|afternoon|evening|later than|earlier than|no earlier|no later)\b", re.I)
+
+
+def fits_range(text: str, picked: list, tracker: Tracker) -> bool:
+    """Whether the options a message points at ("monday", "the 3:00 one") lie in the range of time it
+    also states ("after 2"); True when it states none."""
+    if not _RANGE.search(text or ""):
+        return True
+    windows = windows_near(text, tracker)
+    if not windows:
+        return True
+    spans = [(datetime.fromisoformat(a), datetime.fromisoformat(b)) for a, b in windows]
+    return any(a <= datetime.fromisoformat(o["start"]) < b for o in picked if o.get("start") for a, b in spans)
 
 
 AMBIGUOUS = "More than one fits that:"
@@ -553,6 +570,8 @@ class ValidateBookingForm(FlowForm):
             return {**(await self._give_up(dispatcher, tracker)), "option": None}
         several: list = []
         choice = pick_option(text, options, several)
+        if (choice or several) and not fits_range(text, [options[i - 1] for i in ([choice] if choice else several)], tracker):
+            choice, several = None, []  # "monday after 2" while Monday mornings are offered: a new preference
         narrowed = last_ambiguity(tracker) if not choice else []
         if narrowed and all(1 <= i <= len(options) for i in narrowed):
             # after "More than one fits that: 2) ... or 3) ...", "the one with dr billingsley" is one of those

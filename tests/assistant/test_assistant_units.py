@@ -261,3 +261,13 @@ def test_where_is_that_clinic_after_a_list_names_the_place_just_mentioned():
     assert address_in_play(tracker, "address in san jose") is None
     older = [*events[:2], {"event": "user", "text": "thanks"}, {"event": "bot", "text": "Anything else?"}, events[2]]
     assert address_in_play(Tracker("t", {}, {}, older, False, None, {}, "action_listen"), "where is that clinic") is None
+
+
+def test_a_second_booking_is_not_a_cancel_or_a_move_said_with_also():
+    from actions.forms.booking import wants_another_booking
+
+    for said in ("can you book my son too", "a skin check next week too", "book another one for next week as well"):
+        assert wants_another_booking(said), said
+    for said in ("great. can you also cancel my wednesday appointment", "also move my other appt to friday",
+                 "can you reschedule my other appointment too"):
+        assert not wants_another_booking(said), said

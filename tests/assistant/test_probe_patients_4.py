@@ -4,11 +4,14 @@ booking. Each runs through the REST channel against the shared stack and is chec
 """
 from __future__ import annotations
 
+from datetime import datetime
+
 import pytest
 
-from tests.assistant.test_assistant_e2e import booked, fhir_get
+from tests.assistant.test_assistant_e2e import booked, fhir_get, local, seed_booking
 from tests.assistant.test_probe_patients import ASKS_NAME, Probe
-from tests.assistant.test_simulated_patients import PHI, coverages, new_patient, patients_named, play
+from tests.assistant.test_simulated_patients import (DERM, FAMILY, PHI, coverages, new_patient, patients_named, play,
+                                                      specialty_codes, status_of)
 from tests.support.checks import assert_clean_messages, assert_logs_hold_none_of
 
 BOT_TEXTS: list[str] = []
@@ -59,7 +62,29 @@ def payer_given_for_the_name(stack, p):
     assert [c["payor"][0].get("display") for c in coverages(stack, pid)] == ["Blue Shield of California"], coverages(stack, pid)
 
 
-PATIENTS = [parent_says_her_name_is, payer_given_for_the_name]
+def after_2_then_also_cancel_the_other(stack, p):
+    pid = new_patient(stack, "Renske", "Vandermeer", "1977-05-19", "408-555-0242")
+    old = seed_booking(stack, pid, "2026-12-03", specialty=FAMILY)
+    p("hi im renske vandermeer 5/19/77, i need a dermatologist for a mole")
+    p("self pay")
+    assert "1)" in p("wednesday"), p
+    # all the options are on Wednesday: "wednesday after 2" asks for other times, it picks none of them
+    assert "1)" in p("what about wednesday after 2"), p
+    assert p.options() and all(datetime.fromisoformat(o["start"]).hour >= 14 for o in p.options()), p
+    p("1")
+    # "also ... appointment" here is a cancel, not a second booking
+    assert "Cancel" in p("great. can you also cancel my thursday appointment"), p
+    p("yes")
+    assert status_of(stack, old["id"]) == "cancelled", p
+    assert "1)" in p.bot_text().split("back to your booking")[-1], p
+    p("1")
+    p("yes")
+    done = booked(stack, pid)
+    assert len(done) == 1 and DERM in specialty_codes(done[0]), p
+    assert local(done[0]).date().isoformat() == "2026-12-02" and local(done[0]).hour >= 14, p
+
+
+PATIENTS = [parent_says_her_name_is, payer_given_for_the_name, after_2_then_also_cancel_the_other]
 
 
 @pytest.mark.parametrize("script", [pytest.param(f, id=f.__name__) for f in PATIENTS])
