@@ -21,6 +21,7 @@ log = logging.getLogger("schedbot.actions.booking")
 ANY_TIME = re.compile(r"\b(asap|soon|soonest|next available|earliest|first available|any ?time|whenever|any day|anything|as soon as|lo antes|cualquier)\b", re.I)
 LATER = re.compile(r"\b(later|after that|after those|afterwards|later on|anything after|something after|más tarde|mas tarde)\b", re.I)
 EARLIER = re.compile(r"\b(earlier|sooner|before that|before those|anything before|something before|más temprano|mas temprano)\b", re.I)
+SOONER = re.compile(r"\b(sooner|earlier (day|date)s?|an? earlier (day|date)|before (then|that day))\b", re.I)
 # "actually I don't need it anymore": the patient no longer wants a booking at all
 DROP_IT = re.compile(r"\b(don'?t need (it|one|an? appo\w*|to book|to come in)|no longer need|not needed|don'?t want (it|one|to book|an? appo\w*)|"
                      r"forget (it|about it)|never ?mind|nvm|not anymore|changed my mind|i'?ll call (back|later)|i'?ll book later|call (you )?back later|"
@@ -285,7 +286,7 @@ def shift_windows(text: str, options: list, windows: list | None) -> list | None
         before = starts[0]
         start_of_day = before.replace(hour=0, minute=0, second=0, microsecond=0)
         out = [(max(start_of_day, now()), before)]
-        if out[0][1] <= out[0][0] or before.hour < 9:
+        if out[0][1] <= out[0][0] or before.hour < 9 or SOONER.search(text or ""):  # ("anything sooner": an earlier day)
             out = [(now(), before)]
         if out[0][1] <= out[0][0]:
             return None

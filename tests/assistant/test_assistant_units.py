@@ -271,3 +271,17 @@ def test_a_second_booking_is_not_a_cancel_or_a_move_said_with_also():
     for said in ("great. can you also cancel my wednesday appointment", "also move my other appt to friday",
                  "can you reschedule my other appointment too"):
         assert not wants_another_booking(said), said
+
+
+def test_anything_sooner_looks_at_earlier_days_and_anything_earlier_at_that_day():
+    from datetime import datetime
+
+    from actions.forms.booking import shift_windows
+
+    options = [{"start": "2027-01-13T10:00:00-08:00"}, {"start": "2027-01-13T10:45:00-08:00"}]
+    earlier = shift_windows("anything earlier?", options, None)
+    assert earlier == [["2027-01-13T00:00:00-08:00", "2027-01-13T10:00:00-08:00"]]
+    for said in ("do you have anything sooner", "an earlier day?"):
+        (start, end), = shift_windows(said, options, None)
+        assert datetime.fromisoformat(start) < datetime.fromisoformat("2027-01-12T00:00:00-08:00"), said
+        assert end == "2027-01-13T10:00:00-08:00", said
