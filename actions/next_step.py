@@ -426,7 +426,6 @@ class ActionNext(Action):
                 set_("for_whom", {"rel": other["rel"], "given": other.get("given")} if other else None)
                 log.info("event=patient_switched other=%s", bool(other))
             if queued:  # (the booking before it is done): "Now your son's appointment." / "Now your other appointment."
-                from actions.who import whose
 
                 if queue[1:]:
                     set_("paused", {"then": queue[1:]})  # (and the ones queued after it)
@@ -641,7 +640,9 @@ class ActionNext(Action):
 
                 if dob_in_text(said):  # "jane doe 1/31/71 - move my fri appt": the birth date describes no appointment
                     said = said.replace(date_in_text(said), " ")
-                hint = match_option(said, [a["text"] for a in listed])
+                from actions.forms.manage import by_kind
+
+                hint = match_option(said, [a["text"] for a in listed]) or by_kind(said, listed)  # ("cancel my skin appt")
                 if hint:  # "cancel my thursday appointment": that one (a cancel is still confirmed)
                     set_("manage_pick", str(hint))
                     set_("old_appt", listed[hint - 1])

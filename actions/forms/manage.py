@@ -8,7 +8,7 @@ from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
 
-from actions.common import client, now, option_buttons, parse_choice, say, yes_no
+from actions.common import client, now, option_buttons, say, yes_no
 from actions.forms.base import FlowForm
 
 log = logging.getLogger("schedbot.actions.manage")
@@ -35,6 +35,15 @@ def _other_one(text: str, appts: list, current: dict | None) -> int | None:
     if len(appts) == 2 and current and re.search(r"\b(other|another|different|wrong) (one|appo\w*|appt\w*)\b", text or "", re.I):
         return next((i for i, a in enumerate(appts, 1) if a["id"] != current.get("id")), None)
     return None
+
+
+def by_kind(text: str, appts: list) -> int | None:
+    """ "the skin one", "my physical", "the stomach appointment": the one appointment of that kind."""
+    from actions.care import specialty_from_text
+
+    spec = specialty_from_text(text)
+    hits = [i for i, a in enumerate(appts, 1) if spec and a.get("specialty") == spec]
+    return hits[0] if len(hits) == 1 else None
 
 
 class ValidateManageForm(FlowForm):
@@ -67,7 +76,7 @@ class ValidateManageForm(FlowForm):
             listed_ids = {a["id"] for a in appts}
             every = [a for a in every if a.id in listed_ids] + [a for a in every if a.id not in listed_ids]
             return {"manage_pick": "all", "old_appt": all_of(every or appts, appts), "form_misses": 0}
-        choice = pick_option(text, appts)
+        choice = pick_option(text, appts) or by_kind(text, appts)
         if not choice and re.search(r"^\W*(none|neither|keep (them|it|both|all)|no+|nope|nah|never ?mind|nvm)\b", text, re.I):
             say(dispatcher, "OK, I kept your appointments as they are. Anything else?")
             return {"manage_pick": None, "outcome": "kept"}
@@ -85,7 +94,7 @@ class ValidateManageForm(FlowForm):
         if other is None and not current.get("all") and len(appts) > 1:
             from actions.common import match_option
 
-            hit = match_option(text, [a["text"] for a in appts])  # "no, the friday one"
+            hit = match_option(text, [a["text"] for a in appts]) or by_kind(text, appts)  # "no, the friday one"
             other = hit if hit and appts[hit - 1]["id"] != current.get("id") else None
         if other:  # that one instead: asked again, about the right one
             return {"manage_confirm": None, "manage_pick": str(other), "old_appt": appts[other - 1], "form_misses": 0}

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from functools import lru_cache
 
 from actions.timeprefs.lexicon import ACCENTS, ALIASES, MONTHS, WEAK_MONTHS, WEEKDAY_PLURALS, WEEKDAYS, fuzzy

@@ -7,7 +7,6 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import httpx
-import pytest
 
 from actions.fhir import ArgonautClient
 from actions.formatting import when_text

@@ -285,3 +285,12 @@ def test_anything_sooner_looks_at_earlier_days_and_anything_earlier_at_that_day(
         (start, end), = shift_windows(said, options, None)
         assert datetime.fromisoformat(start) < datetime.fromisoformat("2027-01-12T00:00:00-08:00"), said
         assert end == "2027-01-13T10:00:00-08:00", said
+
+
+def test_an_appointment_picked_by_its_kind():
+    from actions.forms.manage import by_kind
+
+    appts = [{"id": "a", "specialty": DERMATOLOGY}, {"id": "b", "specialty": FAMILY}]
+    assert [by_kind(t, appts) for t in ("the skin one", "my dermatology appt", "the physical", "the stomach one", "the monday one")] \
+        == [1, 1, 2, None, None]
+    assert by_kind("the skin one", [*appts, {"id": "c", "specialty": DERMATOLOGY}]) is None  # two of that kind: ask

@@ -18,7 +18,7 @@ import pytest
 from actions.fhir import SlotTaken
 from actions.formatting import when_text
 from tests.assistant.test_assistant_e2e import appointments, booked, fhir_get, local, seed_booking
-from tests.assistant.test_simulated_patients import (DERM, FAMILY, GI, PEDS, PHI, Patient, clock_of, coverages, new_patient,
+from tests.assistant.test_simulated_patients import (DERM, FAMILY, PEDS, PHI, Patient, clock_of, new_patient,
                                                       patients_named, play, same_time, specialty_codes, status_of, take,
                                                       the_one_booked)
 from tests.support.checks import assert_clean_messages, assert_logs_hold_none_of
