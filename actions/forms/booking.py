@@ -542,6 +542,8 @@ class ValidateBookingForm(FlowForm):
             return {"when_text": text}
         moving = tracker.get_slot("old_appt") or {}
         windows = relative_move(text, moving.get("start"))  # "an hour later": from the appointment being moved
+        if not windows and moving.get("start") and not parse_windows(text):
+            windows = shift_windows(text, [moving], None)  # "sooner if possible": before it, any day; "later": after it
         if not windows:
             windows = parse_windows(text)
             if windows and tracker.get_slot("windows") and not _DAY_WORDS.search(text):

@@ -84,7 +84,24 @@ def after_2_then_also_cancel_the_other(stack, p):
     assert local(done[0]).date().isoformat() == "2026-12-02" and local(done[0]).hour >= 14, p
 
 
-PATIENTS = [parent_says_her_name_is, payer_given_for_the_name, after_2_then_also_cancel_the_other]
+def move_the_skin_one_sooner(stack, p):
+    pid = new_patient(stack, "Ilse", "Brandauer", "1969-09-30", "408-555-0243")
+    skin = seed_booking(stack, pid, "2026-12-04")
+    other = seed_booking(stack, pid, "2026-12-03", specialty=FAMILY)
+    p("I need to reschedule")
+    p("Ilse Brandauer")
+    assert "2)" in p("9/30/1969"), p  # which one?
+    p("the skin one")  # picked by its kind
+    assert "1)" in p("sooner if possible"), p  # before it, any day
+    p("1")
+    p("yes")
+    assert status_of(stack, skin["id"]) == "cancelled" and status_of(stack, other["id"]) == "booked", p
+    moved = [a for a in booked(stack, pid) if a["id"] != other["id"]]
+    assert len(moved) == 1 and DERM in specialty_codes(moved[0]), p
+    assert local(moved[0]) < local({"start": skin["start"].isoformat()}) and local(moved[0]).date().isoformat() < "2026-12-04", p
+
+
+PATIENTS = [parent_says_her_name_is, payer_given_for_the_name, after_2_then_also_cancel_the_other, move_the_skin_one_sooner]
 
 
 @pytest.mark.parametrize("script", [pytest.param(f, id=f.__name__) for f in PATIENTS])
