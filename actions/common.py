@@ -324,6 +324,15 @@ def parse_phone(text: str) -> str | None:
     return f"{digits[:3]}-{digits[3:6]}-{digits[6:]}"
 
 
+_PHONE_IN_TEXT = re.compile(r"(?<![\d/.\-])(?:\+?1[\s.\-]?)?\(?(\d{3})\)?[\s.\-]?(\d{3})[\s.\-]?(\d{4})(?![\d/\-])")
+
+
+def phone_in_text(text: str) -> str | None:
+    """A 10-digit phone number inside a longer message ("cell 916 555 0190, dob 11-02-1990")."""
+    m = _PHONE_IN_TEXT.search(text or "")
+    return "-".join(m.groups()) if m else None
+
+
 def parse_email(text: str) -> str | None:
     m = re.search(r"[\w.+\-]+@[\w\-]+\.[\w.\-]+", text or "")
     return m.group(0) if m else None

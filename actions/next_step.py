@@ -12,7 +12,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, SlotSet
 
 from actions.care import care_from_text, for_a_child, specialty_name
-from actions.common import NO, client, describe, dob_in_text, latest_intent, latest_text, name_in_text, now, say, trailing_name
+from actions.common import (NO, client, describe, dob_in_text, latest_intent, latest_text, name_in_text, now, parse_email,
+                            phone_in_text, say, trailing_name)
 from actions.who import whose
 
 log = logging.getLogger("schedbot.actions.next")
@@ -43,6 +44,8 @@ OTHER_APPT = re.compile(r"\b(cancel\w*|cancle|cxl|move|resched\w*|push|postpone|
                         r"thu\w*|fri\w*|\w+day'?s?|(?:dec|jan|nov)\w* \d+\w*)\s*(one|appo\w*|appt\w*|visit)?\b", re.I)
 # "can't make my thursday one, same time next week?": only ever about an existing appointment
 MOVE_ONLY = re.compile(r"\b(same time next|(can'?t|cannot|cant) (make|do) (it|my|the|that|mon|tue|wed|thu|fri))", re.I)
+# a member id said with its label, in a message that says much else ("aetna id W123456789")
+MEMBER_ID = re.compile(r"\b(?:member\s*(?:id|#|number|no\.?)?|id|#)\s*[:#]?\s*([A-Za-z]{0,4}\d[A-Za-z0-9\-]{4,22})\b", re.I)
 PAYING_MYSELF = re.compile(r"\b(self[- ]?pay\w*|selfpay|cash|out of pocket|no insurance|uninsured|pay (it )?my ?self)\b", re.I)
 HAS_PLAN = re.compile(r"\b(i have|i've got|ive got|i got|my insurance is|insured (with|through|by)|covered by|my plan is)\b", re.I)
 STRONG_INTRO = re.compile(r"\b(my name is|my name's|name is|name's|this is|me llamo)\b", re.I)
@@ -462,6 +465,8 @@ class ActionNext(Action):
                 if payer:
                     set_("coverage_kind", "insured")
                     set_("payer", payer["name"])
+                    if MEMBER_ID.search(text):  # "i have aetna id W123456789"
+                        set_("member_id", MEMBER_ID.search(text).group(1).upper())
             if goal in ("book", "reschedule"):
                 from actions.forms.booking import parse_windows
 
@@ -496,6 +501,11 @@ class ActionNext(Action):
                     set_("person_name", name or signed)
                 if dob:
                     set_("dob", dob.isoformat())
+                # "new pt ... cell 916 555 0190, dana@example.com": registration won't ask for them again
+                if phone_in_text(text):
+                    set_("phone", phone_in_text(text))
+                if parse_email(text):
+                    set_("email", parse_email(text))
 
         goal = slots.get("goal")
         outcome = slots.get("outcome")

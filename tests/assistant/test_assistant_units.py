@@ -294,3 +294,12 @@ def test_an_appointment_picked_by_its_kind():
     assert [by_kind(t, appts) for t in ("the skin one", "my dermatology appt", "the physical", "the stomach one", "the monday one")] \
         == [1, 1, 2, None, None]
     assert by_kind("the skin one", [*appts, {"id": "c", "specialty": DERMATOLOGY}]) is None  # two of that kind: ask
+
+
+def test_a_phone_number_inside_a_longer_message():
+    from actions.common import phone_in_text
+
+    said = "new pt, dob 11-02-1990, cell 916 555 0190, zip 95014, member id W123456789"
+    assert phone_in_text(said) == "916-555-0190"
+    assert phone_in_text("call me at (408) 555-0123") == phone_in_text("+1 408.555.0123") == "408-555-0123"
+    assert phone_in_text("dob 03/14/1985, zip 95014") is None

@@ -101,7 +101,23 @@ def move_the_skin_one_sooner(stack, p):
     assert local(moved[0]) < local({"start": skin["start"].isoformat()}) and local(moved[0]).date().isoformat() < "2026-12-04", p
 
 
-PATIENTS = [parent_says_her_name_is, payer_given_for_the_name, after_2_then_also_cancel_the_other, move_the_skin_one_sooner]
+def new_patient_says_everything_at_once(stack, p):
+    PHI.extend(["Dariela", "O'Connor", "1990-11-02", "9165550190", "916-555-0190", "dariela.oc@example.com", "W123456789"])
+    said = p("new pt here. Dariela O'Connor dob 11-02-1990, need to see a doc for a sore throat asap, cell 916 555 0190, "
+             "dariela.oc@example.com, i have aetna id W123456789")
+    assert "1)" in said and "phone" not in said, p  # nothing asked again
+    p("1")
+    p("yes")
+    found = patients_named(stack, "O'Connor", "1990-11-02")
+    assert len(found) == 1, p
+    telecom = {t["system"]: t["value"] for t in found[0]["telecom"]}
+    assert telecom == {"phone": "916-555-0190", "email": "dariela.oc@example.com"}, telecom
+    cov = coverages(stack, found[0]["id"])
+    assert [(c["payor"][0].get("display"), c.get("subscriberId")) for c in cov] == [("Aetna", "W123456789")], cov
+    assert len(booked(stack, found[0]["id"])) == 1, p
+
+
+PATIENTS = [new_patient_says_everything_at_once, parent_says_her_name_is, payer_given_for_the_name, after_2_then_also_cancel_the_other, move_the_skin_one_sooner]
 
 
 @pytest.mark.parametrize("script", [pytest.param(f, id=f.__name__) for f in PATIENTS])
