@@ -30,6 +30,8 @@ _STOP = _NOT_A_NAME | _NOT_NAME_WORDS | {
     "be", "go", "come", "come in", "book", "schedule", "make", "cancel", "change", "move", "know", "check", "more",
     "said", "says", "told", "tells", "recommended", "recommends", "referred", "refer", "wants", "gave", "prescribed",
     "thinks", "note", "visit", "visits", "office", "orders", "ordered", "asked", "suggested", "appt", "appointment",
+    # "a regular doctor instead", "the doctor then": words that end a request, not names
+    "instead", "then", "now", "later", "earlier", "again", "too", "also", "thanks", "thank", "anytime", "sometime",
 }
 
 

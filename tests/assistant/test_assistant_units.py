@@ -102,6 +102,10 @@ def test_a_clinician_is_named_only_after_dr_or_doctor():
                        ("dr crusher on friday", "crusher"), ("need a skin doctor tomorrow", None),
                        ("a family doctor please", None), ("doctor for my kid", None), ("Rita Movewell", None)]:
         assert named_clinician(text) == name, text
+    from actions.clinicians import name_candidates
+
+    for text in ("hmm actually make it a regular doctor instead", "the doctor then", "a doctor too"):
+        assert not name_candidates(text), text
 
 
 def test_an_option_is_picked_by_its_time_weekday_date_or_day_of_month(monkeypatch):
