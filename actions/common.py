@@ -524,9 +524,18 @@ def said_yes(text: str) -> bool:
     return any(YES.search(c) and not _NOT_A_YES.search(c) and "?" not in c for c in clauses)
 
 
+# a thumbs-up (or down) alone, as phones offer it for a quick answer
+_EMOJI_YES = re.compile(r"^\s*(?:👍|👌|✅|✔️?|🙌|👍🏻|👍🏼|👍🏽|👍🏾|👍🏿)+\s*$")
+_EMOJI_NO = re.compile(r"^\s*(?:👎|❌|🚫|👎🏻|👎🏼|👎🏽|👎🏾|👎🏿)+\s*$")
+
+
 def yes_no(tracker) -> bool | None:
     intent = latest_intent(tracker)
     text = latest_text(tracker)
+    if _EMOJI_NO.search(text):
+        return False
+    if _EMOJI_YES.search(text):
+        return True
     if NO.search(text) or intent == "deny":
         return False
     if said_yes(text) and re.search(r"\b(don'?t|dont|do not|not|never)\b", text, re.I):

@@ -307,3 +307,15 @@ def test_a_phone_number_inside_a_longer_message():
     assert phone_in_text(said) == "916-555-0190"
     assert phone_in_text("call me at (408) 555-0123") == phone_in_text("+1 408.555.0123") == "408-555-0123"
     assert phone_in_text("dob 03/14/1985, zip 95014") is None
+
+
+def test_a_thumbs_up_is_a_yes_and_a_thumbs_down_a_no():
+    from actions.common import yes_no
+
+    def answer(text, intent="inform"):
+        return yes_no(Tracker("t", {}, {"text": text, "intent": {"name": intent, "confidence": 0.5}}, [], False, None, {},
+                              "action_listen"))
+
+    assert [answer(t) for t in ("👍", " 👍🏽 ", "✅", "👌")] == [True] * 4
+    assert [answer(t) for t in ("👎", "❌")] == [False] * 2
+    assert answer("👍 but not that one") is None and answer("sounds good") is True
