@@ -15,6 +15,7 @@ from actions.care import care_from_text, for_a_child, specialty_name
 from actions.common import (NO, client, describe, dob_in_text, latest_intent, latest_text, name_in_text, now, parse_email,
                             phone_in_text, say, trailing_name)
 from actions.who import whose
+from actions.forms.manage import EXCEPT
 
 log = logging.getLogger("schedbot.actions.next")
 
@@ -618,12 +619,13 @@ class ActionNext(Action):
                 set_("goal", "book")
                 return done()
             every = appts
-            appts = appts[:3]
+            appts = appts[:6]  # (more than 3 are listed shorter: action_ask_manage_pick)
             texts = await describe(appts)
             listed = [{"id": a.id, "text": t, "specialty": appt_specialty(a), "practitioner": appt_practitioner(a),
                        "start": a.start.isoformat() if a.start else None} for a, t in zip(appts, texts)]
             set_("appts", listed)
-            if goal == "cancel" and len(every) > 1 and ALL_OF_THEM.search(said_for(tracker, "cancel")):
+            if goal == "cancel" and len(every) > 1 and ALL_OF_THEM.search(said_for(tracker, "cancel")) \
+                    and not EXCEPT.search(said_for(tracker, "cancel")):  # ("all except friday's": asked which)
                 from actions.forms.manage import all_of
 
                 set_("manage_pick", "all")  # "cancel both": every upcoming one, after one yes
@@ -653,6 +655,8 @@ class ActionNext(Action):
                 from actions.forms.manage import by_kind
 
                 hint = match_option(said, [a["text"] for a in listed]) or by_kind(said, listed)  # ("cancel my skin appt")
+                if EXCEPT.search(said):
+                    hint = None  # "all except the tuesday one": the one named is the one to keep; ask which
                 if hint:  # "cancel my thursday appointment": that one (a cancel is still confirmed)
                     set_("manage_pick", str(hint))
                     set_("old_appt", listed[hint - 1])

@@ -8,7 +8,7 @@ from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
 
-from actions.common import client, now, option_buttons, say, yes_no
+from actions.common import NO, client, now, option_buttons, say, yes_no
 from actions.forms.base import FlowForm
 
 log = logging.getLogger("schedbot.actions.manage")
@@ -19,9 +19,15 @@ def short(text: str) -> str:
     return (text or "").split(" with ")[0].split(" at ")[0]
 
 
+def short_place(text: str) -> str:
+    """ "Wed Dec 2, 10:00 AM with Dr. Boyce" from "Wed Dec 2, 10:00 AM with Dr. Boyce at ..."."""
+    return (text or "").split(" at ")[0]
+
+
 def all_of(every: list, listed: list) -> dict:
     """The "appointment" that stands for all of them ("cancel both"): their ids and a short text."""
     ids = [a.id if hasattr(a, "id") else a["id"] for a in every]
+    listed = listed[:3]
     days = [short(x["text"]) for x in listed]
     if len(every) > len(listed):
         days.append(f"{len(every) - len(listed)} more")
@@ -46,6 +52,9 @@ def by_kind(text: str, appts: list) -> int | None:
     return hits[0] if len(hits) == 1 else None
 
 
+EXCEPT = re.compile(r"\b(except|but not|apart from|other than|besides|excluding|not the)\b", re.I)
+
+
 class ValidateManageForm(FlowForm):
     def name(self) -> Text:
         return "validate_manage_form"
@@ -68,6 +77,9 @@ class ValidateManageForm(FlowForm):
         everything = ALL_OF_THEM.search(text) or re.fullmatch(r"\W*(all|both|every ?one|everything)( please| pls)?\W*", text, re.I) \
             or (len(appts) > 1 and re.fullmatch(
             r"\W*(" + r"\W*(,|and|&|\+)?\W*".join(str(i) for i in range(1, len(appts) + 1)) + r")\W*", text))
+        if everything and EXCEPT.search(text):  # "all of them except the tuesday one": the one named is kept
+            say(dispatcher, "Let's do them one at a time. Which one first?")
+            return {"manage_pick": None}
         if everything and len(appts) > 1:
             if tracker.get_slot("goal") != "cancel":
                 say(dispatcher, "Let's move them one at a time. Which one first?")
@@ -77,7 +89,8 @@ class ValidateManageForm(FlowForm):
             every = [a for a in every if a.id in listed_ids] + [a for a in every if a.id not in listed_ids]
             return {"manage_pick": "all", "old_appt": all_of(every or appts, appts), "form_misses": 0}
         choice = pick_option(text, appts) or by_kind(text, appts)
-        if not choice and re.search(r"^\W*(none|neither|keep (them|it|both|all)|no+|nope|nah|never ?mind|nvm)\b", text, re.I):
+        if not choice and (re.search(r"^\W*(none|neither|keep (them|it|both|all)|no+|nope|nah|never ?mind|nvm)\b", text, re.I)
+                           or NO.search(text) or re.search(r"\bkeep (them|it|both|all|my)\b", text, re.I)):  # "actually no keep it"
             say(dispatcher, "OK, I kept your appointments as they are. Anything else?")
             return {"manage_pick": None, "outcome": "kept"}
         if not choice:
@@ -181,7 +194,8 @@ class ActionAskManagePick(Action):
     async def run(self, dispatcher, tracker: Tracker, domain) -> List[Dict[Text, Any]]:
         appts = tracker.get_slot("appts") or []
         verb = "cancel" if tracker.get_slot("goal") == "cancel" else "change"
-        lines = [f"{i}) {a['text']}" for i, a in enumerate(appts, 1)]
+        # up to 3 in full; 4 to 6 without the place, so that the list still fits one text message
+        lines = [f"{i}) {a['text'] if len(appts) <= 3 else short_place(a['text'])}" for i, a in enumerate(appts, 1)]
         if verb == "cancel" and len(appts) > 1:
             lines.append("(or reply 'all')")
         say(dispatcher, "\n".join([f"Which appointment do you want to {verb}?", *lines]), buttons=option_buttons(len(appts)))

@@ -117,7 +117,19 @@ def new_patient_says_everything_at_once(stack, p):
     assert len(booked(stack, found[0]["id"])) == 1, p
 
 
-PATIENTS = [new_patient_says_everything_at_once, parent_says_her_name_is, payer_given_for_the_name, after_2_then_also_cancel_the_other, move_the_skin_one_sooner]
+def four_appointments_all_but_one(stack, p):
+    pid = new_patient(stack, "Torvald", "Engstrom", "1958-02-14", "408-555-0244")
+    seeded = [seed_booking(stack, pid, day, specialty=FAMILY) for day in ("2026-12-01", "2026-12-02", "2026-12-03", "2026-12-04")]
+    p("hi its torvald engstrom 2/14/58")
+    said = p("cancel all my appointments except the tuesday one")
+    assert "4)" in said, p  # not all of them: which one? (the fourth is listed too)
+    assert all(status_of(stack, a["id"]) == "booked" for a in seeded), p
+    assert "Cancel" in p("the friday one"), p  # the fourth: picked by its day
+    p("yes")
+    assert [status_of(stack, a["id"]) for a in seeded] == ["booked", "booked", "booked", "cancelled"], p
+
+
+PATIENTS = [four_appointments_all_but_one, new_patient_says_everything_at_once, parent_says_her_name_is, payer_given_for_the_name, after_2_then_also_cancel_the_other, move_the_skin_one_sooner]
 
 
 @pytest.mark.parametrize("script", [pytest.param(f, id=f.__name__) for f in PATIENTS])
