@@ -194,8 +194,10 @@ class ActionAskManagePick(Action):
     async def run(self, dispatcher, tracker: Tracker, domain) -> List[Dict[Text, Any]]:
         appts = tracker.get_slot("appts") or []
         verb = "cancel" if tracker.get_slot("goal") == "cancel" else "change"
-        # up to 3 in full; 4 to 6 without the place, so that the list still fits one text message
+        # up to 3 in full; 4 to 6 without the place (or also without the clinician), to fit one text message
         lines = [f"{i}) {a['text'] if len(appts) <= 3 else short_place(a['text'])}" for i, a in enumerate(appts, 1)]
+        if sum(len(line) + 1 for line in lines) > 250:
+            lines = [f"{i}) {short(a['text'])}" for i, a in enumerate(appts, 1)]
         if verb == "cancel" and len(appts) > 1:
             lines.append("(or reply 'all')")
         say(dispatcher, "\n".join([f"Which appointment do you want to {verb}?", *lines]), buttons=option_buttons(len(appts)))

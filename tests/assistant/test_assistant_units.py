@@ -319,3 +319,19 @@ def test_a_thumbs_up_is_a_yes_and_a_thumbs_down_a_no():
     assert [answer(t) for t in ("👍", " 👍🏽 ", "✅", "👌")] == [True] * 4
     assert [answer(t) for t in ("👎", "❌")] == [False] * 2
     assert answer("👍 but not that one") is None and answer("sounds good") is True
+
+
+def test_six_appointments_to_pick_from_fit_one_text_message():
+    import asyncio
+
+    from rasa_sdk.executor import CollectingDispatcher
+
+    from actions.forms.manage import ActionAskManagePick
+
+    appts = [{"id": str(i), "text": f"Wed Dec 3{i % 2}, 12:45 PM with Dr. Billingsley at San Francisco Gastroenterology"}
+             for i in range(6)]
+    dispatcher = CollectingDispatcher()
+    tracker = Tracker("t", {"appts": appts, "goal": "cancel"}, {}, [], False, None, {}, "action_listen")
+    asyncio.run(ActionAskManagePick().run(dispatcher, tracker, {}))
+    text = dispatcher.messages[0]["text"]
+    assert len(text) <= MAX_CHARS and "6) Wed Dec 31, 12:45 PM" in text and text.endswith("(or reply 'all')"), text
