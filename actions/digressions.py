@@ -209,7 +209,9 @@ class ActionDefaultFallback(Action):
             return [FollowupAction("action_next")]
         misses = (tracker.get_slot("misses") or 0) + 1
         if misses >= 2:
-            say(dispatcher, "Sorry, I'm still not getting it. Reply 'agent' and someone from the clinic will call you, or say 'book', 'cancel' or 'my appointments'.")
+            from actions.next_step import STILL_UNCLEAR
+
+            say(dispatcher, STILL_UNCLEAR)
         else:
             say(dispatcher, "Sorry, I didn't get that. You can say things like 'book an appointment', 'reschedule', 'cancel' or 'my appointments'.")
         log.info("event=fallback misses=%d", int(misses))

@@ -56,6 +56,8 @@ CORRECTION = re.compile(r"\b(?:no,? sorry|no,? wait|wait,? no|sorry,? i mean|i m
                         r"let me rephrase|correction)\b[,.!:\s]*", re.I)
 
 HELP = "I can book, reschedule or cancel an appointment, or list the ones you have. What would you like?"
+STILL_UNCLEAR = ("Sorry, I'm still not getting it. Reply 'agent' and someone from the clinic will call you, or say 'book', "
+                 "'cancel' or 'my appointments'.")
 
 
 _GOAL_WORDS = [
@@ -380,7 +382,11 @@ class ActionNext(Action):
                         if name and dob:  # "jane smith 3/4/85" before saying what for: keep it
                             set_("person_name", name)
                             set_("dob", dob.isoformat())
-                    say(dispatcher, HELP)
+                    # a second message in a row that asks for nothing we do: offer a person (as the fallback does)
+                    misses = (tracker.get_slot("misses") or 0) + 1 if intent not in ("greet", "thank", "goodbye", "affirm", "deny") else 0
+                    say(dispatcher, STILL_UNCLEAR if misses >= 2 else HELP)
+                    set_("misses", misses)
+                    log.info("event=no_request misses=%d", misses)
                     return done()
             if was_in_form and goal in ("list", "cancel", "reschedule") and intent in GOAL_INTENTS and not undo \
                     and not dict(_GOAL_WORDS)[goal].search(text) and not (goal == "reschedule" and CHANGE_EXISTING.search(text)):

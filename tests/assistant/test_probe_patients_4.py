@@ -129,7 +129,13 @@ def four_appointments_all_but_one(stack, p):
     assert [status_of(stack, a["id"]) for a in seeded] == ["booked", "booked", "booked", "cancelled"], p
 
 
-PATIENTS = [four_appointments_all_but_one, new_patient_says_everything_at_once, parent_says_her_name_is, payer_given_for_the_name, after_2_then_also_cancel_the_other, move_the_skin_one_sooner]
+def two_messages_that_ask_for_nothing(stack, p):
+    assert "agent" not in p("asdfgh"), p  # first: what we can do
+    assert "agent" in p("blorp"), p  # second in a row: and a person
+    assert "name" in p("book a checkup"), p  # and a request still works
+
+
+PATIENTS = [two_messages_that_ask_for_nothing, four_appointments_all_but_one, new_patient_says_everything_at_once, parent_says_her_name_is, payer_given_for_the_name, after_2_then_also_cancel_the_other, move_the_skin_one_sooner]
 
 
 @pytest.mark.parametrize("script", [pytest.param(f, id=f.__name__) for f in PATIENTS])
