@@ -96,6 +96,16 @@ def last_bot_texts(tracker: Tracker) -> list[str]:
     return said
 
 
+def addresses_in(texts: list[str]) -> str | None:
+    """ "San Jose Dermatology Clinic: 1010 Race Street, ..." for each of our places the texts name."""
+    hits = []
+    for t in texts:
+        for loc in clinic().get("locations") or []:
+            if loc.get("name") and loc["name"] in t and loc not in hits:
+                hits.append(loc)
+    return "\n".join(f"{loc['name']}: {loc['address']}" for loc in hits[:3]) or None
+
+
 def address_in_play(tracker: Tracker, question: str) -> str | None:
     """ "What's the address?" while a time is held or offered, or right after one was booked or
     listed: the address of that place (unless the question names another city or clinic)."""
@@ -106,14 +116,7 @@ def address_in_play(tracker: Tracker, question: str) -> str | None:
     named = location_text(question)
     if any(l.get("address", "") in named for l in locs):
         return None  # the question named a place: answer that
-    hits = []
-    for t in texts:
-        for l in locs:
-            if l.get("name") and l["name"] in t and l not in hits:
-                hits.append(l)
-    if not hits:
-        return None
-    return "\n".join(f"{l['name']}: {l['address']}" for l in hits[:3])
+    return addresses_in(texts)
 
 
 QUESTION = re.compile(

@@ -141,6 +141,9 @@ def pick_option(text: str, options: list, ambiguous: list | None = None) -> int 
     return parse_choice(text, len(options))
 
 
+# a question about where an offered time is ("is the first one downtown?", "where is that clinic?")
+PLACE_QUESTION = re.compile(r"^(?=.*\?)(?=.*\b(where|downtown|address|located|location|how far|far from|close to|near|parking|"
+                            r"which (clinic|office|place)|what (clinic|office|place))\b)", re.I | re.S)
 # a part of the day or an open range: "monday after 2" asks for times, it doesn't point at one offered
 _RANGE = re.compile(r"\b(after|before|between|from|morning|afternoon|evening|later than|earlier than|no earlier|no later)\b", re.I)
 
@@ -573,6 +576,12 @@ class ValidateBookingForm(FlowForm):
             return {**(await self._give_up(dispatcher, tracker)), "option": None}
         several: list = []
         choice = pick_option(text, options, several)
+        if PLACE_QUESTION.search(text):  # "is the first one downtown?": answered, nothing picked yet
+            from actions.digressions import addresses_in
+
+            picked = [options[i - 1] for i in ([choice] if choice else several)] or options
+            say(dispatcher, addresses_in([o.get("text") or "" for o in picked]) or "All our addresses are on our website.")
+            return {"option": None}
         if (choice or several) and not fits_range(text, [options[i - 1] for i in ([choice] if choice else several)], tracker):
             choice, several = None, []  # "monday after 2" while Monday mornings are offered: a new preference
         narrowed = last_ambiguity(tracker) if not choice else []

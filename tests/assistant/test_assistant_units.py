@@ -335,3 +335,15 @@ def test_six_appointments_to_pick_from_fit_one_text_message():
     asyncio.run(ActionAskManagePick().run(dispatcher, tracker, {}))
     text = dispatcher.messages[0]["text"]
     assert len(text) <= MAX_CHARS and "6) Wed Dec 31, 12:45 PM" in text and text.endswith("(or reply 'all')"), text
+
+
+def test_a_question_about_where_an_offered_time_is_picks_nothing():
+    from actions.digressions import addresses_in
+    from actions.forms.booking import PLACE_QUESTION
+
+    for said in ("Is the first one downtown?", "where is that?", "which clinic is 2?", "is #3 near downtown?"):
+        assert PLACE_QUESTION.search(said), said
+    for said in ("what about thursday?", "the first one", "2", "the one near noon"):
+        assert not PLACE_QUESTION.search(said), said
+    assert addresses_in(["Fri Dec 11, 10:00 AM with Dr. Boyce at San Jose Dermatology Clinic"]) == \
+        "San Jose Dermatology Clinic: 1010 Race Street, San Jose, CA 94121"
