@@ -87,6 +87,33 @@ def guess_goal(text: str) -> str | None:
     return "book" if care_from_text(without_name(text))[0] else None
 
 
+def writers_details_out(theirs: str, text: str) -> str:
+    """The other person's request without the writer's own name and the birth date given with it
+    ("for me and my daughter. babatunde oyelaran 8/8/80": those are his, not hers)."""
+    from actions.common import date_in_text
+
+    name = name_in_text(text)
+    if not name:
+        return theirs
+    for word in name.split():
+        theirs = re.sub(rf"\b{re.escape(word)}\b", " ", theirs, flags=re.I)
+    found = date_in_text(theirs)
+    return theirs.replace(found, " ") if found and dob_in_text(text) else theirs
+
+
+def queue_other_person(dispatcher, text: str, first: dict | None) -> dict:
+    """ "a checkup for me and my son Leo": the writer's booking (or ``first``'s) is served first; the
+    son's, asked in ``text`` ("a checkup for my son Leo"), is queued as ``paused["then"]`` (forms/booking.py's queue)."""
+    from actions.who import someone_else, whose
+
+    other = someone_else(text) or {}
+    log.info("event=another_booking_queued other=True")
+    now_for = whose({"rel": first["rel"], "given": first.get("given")}) if first else "yours"
+    say(dispatcher, f"Sure, I'll book {now_for} first, then {whose({'rel': other.get('rel'), 'given': other.get('given')})}.")
+    spec, visit = care_from_text(without_name(text))  # (their own visit: "a checkup for my son" is a well-child visit)
+    return {"then": [{"text": text, "care": specialty_name(spec) if spec else None, "specialty": spec, "visit_type": visit}]}
+
+
 def offered_a_person(tracker: Tracker) -> bool:
     """Whether the bot's last message offered a person ("reply 'agent' ...")."""
     seen_user = False
@@ -206,6 +233,50 @@ def said_for(tracker: Tracker, goal: str) -> str:
         if name == intent or (words and words.search(event.get("text") or "")):
             return event.get("text") or ""
     return ""
+
+
+_JUST_ALL = re.compile(r"\W*(all|both|both of them|all of them|every ?one|everything)( please| pls| plz)?\W*", re.I)
+
+
+def asked_to_move_all(tracker: Tracker) -> bool:
+    """ "reschedule both" / "move both of them to next week": the request, or an answer since it, asks
+    to move every appointment listed."""
+    request = said_for(tracker, "reschedule")
+    if not request:  # (a move asked without moving words, "cancel friday's and book me next week": that message only)
+        return bool(ALL_OF_THEM.search(latest_text(tracker)))
+    for event in reversed(tracker.events):
+        if event.get("event") != "user":
+            continue
+        text = event.get("text") or ""
+        if ALL_OF_THEM.search(text) or _JUST_ALL.fullmatch(text):
+            return True
+        if text == request:
+            return False
+    return False
+
+
+def queue_other_moves(dispatcher, tracker: Tracker, appts: list, picked: dict) -> dict | None:
+    """ "reschedule both", once the first one is picked: the others queued as ``paused["then"]`` moves
+    (action_next starts each after the one before), said plainly; None when one move was asked for."""
+    from actions.forms.manage import short
+
+    others = [a for a in appts or [] if a.get("id") != picked.get("id")]
+    if picked.get("in_turn") or not others or not asked_to_move_all(tracker):
+        return None
+    request = said_for(tracker, "reschedule")
+    log.info("event=moves_queued count=%d", len(others))
+    rest = " and ".join(short(a["text"]) for a in others)
+    say(dispatcher, f"OK, {short(picked['text'])} first, then {rest}.")
+    return {"then": [{"goal": "reschedule", "text": request, "appt": {**a, "in_turn": True}} for a in others]}
+
+
+def next_in_queue(slots: dict) -> list:
+    """The requests queued behind the one that just ended ("book my son too", "reschedule both"), or []."""
+    then = (slots.get("paused") or {}).get("then") or []
+    outcome = slots.get("outcome")
+    if outcome in ("booked", "dropped") or (outcome == "rescheduled" and then and then[0].get("goal") == "reschedule"):
+        return then
+    return []
 
 
 async def cancelled_to_restore(patient_id: str, last: dict | None) -> dict | None:
@@ -332,11 +403,11 @@ class ActionNext(Action):
             set_("outcome", None)
             was_in_form = True
         # "book my son too" said while booking: once that booking ends, the next one starts as if just asked
-        queue = ((slots.get("paused") or {}).get("then") or []) if slots.get("outcome") in ("booked", "dropped") else []
+        queue = next_in_queue(slots)
         queued = queue[0] if queue else None
         fresh = bool(queued) or switching or tracker.latest_action_name in ("action_listen", "action_default_fallback", "action_handoff",
                                                                             "action_goodbye", "action_answer_question")
-        intent = "book_appointment" if queued else latest_intent(tracker)
+        intent = ("reschedule_appointment" if queued.get("goal") == "reschedule" else "book_appointment") if queued else latest_intent(tracker)
         if fresh and not queued and offered_a_person(tracker) and WANTS_PERSON.search(latest_text(tracker)) \
                 and not NO.search(latest_text(tracker)):
             # "...reply 'agent' and someone will call you" - "yes please": that is the hand-off
@@ -426,10 +497,16 @@ class ActionNext(Action):
                 set_("paused", {**booking, "then": then} if then else booking)  # (and a booking queued after it)
                 log.info("event=booking_paused")
             # "book my son Leo in": the person verified and booked is the son (actions/who.py)
-            from actions.who import IDENTITY_SLOTS, for_self, same_person, someone_else
+            from actions.who import IDENTITY_SLOTS, for_self, same_person, someone_else, two_others, writer_and_other
 
-            other = someone_else(text)
-            if (other and not same_person(slots.get("for_whom"), other)) or (not other and slots.get("for_whom") and for_self(text)):
+            # "for me and my son" (the writer first) / "for my son and daughter" (the son first): the second queued
+            both = (writer_and_other(text) or two_others(text)) if goal == "book" and not queued else None
+            theirs = writers_details_out(both[1], text) if both else None
+            if both:  # the visit asked for is the first person's ("a checkup for me and my son": not pediatrics)
+                spec, visit = care_from_text(without_name(both[0]))
+            other = someone_else(both[0] if both else text)
+            if (other and not same_person(slots.get("for_whom"), other)) or \
+                    (not other and slots.get("for_whom") and (for_self(text) or theirs)):
                 for name, value in IDENTITY_SLOTS.items():
                     if slots.get(name) != value:
                         set_(name, value)
@@ -442,7 +519,14 @@ class ActionNext(Action):
 
                 log.info("event=queued_booking_started")
                 same = slots.get("verified")  # (still the person just booked)
-                say(dispatcher, f"Now {whose(slots.get('for_whom'))}{' other' if same else ''} appointment.")
+                if queued.get("appt"):  # "reschedule both": the next one to move
+                    set_("old_appt", queued["appt"])
+                    set_("manage_pick", "1")
+                    say(dispatcher, f"Now your appointment on {queued['appt']['text']}.")
+                else:
+                    say(dispatcher, f"Now {whose(slots.get('for_whom'))}{' other' if same else ''} appointment.")
+            if theirs:  # (the other person's booking waits in the queue action_next starts after this one)
+                set_("paused", queue_other_person(dispatcher, theirs, other))
             if goal == "book" and spec:
                 set_("care", specialty_name(spec))
                 set_("specialty", spec)
@@ -605,6 +689,10 @@ class ActionNext(Action):
 
             if goal == "reschedule" and slots.get("old_appt"):
                 old = slots["old_appt"]
+                others = queue_other_moves(dispatcher, tracker, slots.get("appts"), old)
+                if others:  # "reschedule both": this one now, the others after it
+                    set_("paused", others)
+                    set_("old_appt", {**old, "in_turn": True})
                 if old.get("specialty") and not slots.get("care"):
                     set_("care", specialty_name(old["specialty"]))
                     set_("specialty", old["specialty"])
@@ -663,6 +751,9 @@ class ActionNext(Action):
                 hint = match_option(said, [a["text"] for a in listed]) or by_kind(said, listed)  # ("cancel my skin appt")
                 if EXCEPT.search(said):
                     hint = None  # "all except the tuesday one": the one named is the one to keep; ask which
+                if goal == "reschedule" and asked_to_move_all(tracker):
+                    hint = None  # "reschedule both": which one first is asked (manage_form), the others queued after it
+                    say(dispatcher, "Sure, I'll move them one at a time.")
                 if hint:  # "cancel my thursday appointment": that one (a cancel is still confirmed)
                     set_("manage_pick", str(hint))
                     set_("old_appt", listed[hint - 1])

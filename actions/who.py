@@ -37,7 +37,7 @@ _NOT_FOR = re.compile(r"\b(drop(ping)?( off)?|pick(ing)?( up)?|with|after|before
 _NOT_GIVEN = {"in", "for", "to", "needs", "need", "has", "is", "was", "got", "gets", "had", "and", "but", "he", "she",
               "they", "who", "appointment", "appt", "checkup", "physical", "visit", "tomorrow", "today", "next", "this",
               "please", "pls", "asap", "with", "at", "on", "a", "an", "the", "into", "named", "called", "seen", "see", "too", "also",
-              "as"}
+              "as", "both"}
 
 
 def someone_else(text: str) -> dict | None:
@@ -207,3 +207,49 @@ def name_for_other(text: str, other: dict | None) -> str | None:
         return other["name"]
     m = _THEIR_NAME.search(text or "")
     return name_in_text("name is " + re.split(r"name(?:'s| is)\s+", m.group(0), maxsplit=1)[1]) if m else None
+
+
+# "for me and my son Leo", "me n my daughter", "myself & my wife"; "my son and me", "my daughter and i"
+_REL_PHRASE = rf"(?:my|our)\s+(?:\w+\s+){{0,3}}?(?:{_RELS})\b(?:'s)?(?:\s+[A-Z][\w'-]*)?"
+_ME_AND = re.compile(rf"\b(?:both\s+)?(me|myself)\s*(?:and|&|\+|n|plus)\s+({_REL_PHRASE})", re.I)
+_AND_ME = re.compile(rf"\b({_REL_PHRASE})\s*(?:and|&|\+|n)\s+(me|myself|i(?=\s+(?:both|need|want|would|get|have|are|each|too)\b))\b"
+                     rf"(?:\s+(?:too|both))?", re.I)  # ("for my son and i was wondering": not a visit for the writer)
+
+
+# "checkups for my son and daughter", "my son Leo and my daughter Mia": two other people
+_TWO_OTHERS = re.compile(rf"\b({_REL_PHRASE})\s*(?:and|&|\+|n)\s+(?:my\s+|our\s+)?((?!(?:his|her|their|a|an|the|some|your)\b)(?:\w+\s+){{0,3}}?(?:{_RELS})\b(?:\s+[A-Z][\w'-]*)?)", re.I)
+
+
+def two_others(text: str) -> tuple[str, str] | None:
+    """One message asking for two other people's visits ("checkups for my son and daughter"): (the
+    first one's request alone, the second one's): ("checkups for my son", "checkups for my daughter")."""
+    t = text or ""
+    m = _TWO_OTHERS.search(t)
+    if not m or not someone_else(t) or not someone_else(m.group(1)):
+        return None
+    second = m.group(2) if re.match(r"(?:my|our)\b", m.group(2), re.I) else f"my {m.group(2)}"
+    return t[:m.start()] + m.group(1) + t[m.end():], t[:m.start()] + second + t[m.end():]
+
+
+def writer_and_other(text: str) -> tuple[str, str] | None:
+    """One message asking for the writer's visit and another person's ("a checkup for me and my son
+    Leo"): (the writer's request alone, the other person's alone): ("a checkup for me", "a checkup
+    for my son Leo"), the latter for the booking queued after the writer's; None for one person."""
+    t = text or ""
+    if not someone_else(t):
+        return None
+    for pattern, me, them in ((_ME_AND, 1, 2), (_AND_ME, 2, 1)):
+        m = pattern.search(t)
+        if m:
+            return t[:m.start()] + m.group(me) + t[m.end():], t[:m.start()] + m.group(them) + t[m.end():]
+    return None
+
+
+# "actually just me for now", "nvm not her", "forget it, bye": no visit for the other person after all
+_NOT_THEM = re.compile(r"\b(just (me|mine|for me)|only (me|mine|for me)|never ?mind|nvm|forget (it|about it|that)|not (now|today|anymore)|"
+                       r"no thanks|nah|that'?s (all|it)|(good)?bye|cancel (that|it)|another (time|day) for (him|her|them))\b", re.I)
+
+
+def drops_other(text: str, for_whom: dict | None) -> bool:
+    """Whether, asked who the other person is, the writer says they no longer want that visit."""
+    return bool(for_whom) and bool(_NOT_THEM.search(text or ""))

@@ -2,6 +2,7 @@
 (where the FHIR calls of a form happen: search, create, hold, book), and dynamic required slots."""
 from __future__ import annotations
 
+import logging
 from abc import abstractmethod
 from typing import Any, Dict, List, Text
 
@@ -9,6 +10,8 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
+
+log = logging.getLogger("schedbot.actions.forms")
 
 
 class FlowForm(FormValidationAction):
@@ -44,6 +47,30 @@ class FlowForm(FormValidationAction):
         needed = self.needed(tracker)
         missing = next((s for s in needed if tracker.slots.get(s) is None), None)
         return SlotSet("requested_slot", missing)
+
+    def another_booking(self, dispatcher: CollectingDispatcher, tracker: Tracker, slot: str, keep: Any = None) -> Dict[Text, Any]:
+        """ "oh and can you book my son too" as the answer to this question: not the answer, a booking
+        queued for after this one (forms/booking.py, queue_another_booking) and the question asked
+        again (``keep``: what the message did answer, e.g. a payer named with it); {} otherwise."""
+        from actions.forms.booking import queue_another_booking
+
+        paused = queue_another_booking(dispatcher, tracker)
+        return {slot: keep, "paused": paused} if paused else {}
+
+    def other_person_dropped(self, dispatcher: CollectingDispatcher, tracker: Tracker, slot: str) -> Dict[Text, Any]:
+        """ "actually just me for now" (or "ok bye") when asked about the other person: their visit is
+        not booked and the request ends (action_next starts anything queued after it); {} otherwise."""
+        from actions.common import latest_text, say
+        from actions.who import drops_other
+
+        who = tracker.get_slot("for_whom")
+        if not drops_other(latest_text(tracker), who):
+            return {}
+        queued = (tracker.get_slot("paused") or {}).get("then")  # (another booking comes next: action_next)
+        log.info("event=other_person_dropped")
+        say(dispatcher, f"OK, nothing booked for {who.get('given') or 'your ' + who.get('rel', 'family member')}."
+                        f"{'' if queued else ' Anything else I can help with?'}")
+        return {slot: None, "outcome": "dropped"}
 
     def miss(self, dispatcher: CollectingDispatcher, tracker: Tracker, text: str) -> None:
         """Say why an answer didn't work; on the second miss in a row also offer a person."""

@@ -140,6 +140,9 @@ class ValidateCoverageForm(FlowForm):
 
     async def validate_payer(self, value: Any, dispatcher, tracker: Tracker, domain) -> Dict[Text, Any]:
         payer = match_payer(str(value or ""))
+        queued = self.another_booking(dispatcher, tracker, "payer", payer["name"] if payer else None)
+        if queued:  # "aetna, and can you book my son too": not a plan's name; the son's booking after this one
+            return queued
         member = member_id_in(str(value or ""))
         if payer:
             return {"payer": payer["name"], "form_misses": 0, **({"member_id": member} if member else {})}
@@ -154,6 +157,9 @@ class ValidateCoverageForm(FlowForm):
         return {"payer": None}
 
     async def validate_member_id(self, value: Any, dispatcher, tracker: Tracker, domain) -> Dict[Text, Any]:
+        queued = self.another_booking(dispatcher, tracker, "member_id", member_id_in(str(value or "")))
+        if queued:  # "oh and can you book my son too": not an id; the son's booking after this one
+            return queued
         tokens = re.findall(r"[A-Za-z0-9\-]{4,24}", str(value or ""))
         ids = [t for t in tokens if re.search(r"\d", t)]
         if not ids:  # "123 456 789" typed in groups

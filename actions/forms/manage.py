@@ -78,11 +78,11 @@ class ValidateManageForm(FlowForm):
             or (len(appts) > 1 and re.fullmatch(
             r"\W*(" + r"\W*(,|and|&|\+)?\W*".join(str(i) for i in range(1, len(appts) + 1)) + r")\W*", text))
         if everything and EXCEPT.search(text):  # "all of them except the tuesday one": the one named is kept
-            say(dispatcher, "Let's do them one at a time. Which one first?")
+            say(dispatcher, "Let's do them one at a time.")  # (then the list again: action_ask_manage_pick)
             return {"manage_pick": None}
         if everything and len(appts) > 1:
-            if tracker.get_slot("goal") != "cancel":
-                say(dispatcher, "Let's move them one at a time. Which one first?")
+            if tracker.get_slot("goal") != "cancel":  # (action_next queues the others once one is picked)
+                say(dispatcher, "Let's move them one at a time.")  # (then "Which one first?": action_ask_manage_pick)
                 return {"manage_pick": None}
             every = await client().appointments(tracker.get_slot("patient_id"), status=["booked"], start=now())
             listed_ids = {a["id"] for a in appts}
@@ -198,6 +198,11 @@ class ActionAskManagePick(Action):
         lines = [f"{i}) {a['text'] if len(appts) <= 3 else short_place(a['text'])}" for i, a in enumerate(appts, 1)]
         if sum(len(line) + 1 for line in lines) > 250:
             lines = [f"{i}) {short(a['text'])}" for i, a in enumerate(appts, 1)]
+        from actions.next_step import asked_to_move_all
+
+        if verb == "change" and len(appts) > 1 and asked_to_move_all(tracker):  # "reschedule both": one at a time
+            say(dispatcher, "\n".join(["Which one first?", *lines]), buttons=option_buttons(len(appts)))
+            return []
         if verb == "cancel" and len(appts) > 1:
             lines.append("(or reply 'all')")
         say(dispatcher, "\n".join([f"Which appointment do you want to {verb}?", *lines]), buttons=option_buttons(len(appts)))

@@ -43,6 +43,12 @@ class ValidateRegisterForm(FlowForm):
         return ["person_name", "dob", "phone", "email"]
 
     async def validate_person_name(self, value: Any, dispatcher, tracker: Tracker, domain) -> Dict[Text, Any]:
+        dropped = self.other_person_dropped(dispatcher, tracker, "person_name")
+        if dropped:  # "actually just me for now": no visit for them
+            return dropped
+        queued = self.another_booking(dispatcher, tracker, "person_name")
+        if queued:  # "oh and my son needs one too": not an answer; his booking after this one, the question again
+            return queued
         if answered_inline(dispatcher, tracker):
             return {"person_name": None}
         from actions.who import one_word_name
@@ -57,6 +63,12 @@ class ValidateRegisterForm(FlowForm):
         return {"person_name": clean_name(str(value)), "form_misses": 0}
 
     async def validate_dob(self, value: Any, dispatcher, tracker: Tracker, domain) -> Dict[Text, Any]:
+        dropped = self.other_person_dropped(dispatcher, tracker, "dob")
+        if dropped:  # "actually just me for now": no visit for them
+            return dropped
+        queued = self.another_booking(dispatcher, tracker, "dob")
+        if queued:  # "oh and my son needs one too": not an answer; his booking after this one, the question again
+            return queued
         if answered_inline(dispatcher, tracker):
             return {"dob": None}
         dob = parse_dob(str(value or "")) or dob_in_text(str(value or ""))
@@ -66,6 +78,9 @@ class ValidateRegisterForm(FlowForm):
         return {"dob": dob.isoformat(), "form_misses": 0}
 
     async def validate_phone(self, value: Any, dispatcher, tracker: Tracker, domain) -> Dict[Text, Any]:
+        queued = self.another_booking(dispatcher, tracker, "phone")
+        if queued:  # "oh and my son needs one too": not an answer; his booking after this one, the question again
+            return queued
         dob = dob_in_text(str(value or ""))
         if dob and not parse_phone(re.sub(r"\D", "", date_in_text(str(value)) or "")):
             # "oops, my birthday is 3/5/1990": a correction of what was said before
@@ -80,6 +95,9 @@ class ValidateRegisterForm(FlowForm):
         return {"phone": phone, "form_misses": 0}
 
     async def validate_email(self, value: Any, dispatcher, tracker: Tracker, domain) -> Dict[Text, Any]:
+        queued = self.another_booking(dispatcher, tracker, "email")
+        if queued:  # "oh and my son needs one too": not an answer; his booking after this one, the question again
+            return queued
         text = str(value or "")
         email = parse_email(text)
         if email:

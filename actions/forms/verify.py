@@ -79,6 +79,9 @@ class ValidateVerifyForm(FlowForm):
         return slots
 
     async def validate_person_name(self, value: Any, dispatcher, tracker: Tracker, domain) -> Dict[Text, Any]:
+        dropped = self.other_person_dropped(dispatcher, tracker, "person_name")
+        if dropped:  # "actually just me for now": no visit for them
+            return dropped
         if answered_inline(dispatcher, tracker):
             return {"person_name": None}
         from actions.forms.booking import queue_another_booking
@@ -119,6 +122,9 @@ class ValidateVerifyForm(FlowForm):
         return out
 
     async def validate_dob(self, value: Any, dispatcher, tracker: Tracker, domain) -> Dict[Text, Any]:
+        dropped = self.other_person_dropped(dispatcher, tracker, "dob")
+        if dropped:  # "actually just me for now": no visit for them
+            return dropped
         if answered_inline(dispatcher, tracker):
             return {"dob": None}
         from actions.forms.booking import queue_another_booking

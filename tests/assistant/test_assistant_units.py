@@ -347,3 +347,20 @@ def test_a_question_about_where_an_offered_time_is_picks_nothing():
         assert not PLACE_QUESTION.search(said), said
     assert addresses_in(["Fri Dec 11, 10:00 AM with Dr. Boyce at San Jose Dermatology Clinic"]) == \
         "San Jose Dermatology Clinic: 1010 Race Street, San Jose, CA 94121"
+
+
+def test_two_people_in_one_message_split_into_the_writers_request_and_theirs():
+    from actions.next_step import writers_details_out
+    from actions.who import drops_other, two_others, writer_and_other
+
+    assert writer_and_other("hi can i book a checkup for me and my son Leo") == (
+        "hi can i book a checkup for me", "hi can i book a checkup for my son Leo")
+    assert writer_and_other("can my son and i get checkups next week")[1] == "can my son get checkups next week"
+    assert care_from_text(writer_and_other("checkups for me and my daughter")[0])[0] == FAMILY  # the writer's: not pediatrics
+    assert writer_and_other("book my son Leo in") is None and writer_and_other("a checkup for me please") is None
+    assert two_others("need checkups for my son and daughter") == ("need checkups for my son", "need checkups for my daughter")
+    assert two_others("book my son and his friend") is None and two_others("after i drop off my son and daughter") is None
+    text = "need appts for me and my daughter. babatunde oyelaran 8/8/80"
+    assert "8/8/80" not in writers_details_out(writer_and_other(text)[1], text)  # his birth date is not hers
+    assert drops_other("actually just me for now, thanks", {"rel": "daughter"}) and drops_other("ok bye", {"rel": "son"})
+    assert not drops_other("leo lindgren", {"rel": "son"}) and not drops_other("just me", None)
