@@ -37,6 +37,11 @@ def tz_name() -> str:
     return os.environ.get("SCHEDBOT_TZ") or clinic().get("timezone") or "America/Los_Angeles"
 
 
+def clinic_zone() -> ZoneInfo:
+    """The clinic's time zone: a time's day and clock are the clinic's, whatever offset it was given in."""
+    return ZoneInfo(tz_name())
+
+
 def now() -> datetime:
     """The clinic's "now" (SCHEDBOT_NOW when set, for tests and demos)."""
     raw = os.environ.get("SCHEDBOT_NOW")

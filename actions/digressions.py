@@ -175,7 +175,7 @@ class ActionAnswerQuestion(Action):
         asks = dict(_ASKS).get(intent)
         if tracker.active_loop_name and asks and not asks.search(text):
             from actions.forms.base import answer_form
-            from actions.forms.booking import says_relative
+            from actions.forms.offer_times import says_relative
 
             if says_relative(text):  # "an hour later?" read as a question about hours: the answer to the form's question
                 answered = await answer_form(dispatcher, tracker, domain, text)

@@ -133,7 +133,7 @@ _MOVE_TO = re.compile(r"^(.*)\b(?:to|until|till|til|for)\b(.+)$", re.I)
 def split_move(text: str) -> tuple[str, str | None]:
     """ "move my tuesday appt to friday" -> ("move my tuesday appt", "friday"); the new time is None
     when the message names only one time (which is then the appointment to move, if anything)."""
-    from actions.forms.booking import parse_windows
+    from actions.forms.offer_times import parse_windows
 
     m = re.match(r"^(.*?)\b(?:instead of|rather than)\b(.*)$", text or "", re.I | re.S)
     if m and parse_windows(m.group(1)):  # "can we do thursday instead of tuesday"
@@ -208,7 +208,7 @@ def split_cancel_book(text: str) -> tuple[str, str] | None:
 def moved_by(tracker: Tracker) -> str | None:
     """The latest message of this request that moves the appointment relative to its time ("push it
     back a week"), looking back no further than the message that asked for the move."""
-    from actions.forms.booking import says_relative
+    from actions.forms.offer_times import says_relative
 
     request = said_for(tracker, "reschedule")
     for event in reversed(tracker.events):
@@ -300,7 +300,7 @@ def day_asked(text: str, name: str | None = None) -> list:
     """The day(s) a question about appointments names ("what time is my appt tomorrow?", "do i have
     anything on friday"), as windows; [] when it names none (then every upcoming one is listed)."""
     from actions.common import date_in_text
-    from actions.forms.booking import _DAY_WORDS, parse_windows
+    from actions.forms.offer_times import _DAY_WORDS, parse_windows
 
     for word in (name or "").split():  # "whens my appt, may smith": a name names no day
         text = re.sub(rf"\b{re.escape(word)}\b", " ", text or "", flags=re.I)
@@ -319,7 +319,7 @@ def days_label(windows: list) -> str:
     from datetime import timedelta
 
     from actions.formatting import day_text
-    from actions.forms.booking import days_in
+    from actions.forms.offer_times import days_in
 
     days = days_in(windows, limit=62)
     today = now().date()
@@ -559,7 +559,7 @@ class ActionNext(Action):
                     if MEMBER_ID.search(text):  # "i have aetna id W123456789"
                         set_("member_id", MEMBER_ID.search(text).group(1).upper())
             if goal in ("book", "reschedule"):
-                from actions.forms.booking import parse_windows
+                from actions.forms.offer_times import parse_windows
 
                 when = text
                 both = split_cancel_book(text) if goal == "reschedule" else None
@@ -670,7 +670,7 @@ class ActionNext(Action):
             def same_day_as(old: dict) -> None:
                 """ "move it to the afternoon": on the old appointment's day (a new day named stays);
                 "push it back a week" / "same time next week": from the old appointment's time."""
-                from actions.forms.booking import _DAY_WORDS, on_days_of, relative_move
+                from actions.forms.offer_times import _DAY_WORDS, on_days_of, relative_move
 
                 said = moved_by(tracker)
                 relative = relative_move(said, old.get("start")) if said else None

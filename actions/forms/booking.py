@@ -13,24 +13,37 @@ from rasa_sdk.events import SlotSet
 
 from actions.care import care_from_text, specialty_name
 from actions.common import (NO, YES, client, describe, latest_intent, latest_text, match_option, now, option_buttons, parse_choice,
-                            say, tz_name, yes_no)
+                            say, yes_no)
 from actions.forms.base import FlowForm
+from actions.forms.offer_times import (EARLIER, LATER, _DAY_WORDS, closed_on_all, hours_note, offered_days, on_days_of, parse_windows,
+                                       relative_move, shift_windows, windows_near)
 
 log = logging.getLogger("schedbot.actions.booking")
 
 ANY_TIME = re.compile(r"\b(asap|soon|soonest|next available|earliest|first available|any ?time|whenever|any day|anything|as soon as|lo antes|cualquier)\b", re.I)
-LATER = re.compile(r"\b(later|after that|after those|afterwards|later on|anything after|something after|más tarde|mas tarde)\b", re.I)
-EARLIER = re.compile(r"\b(earlier|sooner|before that|before those|anything before|something before|más temprano|mas temprano)\b", re.I)
-SOONER = re.compile(r"\b(sooner|earlier (day|date)s?|an? earlier (day|date)|before (then|that day))\b", re.I)
 # "actually I don't need it anymore": the patient no longer wants a booking at all
-DROP_IT = re.compile(r"\b(don'?t need (it|one|an? appo\w*|to book|to come in)|no longer need|not needed|don'?t want (it|one|to book|an? appo\w*)|"
-                     r"forget (it|about it)|never ?mind|nvm|not anymore|changed my mind|i'?ll call (back|later)|i'?ll book later|call (you )?back later|"
+# ("I don't need it to be early", "don't want it that late": how it should be, not whether)
+DROP_IT = re.compile(r"\b(don'?t need (it|one|an? appo\w*|an? appts?|to book|to come in)(?!\s+(to be|that|so|too)\b)|no longer need|not needed|"
+                     r"don'?t want (it|one|to book|an? appo\w*|an? appts?)(?!\s+(to be|that|so|too)\b)|forget (it|about it)|never ?mind|nvm|not anymore|changed my mind|"
+                     r"i'?ll call (you )?(back|later)( later)?|i'?ll book later|call (you )?back later|i'?ll pass(?! on)|"
                      r"maybe (another|some other) time)\b", re.I)
+# words that ask for another time or option: "never mind, anything friday?", "changed my mind, the second one"
+OTHER_CHOICE = re.compile(r"\d|\b(others?|another|different|instead|else|more|options?|times?|slots?|first|second|third|last|"
+                          r"earliest|latest)\b", re.I)
+
+
+def asks_another_time(text: str) -> bool:
+    """Whether the words ask for other times, another option or a time of their own."""
+    return bool(NONE_OF.search(text) or LATER.search(text) or EARLIER.search(text) or OTHER_CHOICE.search(text)
+                or parse_windows(text))
+
+
 def drops_it(text: str) -> bool:
-    """No booking at all, rather than another time ("never mind, anything friday?" is another time)."""
-    return bool(DROP_IT.search(text or "")) and not (NONE_OF.search(text or "") or LATER.search(text or "") or EARLIER.search(text or "")
-                                                   or re.search(r"\d|\b(others?|another|different|instead|else|more|options?|times?|slots?)\b", text or "", re.I)
-                                                   or parse_windows(text or ""))
+    """No booking at all, rather than another time ("never mind, anything friday?" is another time).
+    Only the words besides the giving up are read for that: "maybe another time" and "I'll call back
+    later" name a time only as a way of saying no."""
+    text = text or ""
+    return bool(DROP_IT.search(text)) and not asks_another_time(DROP_IT.sub(" ", text))
 
 
 # "actually can you book my son too", "book another one for next week as well": a second booking, not this one changed
@@ -55,6 +68,7 @@ def wants_another_booking(text: str) -> bool:
 # like a choice of option, it is an answer to the options question, labelled inform)
 NONE_OF = re.compile(r"\b(none|neither|nothing|ningun[oa]?|(other|otehr|othr) (times|options|otpions|days|dates|slots|hours)|(s\w*|any\w*) else|"
                      r"different|more (options|times)|show me more|(don'?t|dont|doesn'?t|won'?t) work|not those|too (early|late)|"
+                     r"(can'?t|cannot) (do|make) (any( of)? )?(those|these|them|either)|"
                      r"otr[oa]s? (hora|horario|d[ií]a|opci[oó]n)\w*)\b", re.I)
 
 
@@ -62,21 +76,6 @@ def _iso(value: Any) -> str | None:
     if value is None:
         return None
     return value.isoformat() if hasattr(value, "isoformat") else str(value)
-
-
-GREETING = re.compile(r"\b(good|gud|g'?)\s*(morning|mornin|afternoon|evening|day|night)\b|\bhave a (nice|good|great) (day|one|morning|afternoon|evening)\b", re.I)
-
-
-def parse_windows(text: str) -> list[list[str]]:
-    from actions.timeprefs import parse
-
-    text = GREETING.sub(" ", text or "")  # "good morning! could I come wednesday afternoon": not a morning
-    try:
-        windows = parse(text, now(), tz_name())
-    except Exception:  # noqa: BLE001 - an unparsable preference is "nothing understood"
-        log.warning("event=timeprefs_error")
-        windows = []
-    return [[w.start.isoformat(), w.end.isoformat()] for w in windows]
 
 
 async def find_options(specialty: str | None, visit_type: str | None, windows: list | None, exclude: list | None = None,
@@ -174,193 +173,6 @@ def last_ambiguity(tracker: Tracker) -> list[int]:
         elif event.get("event") == "bot" and users == 1 and (event.get("text") or "").startswith(AMBIGUOUS):
             return [int(n) for n in re.findall(r"(?:: |, |or )(\d)\)", event["text"])]
     return []
-
-
-_DAY_WORDS = re.compile(r"\b(today|tonight|tomorrow|tmrw|tmr|mon|tue|wed|thu|fri|sat|sun|week|month|weekend|next|this|"
-                        r"jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|\d{1,2}/\d{1,2}|\d+(st|nd|rd|th))", re.I)
-
-
-def windows_near(text: str, tracker: Tracker) -> list:
-    """A new time preference given while choosing. A clock time or part of day alone ("anything at
-    2?", "afternoon instead") stays on the days the patient asked for before."""
-    windows = parse_windows(text)
-    if windows and not _DAY_WORDS.search(text or ""):
-        before = offered_days(tracker) or tracker.get_slot("windows")
-        if before:  # on the days asked for before (or offered instead, when those had nothing)
-            return on_days_of(windows, before) or windows
-        when = tracker.get_slot("when_text")
-        if when and when != "any":
-            return parse_windows(f"{when} {text}") or windows
-    return windows
-
-
-def offered_days(tracker: Tracker) -> list:
-    """The whole days of the options on offer, when none of them is on the days asked for (the
-    nearest openings were offered instead): "the morning instead" then means those days."""
-    starts = [datetime.fromisoformat(o["start"]) for o in tracker.get_slot("options") or [] if o.get("start")]
-    asked = [(datetime.fromisoformat(a), datetime.fromisoformat(b)) for a, b in tracker.get_slot("windows") or []]
-    if not starts or not asked or any(a <= s < b for s in starts for a, b in asked):
-        return []
-    from actions.common import tz_name
-    from zoneinfo import ZoneInfo
-
-    zone = ZoneInfo(tz_name())  # an offered time's day is the clinic's day
-    days = sorted({s.astimezone(zone).replace(hour=0, minute=0, second=0, microsecond=0) for s in starts})
-    return [[d.isoformat(), (d + timedelta(days=1)).isoformat()] for d in days]
-
-
-def days_in(windows: list | None, limit: int = 14) -> list:
-    """The calendar days the windows touch, in order (at most ``limit``)."""
-    days = []
-    for a, b in ((datetime.fromisoformat(x), datetime.fromisoformat(y)) for x, y in windows or []):
-        d = a
-        while d < b and len(days) < limit:
-            if d.date() not in days:
-                days.append(d.date())
-            d = (d + timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
-    return days
-
-
-def closed_on_all(windows: list | None) -> bool:
-    """Whether every day of the time asked for is a day the clinic is closed (clinic.json hours)."""
-    from actions.common import clinic
-
-    hours = clinic().get("hours") or {}
-    days = days_in(windows)
-    return bool(hours and days) and all(not hours.get(d.strftime("%a").lower()) for d in days)
-
-
-def hours_note(windows: list | None) -> str | None:
-    """Why the times offered are not the time asked for, when that time (the first window: for a move,
-    the old time moved) lies wholly before opening or after closing on an open day ("an hour earlier"
-    than an 8 AM appointment); None otherwise (closed days are said by closed_on_all)."""
-    from zoneinfo import ZoneInfo
-
-    from actions.common import clinic
-
-    if not windows:
-        return None
-    zone = ZoneInfo(tz_name())
-    start, end = (datetime.fromisoformat(x).astimezone(zone) for x in windows[0])
-    hours = (clinic().get("hours") or {}).get(start.strftime("%a").lower())
-    if not hours or end - start > timedelta(hours=12):
-        return None
-
-    def at(hhmm: str) -> datetime:
-        h, m = (int(x) for x in hhmm.split(":"))
-        return start.replace(hour=h, minute=m, second=0, microsecond=0)
-
-    def spoken(t: datetime) -> str:  # "8 AM", "5:30 PM"
-        return f"{t.hour % 12 or 12}{t.strftime(':%M') if t.minute else ''} {'AM' if t.hour < 12 else 'PM'}"
-
-    opens, closes = at(hours[0]), at(hours[1])
-    if end <= opens:
-        return f"We open at {spoken(opens)}, so that's as early as it goes that day. The nearest:"
-    if start >= closes:
-        return f"We close at {spoken(closes)}, so that's as late as it goes that day. Here's what I have:"
-    return None
-
-
-def on_days_of(new: list, previous: list) -> list:
-    """A time of day alone ("in the afternoon"), put on the days asked for before."""
-    spans = [(datetime.fromisoformat(a), datetime.fromisoformat(b)) for a, b in new]
-    if len({a.date() for a, _ in spans}) != 1 or any((b - a) > timedelta(days=1) for a, b in spans):
-        return []
-    out = []
-    for day in days_in(previous):
-        for a, b in spans:
-            shift = timedelta(days=(day - a.date()).days)
-            out.append([(a + shift).isoformat(), (b + shift).isoformat()])
-    return out
-
-
-def shift_windows(text: str, options: list, windows: list | None) -> list | None:
-    """ "something later" / "anything earlier": times after the last (or before the first) option
-    offered, on that day first; None when the message asks for neither."""
-    later, earlier = LATER.search(text or ""), EARLIER.search(text or "")
-    starts = sorted(datetime.fromisoformat(o["start"]) for o in options if o.get("start"))
-    if not (later or earlier) or not starts or (later and earlier):
-        return None
-    if later:
-        after = starts[-1] + timedelta(minutes=1)
-        end_of_day = after.replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(days=1)
-        out = [(after, end_of_day), (end_of_day, after + timedelta(days=14))]
-    else:
-        before = starts[0]
-        start_of_day = before.replace(hour=0, minute=0, second=0, microsecond=0)
-        out = [(max(start_of_day, now()), before)]
-        if out[0][1] <= out[0][0] or before.hour < 9 or SOONER.search(text or ""):  # ("anything sooner": an earlier day)
-            out = [(now(), before)]
-        if out[0][1] <= out[0][0]:
-            return None
-    return [[s.isoformat(), e.isoformat()] for s, e in out]
-
-
-_AMOUNT = r"(?P<n>an?|one|1|two|2|three|3|four|4|a couple of|couple|half an?|15|30|45)\s*(?P<unit>min(?:ute)?s?|hours?|hrs?|days?|weeks?|wks?)"
-_LATER_WORDS = r"later|after|back|out"
-_EARLIER_WORDS = r"earlier|sooner|before|up|forward|ahead"
-# "push it back a week", "bump it 2 days", "move it up a day", "bring it forward an hour"
-_RELATIVE_VERB = re.compile(rf"\b(?P<verb>push|bump|move|shift|set|put|bring|postpone|delay)\b[\w\s']{{0,25}}?\b(?P<dir1>back|out|forward|up|ahead)?\s*"
-                            rf"(?:by\s+)?{_AMOUNT}\b(?:\s+(?P<dir2>{_LATER_WORDS}|{_EARLIER_WORDS})\b)?", re.I)
-# "a week later", "an hour earlier", "2 days after"
-_RELATIVE_BARE = re.compile(rf"\b{_AMOUNT}\s+(?P<dir2>{_LATER_WORDS}|{_EARLIER_WORDS})\b", re.I)
-# "same time next week", "same time on friday", "next week same time"
-_SAME_TIME = re.compile(r"\b(?:(?:at )?(?:the )?same time\b(?P<rest>.{0,30})|(?P<rest2>(?:next|the following|following) week|tomorrow|tmrw|"
-                        r"(?:next |this |on )?(?:mon|tue|wed|thu|fri)\w*)\s+(?:at )?(?:the )?same time)", re.I)
-_WEEK_AFTER = re.compile(r"\b(?:the )?(?:following week|week after)\b", re.I)
-_COUNTS = {"a": 1, "an": 1, "one": 1, "1": 1, "two": 2, "2": 2, "three": 3, "3": 3, "four": 4, "4": 4, "a couple of": 2, "couple": 2,
-           "half a": 0.5, "half an": 0.5, "15": 15, "30": 30, "45": 45}
-
-
-def says_relative(text: str) -> bool:
-    """Whether the message moves a time relative to the current one ("push it back a week")."""
-    return any(p.search(text or "") for p in (_RELATIVE_VERB, _RELATIVE_BARE, _SAME_TIME, _WEEK_AFTER))
-
-
-def relative_move(text: str, start: datetime | str | None) -> list[list[str]] | None:
-    """A new time said relative to the appointment being moved ("push it back a week", "same time
-    next week", "an hour later", "move it up a day"): the old time moved (and a little after it),
-    then that whole day; None when the message says no such thing."""
-    if not text or not start:
-        return None
-    old = datetime.fromisoformat(start) if isinstance(start, str) else start
-    old = old.astimezone(now().tzinfo)
-    m = _RELATIVE_VERB.search(text) or _RELATIVE_BARE.search(text)
-    same = _SAME_TIME.search(text)
-    if m:
-        groups = m.groupdict()
-        count, unit = _COUNTS.get(groups["n"].lower(), 1), groups["unit"].lower()
-        if unit.startswith("min"):
-            delta = timedelta(minutes=count if count >= 15 else 30)
-        elif unit.startswith("h"):
-            delta = timedelta(minutes=60 * count)
-        elif unit.startswith("d"):
-            delta = timedelta(days=count)
-        else:
-            delta = timedelta(weeks=count)
-        direction = " ".join(x for x in (groups.get("dir1"), groups.get("dir2")) if x).lower()
-        earlier = bool(re.search(rf"\b({_EARLIER_WORDS})\b", direction)) or (
-            (groups.get("verb") or "").lower() == "bring" and not re.search(rf"\b({_LATER_WORDS})\b", direction))
-        target = old - delta if earlier else old + delta
-    elif same:
-        rest = same.group("rest") if same.group("rest") is not None else same.group("rest2")
-        if re.search(r"\b(next|following)\s+(week|wk)\b|\bweek after\b", rest or "", re.I):
-            target = old + timedelta(weeks=1)
-        else:
-            days = parse_windows(rest or "")
-            if not days:
-                return None
-            day = datetime.fromisoformat(days[0][0]).astimezone(old.tzinfo)
-            target = day.replace(hour=old.hour, minute=old.minute, second=0, microsecond=0)
-    elif _WEEK_AFTER.search(text):
-        target = old + timedelta(weeks=1)
-    else:
-        return None
-    if target <= now():
-        return None
-    day_start = target.replace(hour=0, minute=0, second=0, microsecond=0)
-    near = target + (timedelta(minutes=46) if abs(target - old) < timedelta(days=1) else timedelta(hours=1))
-    return [[target.isoformat(), near.isoformat()], [day_start.isoformat(), (day_start + timedelta(days=1)).isoformat()]]
 
 
 def queue_another_booking(dispatcher, tracker: Tracker) -> dict | None:

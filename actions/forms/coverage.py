@@ -114,7 +114,7 @@ class ValidateCoverageForm(FlowForm):
         if member and match_payer(text):
             out["member_id"] = member
         if not tracker.get_slot("when_text") and tracker.get_slot("goal") in ("book", "reschedule"):
-            from actions.forms.booking import parse_windows
+            from actions.forms.offer_times import parse_windows
 
             windows = parse_windows(text)
             if windows:

@@ -126,7 +126,7 @@ def test_an_option_is_picked_by_its_time_weekday_date_or_day_of_month(monkeypatc
 def test_a_part_of_day_goes_on_the_days_offered_when_the_days_asked_for_had_nothing(monkeypatch):
     from rasa_sdk import Tracker
 
-    from actions.forms.booking import offered_days, windows_near
+    from actions.forms.offer_times import offered_days, windows_near
 
     monkeypatch.setenv("SCHEDBOT_NOW", "2026-12-04T09:00:00-08:00")
     saturday = [["2026-12-05T00:00:00-08:00", "2026-12-06T00:00:00-08:00"]]
@@ -145,7 +145,7 @@ def test_a_part_of_day_goes_on_the_days_offered_when_the_days_asked_for_had_noth
 
 
 def test_a_time_asked_for_only_on_closed_days_is_said_to_be_closed():
-    from actions.forms.booking import closed_on_all
+    from actions.forms.offer_times import closed_on_all
 
     assert closed_on_all([["2026-12-05T00:00:00-08:00", "2026-12-06T00:00:00-08:00"]])  # Saturday
     assert closed_on_all([["2026-12-05T09:00:00-08:00", "2026-12-07T00:00:00-08:00"]])  # the weekend
@@ -163,7 +163,7 @@ def test_the_reply_hint_names_only_the_options_listed():
 
 
 def test_moves_relative_to_the_appointment_being_moved(monkeypatch):
-    from actions.forms.booking import relative_move, says_relative
+    from actions.forms.offer_times import relative_move, says_relative
 
     monkeypatch.setenv("SCHEDBOT_NOW", "2026-11-30T07:00:00-08:00")
     old = "2026-12-02T10:00:00-08:00"  # a Wednesday
@@ -213,7 +213,7 @@ def test_a_question_about_appointments_on_a_day_reads_that_day(monkeypatch):
 
 
 def test_a_move_before_opening_or_after_closing_says_why(monkeypatch):
-    from actions.forms.booking import hours_note, relative_move
+    from actions.forms.offer_times import hours_note, relative_move
 
     monkeypatch.setenv("SCHEDBOT_NOW", "2026-11-30T07:00:00-08:00")
     assert hours_note(relative_move("an hour earlier", "2026-12-02T08:00:00-08:00")).startswith("We open at 8 AM, so that's as early")
@@ -280,7 +280,7 @@ def test_a_second_booking_is_not_a_cancel_or_a_move_said_with_also():
 def test_anything_sooner_looks_at_earlier_days_and_anything_earlier_at_that_day():
     from datetime import datetime
 
-    from actions.forms.booking import shift_windows
+    from actions.forms.offer_times import shift_windows
 
     options = [{"start": "2027-01-13T10:00:00-08:00"}, {"start": "2027-01-13T10:45:00-08:00"}]
     earlier = shift_windows("anything earlier?", options, None)

@@ -1,0 +1,286 @@
+"""Time preferences while booking: what the patient's words mean as windows of time, relative to what
+is on offer. Parses a preference into [start, end] ISO windows (parse_windows), keeps a bare clock time
+or part of day on the days asked or offered before (windows_near, offered_days, on_days_of), reads
+"something later" / "anything earlier" against the options offered (shift_windows) and moves said
+relative to the appointment being moved ("push it back a week", "an hour later": says_relative,
+relative_move; past closing, the next open day: past_the_day), and tells why the times offered are
+not those asked for (closed_on_all, hours_note).
+Pure functions of the text, the tracker's slots, "now" and clinic.json: no FHIR calls, no messages."""
+from __future__ import annotations
+
+import logging
+import re
+from datetime import datetime, timedelta
+
+from rasa_sdk import Tracker
+
+from actions.common import clinic, clinic_zone, now, tz_name
+
+log = logging.getLogger("schedbot.actions.offer_times")
+
+# "something later" / "anything earlier" than the options offered
+LATER = re.compile(r"\b(later|after that|after those|afterwards|later on|anything after|something after|más tarde|mas tarde)\b", re.I)
+EARLIER = re.compile(r"\b(earlier|sooner|before that|before those|anything before|something before|más temprano|mas temprano)\b", re.I)
+SOONER = re.compile(r"\b(sooner|earlier (day|date)s?|an? earlier (day|date)|before (then|that day))\b", re.I)
+# "good morning!": a greeting, not a time
+GREETING = re.compile(r"\b(good|gud|g'?)\s*(morning|mornin|afternoon|evening|day|night)\b|\bhave a (nice|good|great) (day|one|morning|afternoon|evening)\b", re.I)
+
+
+def parse_windows(text: str) -> list[list[str]]:
+    """The patient's time preference as [start, end] ISO windows in the clinic's zone ([] when none)."""
+    from actions.timeprefs import parse
+
+    text = GREETING.sub(" ", text or "")  # "good morning! could I come wednesday afternoon": not a morning
+    try:
+        windows = parse(text, now(), tz_name())
+    except Exception:  # noqa: BLE001 - an unparsable preference is "nothing understood"
+        log.warning("event=timeprefs_error")
+        windows = []
+    return [[w.start.isoformat(), w.end.isoformat()] for w in windows]
+
+
+# a message that names a day: a clock time or part of day without one stays on the days asked for before
+_DAY_WORDS = re.compile(r"\b(today|tonight|tomorrow|tmrw|tmr|mon|tue|wed|thu|fri|sat|sun|week|month|weekend|next|this|"
+                        r"jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|\d{1,2}/\d{1,2}|\d+(st|nd|rd|th))", re.I)
+
+
+def windows_near(text: str, tracker: Tracker) -> list:
+    """A new time preference given while choosing. A clock time or part of day alone ("anything at
+    2?", "afternoon instead") stays on the days the patient asked for before."""
+    windows = parse_windows(text)
+    if windows and not _DAY_WORDS.search(text or ""):
+        before = offered_days(tracker) or tracker.get_slot("windows")
+        if before:  # on the days asked for before (or offered instead, when those had nothing)
+            return on_days_of(windows, before) or windows
+        when = tracker.get_slot("when_text")
+        if when and when != "any":
+            return parse_windows(f"{when} {text}") or windows
+    return windows
+
+
+def offered_days(tracker: Tracker) -> list:
+    """The whole days of the options on offer, when none of them is on the days asked for (the
+    nearest openings were offered instead): "the morning instead" then means those days."""
+    starts = [datetime.fromisoformat(o["start"]) for o in tracker.get_slot("options") or [] if o.get("start")]
+    asked = [(datetime.fromisoformat(a), datetime.fromisoformat(b)) for a, b in tracker.get_slot("windows") or []]
+    if not starts or not asked or any(a <= s < b for s in starts for a, b in asked):
+        return []
+    zone = clinic_zone()  # an offered time's day is the clinic's day
+    days = sorted({s.astimezone(zone).replace(hour=0, minute=0, second=0, microsecond=0) for s in starts})
+    return [[d.isoformat(), (d + timedelta(days=1)).isoformat()] for d in days]
+
+
+def days_in(windows: list | None, limit: int = 14) -> list:
+    """The calendar days the windows touch, in order (at most ``limit``)."""
+    days = []
+    for a, b in ((datetime.fromisoformat(x), datetime.fromisoformat(y)) for x, y in windows or []):
+        d = a
+        while d < b and len(days) < limit:
+            if d.date() not in days:
+                days.append(d.date())
+            d = (d + timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
+    return days
+
+
+def closed_on_all(windows: list | None) -> bool:
+    """Whether every day of the time asked for is a day the clinic is closed (clinic.json hours)."""
+    hours = clinic().get("hours") or {}
+    days = days_in(windows)
+    return bool(hours and days) and all(not hours.get(d.strftime("%a").lower()) for d in days)
+
+
+def open_hours(day: datetime) -> tuple[datetime, datetime] | None:
+    """When the clinic opens and closes on ``day`` (clinic.json hours, the clinic's zone); None when closed."""
+    day = day.astimezone(clinic_zone())
+    hours = (clinic().get("hours") or {}).get(day.strftime("%a").lower())
+    if not hours:
+        return None
+
+    def at(hhmm: str) -> datetime:
+        h, m = (int(x) for x in hhmm.split(":"))
+        return day.replace(hour=h, minute=m, second=0, microsecond=0)
+
+    return at(hours[0]), at(hours[1])
+
+
+def outside_hours(start: datetime, end: datetime) -> str | None:
+    """ "before" / "after" when [start, end] lies wholly before opening / after closing on an open day."""
+    hours = open_hours(start)
+    if not hours or end - start > timedelta(hours=12):
+        return None  # (a closed day, or a whole day: not a time of day)
+    opens, closes = hours
+    if end <= opens:
+        return "before"
+    if start.astimezone(clinic_zone()) >= closes:
+        return "after"
+    return None
+
+
+def next_open_day(day: datetime, step: int) -> tuple[datetime, datetime] | None:
+    """The opening hours of the nearest open day after (step 1) or before (step -1) ``day``, within a week."""
+    for n in range(1, 8):
+        hours = open_hours(day + timedelta(days=step * n))
+        if hours:
+            return hours
+    return None
+
+
+def past_the_day(target: datetime, near: datetime) -> list[list[str]] | None:
+    """Where to look when the time moved, [target, near], falls wholly outside the clinic's day ("an hour
+    later" than a 4:30 PM appointment): after closing, the next open day (earliest first); before opening,
+    the last hour of the previous open day, then that day itself, unless that hour is past. None otherwise
+    (the same test as hours_note's, so what is said and what is offered agree)."""
+    side = outside_hours(target, near)
+    if side == "after":
+        hours = next_open_day(target, 1)
+        if hours:
+            start = hours[0].replace(hour=0, minute=0)
+            return [[start.isoformat(), (start + timedelta(days=1)).isoformat()]]
+    if side == "before":
+        hours = next_open_day(target, -1)
+        if hours and hours[1] > now():
+            day = target.astimezone(clinic_zone()).replace(hour=0, minute=0, second=0, microsecond=0)
+            return [[(hours[1] - timedelta(hours=1)).isoformat(), hours[1].isoformat()],
+                    [day.isoformat(), (day + timedelta(days=1)).isoformat()]]
+    return None
+
+
+def spoken_clock(t: datetime) -> str:
+    """ "8 AM", "5:30 PM"."""
+    return f"{t.hour % 12 or 12}{t.strftime(':%M') if t.minute else ''} {'AM' if t.hour < 12 else 'PM'}"
+
+
+def hours_note(windows: list | None) -> str | None:
+    """Why the times offered are not the time asked for, when that time (the first window: for a move,
+    the old time moved) lies wholly before opening or after closing on an open day ("an hour earlier"
+    than an 8 AM appointment); None otherwise (closed days are said by closed_on_all)."""
+    if not windows:
+        return None
+    start, end = (datetime.fromisoformat(x).astimezone(clinic_zone()) for x in windows[0])
+    side = outside_hours(start, end)
+    if side == "before":
+        return f"We open at {spoken_clock(open_hours(start)[0])}, so that's as early as it goes that day. The nearest:"
+    if side == "after":
+        return f"We close at {spoken_clock(open_hours(start)[1])}, so that's as late as it goes that day. Here's what I have:"
+    return None
+
+
+def on_days_of(new: list, previous: list) -> list:
+    """A time of day alone ("in the afternoon"), put on the days asked for before."""
+    spans = [(datetime.fromisoformat(a), datetime.fromisoformat(b)) for a, b in new]
+    if len({a.date() for a, _ in spans}) != 1 or any((b - a) > timedelta(days=1) for a, b in spans):
+        return []
+    out = []
+    for day in days_in(previous):
+        for a, b in spans:
+            shift = timedelta(days=(day - a.date()).days)
+            out.append([(a + shift).isoformat(), (b + shift).isoformat()])
+    return out
+
+
+def shift_windows(text: str, options: list, windows: list | None) -> list | None:
+    """ "something later" / "anything earlier": times after the last (or before the first) option
+    offered, on that day first; None when the message asks for neither."""
+    later, earlier = LATER.search(text or ""), EARLIER.search(text or "")
+    starts = sorted(datetime.fromisoformat(o["start"]) for o in options if o.get("start"))
+    if not (later or earlier) or not starts or (later and earlier):
+        return None
+    if later:
+        after = starts[-1] + timedelta(minutes=1)
+        end_of_day = after.replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(days=1)
+        out = [(after, end_of_day), (end_of_day, after + timedelta(days=14))]
+    else:
+        before = starts[0]
+        start_of_day = before.replace(hour=0, minute=0, second=0, microsecond=0)
+        out = [(max(start_of_day, now()), before)]
+        if out[0][1] <= out[0][0] or before.hour < 9 or SOONER.search(text or ""):  # ("anything sooner": an earlier day)
+            out = [(now(), before)]
+        if out[0][1] <= out[0][0]:
+            return None
+    return [[s.isoformat(), e.isoformat()] for s, e in out]
+
+
+
+_AMOUNT = r"(?P<n>an?|one|1|two|2|three|3|four|4|a couple of|couple|half an?|15|30|45)\s*(?P<unit>min(?:ute)?s?|hours?|hrs?|days?|weeks?|wks?)"
+_LATER_WORDS = r"later|after|back|out"
+_EARLIER_WORDS = r"earlier|sooner|before|up|forward|ahead"
+# "push it back a week", "bump it 2 days", "move it up a day", "bring it forward an hour"
+_RELATIVE_VERB = re.compile(rf"\b(?P<verb>push|bump|move|shift|set|put|bring|postpone|delay)\b[\w\s']{{0,25}}?\b(?P<dir1>back|out|forward|up|ahead)?\s*"
+                            rf"(?:by\s+)?{_AMOUNT}\b(?:\s+(?P<dir2>{_LATER_WORDS}|{_EARLIER_WORDS})\b)?", re.I)
+# "a week later", "an hour earlier", "2 days after"
+_RELATIVE_BARE = re.compile(rf"\b{_AMOUNT}\s+(?P<dir2>{_LATER_WORDS}|{_EARLIER_WORDS})\b", re.I)
+# "same time next week", "same time on friday", "next week same time"
+_SAME_TIME = re.compile(r"\b(?:(?:at )?(?:the )?same time\b(?P<rest>.{0,30})|(?P<rest2>(?:next|the following|following) week|tomorrow|tmrw|"
+                        r"(?:next |this |on )?(?:mon|tue|wed|thu|fri)\w*)\s+(?:at )?(?:the )?same time)", re.I)
+_WEEK_AFTER = re.compile(r"\b(?:the )?(?:following week|week after)\b", re.I)
+# "a bit later", "a little earlier": half an hour; "later that day", "earlier in the day": an hour
+_A_BIT = re.compile(r"\b(?:a (?:little )?bit|a little|slightly)\s+(?P<dir>later|earlier)\b", re.I)
+_SAME_DAY = re.compile(r"\b(?P<dir>later|earlier)\s+(?:that|the same|in the|on the same)\s+day\b", re.I)
+_COUNTS = {"a": 1, "an": 1, "one": 1, "1": 1, "two": 2, "2": 2, "three": 3, "3": 3, "four": 4, "4": 4, "a couple of": 2, "couple": 2,
+           "half a": 0.5, "half an": 0.5, "15": 15, "30": 30, "45": 45}
+
+
+def says_relative(text: str) -> bool:
+    """Whether the message moves a time relative to the current one ("push it back a week")."""
+    return any(p.search(text or "") for p in (_RELATIVE_VERB, _RELATIVE_BARE, _SAME_TIME, _WEEK_AFTER, _A_BIT, _SAME_DAY))
+
+
+def small_move(text: str) -> timedelta | None:
+    """ "a bit later" (+30 min), "earlier that day" (-1 h): a move said without an amount; None otherwise."""
+    m = _A_BIT.search(text or "") or _SAME_DAY.search(text or "")
+    if not m:
+        return None
+    delta = timedelta(minutes=30) if m.re is _A_BIT else timedelta(hours=1)
+    return -delta if m.group("dir").lower() == "earlier" else delta
+
+
+def relative_move(text: str, start: datetime | str | None) -> list[list[str]] | None:
+    """A new time said relative to the appointment being moved ("push it back a week", "same time
+    next week", "an hour later", "move it up a day", "a bit later"): the old time moved (and a little
+    after it), then that whole day, or the next open day when it falls after closing (past_the_day);
+    None when the message says no such thing."""
+    if not text or not start:
+        return None
+    old = datetime.fromisoformat(start) if isinstance(start, str) else start
+    old = old.astimezone(clinic_zone())  # the clinic's wall clock: "same time next week" keeps 10 AM across DST
+    m = _RELATIVE_VERB.search(text) or _RELATIVE_BARE.search(text)
+    same = _SAME_TIME.search(text)
+    if m:
+        groups = m.groupdict()
+        count, unit = _COUNTS.get(groups["n"].lower(), 1), groups["unit"].lower()
+        if unit.startswith("min"):
+            delta = timedelta(minutes=count if count >= 15 else 30)
+        elif unit.startswith("h"):
+            delta = timedelta(minutes=60 * count)
+        elif unit.startswith("d"):
+            delta = timedelta(days=count)
+        else:
+            delta = timedelta(weeks=count)
+        direction = " ".join(x for x in (groups.get("dir1"), groups.get("dir2")) if x).lower()
+        earlier = bool(re.search(rf"\b({_EARLIER_WORDS})\b", direction)) or (
+            (groups.get("verb") or "").lower() == "bring" and not re.search(rf"\b({_LATER_WORDS})\b", direction))
+        target = old - delta if earlier else old + delta
+    elif same:
+        rest = same.group("rest") if same.group("rest") is not None else same.group("rest2")
+        if re.search(r"\b(next|following)\s+(week|wk)\b|\bweek after\b", rest or "", re.I):
+            target = old + timedelta(weeks=1)
+        else:
+            days = parse_windows(rest or "")
+            if not days:
+                return None
+            day = datetime.fromisoformat(days[0][0]).astimezone(old.tzinfo)
+            target = day.replace(hour=old.hour, minute=old.minute, second=0, microsecond=0)
+    elif _WEEK_AFTER.search(text):
+        target = old + timedelta(weeks=1)
+    elif small_move(text):
+        target = old + small_move(text)
+    else:
+        return None
+    if target <= now():
+        return None
+    day_start = target.replace(hour=0, minute=0, second=0, microsecond=0)
+    within_day = abs(target - old) < timedelta(days=1)
+    near = target + (timedelta(minutes=46) if within_day else timedelta(hours=1))
+    # past closing (or before opening): the next (previous) open day rather than that day's other end
+    days = (past_the_day(target, near) if within_day else None) or [[day_start.isoformat(), (day_start + timedelta(days=1)).isoformat()]]
+    return [[target.isoformat(), near.isoformat()], *days]
