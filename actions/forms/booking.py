@@ -46,6 +46,9 @@ def drops_it(text: str) -> bool:
     return bool(DROP_IT.search(text)) and not asks_another_time(DROP_IT.sub(" ", text))
 
 
+# keeping the appointment being moved: "keep the friday one as is", "leave it", "i'll keep it"
+KEEP_IT = re.compile(r"\b(keep (it|that|this|them|the \w+ one|my (appo\w*|appt|time))(?!\s+(in|on|at|early|earlier|late|later|for|to|around|"
+                     r"before|after|the same|same)\b)|leave it|as it is|as is)\b", re.I)  # ("keep it in the morning": a time)
 # "actually can you book my son too", "book another one for next week as well": a second booking, not this one changed
 ANOTHER_BOOKING = re.compile(r"\b(book\w*|schedul\w*|make an?|set up|one for|appo\w*|appts?|get\b.{0,25}\bin)\b", re.I)
 TOO = re.compile(r"\b(too|also|as well|another|one more|a second|second one)\b", re.I)
@@ -356,6 +359,8 @@ class ValidateBookingForm(FlowForm):
         if text == SAME_TIME and tracker.get_slot("windows"):  # giving back a cancelled appointment
             return {"when_text": text}
         moving = tracker.get_slot("old_appt") or {}
+        if moving and (KEEP_IT.search(text) or drops_it(text)):  # "actually nvm, keep the friday one as is"
+            return {**(await self._give_up(dispatcher, tracker)), "when_text": None}
         windows = relative_move(text, moving.get("start"))  # "an hour later": from the appointment being moved
         if not windows and moving.get("start") and not parse_windows(text):
             windows = shift_windows(text, [moving], None)  # "sooner if possible": before it, any day; "later": after it
@@ -480,7 +485,9 @@ class ValidateBookingForm(FlowForm):
         out = await self._drop_hold(tracker)
         log.info("event=booking_dropped")
         queued = (tracker.get_slot("paused") or {}).get("then")  # (another booking comes next: action_next)
-        say(dispatcher, f"OK, I haven't booked anything.{'' if queued else ' Anything else I can help with?'}")
+        moving = tracker.get_slot("old_appt") or {}
+        done = f"OK, I kept your appointment on {moving['text']}." if moving.get("text") else "OK, I haven't booked anything."
+        say(dispatcher, f"{done}{'' if queued else ' Anything else I can help with?'}")
         return {**out, "outcome": "dropped"}
 
     async def _drop_hold(self, tracker: Tracker) -> Dict[Text, Any]:

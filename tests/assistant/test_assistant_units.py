@@ -364,3 +364,12 @@ def test_two_people_in_one_message_split_into_the_writers_request_and_theirs():
     assert "8/8/80" not in writers_details_out(writer_and_other(text)[1], text)  # his birth date is not hers
     assert drops_other("actually just me for now, thanks", {"rel": "daughter"}) and drops_other("ok bye", {"rel": "son"})
     assert not drops_other("leo lindgren", {"rel": "son"}) and not drops_other("just me", None)
+
+
+def test_keeping_the_appointment_being_moved_is_not_a_time():
+    from actions.forms.booking import KEEP_IT
+
+    for said in ("actually nvm, keep the friday one as is", "leave it", "i'll keep my appointment", "keep it"):
+        assert KEEP_IT.search(said), said
+    for said in ("keep it in the morning", "keep it early", "tuesday", "keep it at the same time next week"):
+        assert not KEEP_IT.search(said), said

@@ -135,7 +135,18 @@ def two_messages_that_ask_for_nothing(stack, p):
     assert "name" in p("book a checkup"), p  # and a request still works
 
 
-PATIENTS = [two_messages_that_ask_for_nothing, four_appointments_all_but_one, new_patient_says_everything_at_once, parent_says_her_name_is, payer_given_for_the_name, after_2_then_also_cancel_the_other, move_the_skin_one_sooner]
+def keeps_it_at_the_when_question_of_a_move(stack, p):
+    pid = new_patient(stack, "Soren", "Kierkegaard-Lund", "1966-03-21", "408-555-0245")
+    fri = seed_booking(stack, pid, "2026-12-04", specialty=FAMILY)
+    p("can i move my friday appt")
+    p("Soren Kierkegaard-Lund")
+    assert "When works" in p("3/21/1966"), p
+    said = p("actually nvm, keep the friday one as is")
+    assert "kept your appointment" in said and "1)" not in said, p
+    assert [a["id"] for a in booked(stack, pid)] == [fri["id"]], p
+
+
+PATIENTS = [keeps_it_at_the_when_question_of_a_move, two_messages_that_ask_for_nothing, four_appointments_all_but_one, new_patient_says_everything_at_once, parent_says_her_name_is, payer_given_for_the_name, after_2_then_also_cancel_the_other, move_the_skin_one_sooner]
 
 
 @pytest.mark.parametrize("script", [pytest.param(f, id=f.__name__) for f in PATIENTS])
