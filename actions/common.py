@@ -99,6 +99,20 @@ def latest_intent(tracker) -> str | None:
     return (tracker.latest_message or {}).get("intent", {}).get("name")
 
 
+def last_bot_texts(tracker) -> list[str]:
+    """What the bot said in reply to the patient's previous message."""
+    said: list[str] = []
+    users = 0
+    for e in reversed(tracker.events):
+        if e.get("event") == "user":
+            users += 1
+            if users == 2:
+                break
+        elif e.get("event") == "bot" and users == 1:
+            said.append(e.get("text") or "")
+    return said
+
+
 def latest_text(tracker) -> str:
     return ((tracker.latest_message or {}).get("text") or "").strip()
 

@@ -10,7 +10,7 @@ from typing import Any, Dict, List, Text
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import FollowupAction, SlotSet
 
-from actions.common import clinic, latest_intent, latest_text, say
+from actions.common import clinic, last_bot_texts, latest_intent, latest_text, say
 from actions.forms.coverage import match_payer
 
 log = logging.getLogger("schedbot.actions.digressions")
@@ -80,20 +80,6 @@ def insurance_text(question: str) -> tuple[str, dict | None]:
     if names:
         return f"We take {', '.join(names)}. Self-pay is fine too.", None
     return "Please call the clinic to check your insurance.", None
-
-
-def last_bot_texts(tracker: Tracker) -> list[str]:
-    """What the bot said in reply to the patient's previous message."""
-    said: list[str] = []
-    users = 0
-    for e in reversed(tracker.events):
-        if e.get("event") == "user":
-            users += 1
-            if users == 2:
-                break
-        elif e.get("event") == "bot" and users == 1:
-            said.append(e.get("text") or "")
-    return said
 
 
 def addresses_in(texts: list[str]) -> str | None:

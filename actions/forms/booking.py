@@ -12,8 +12,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 
 from actions.care import care_from_text, specialty_name
-from actions.common import (NO, YES, client, describe, latest_intent, latest_text, match_option, now, option_buttons, parse_choice,
-                            say, yes_no)
+from actions.common import (NO, YES, client, describe, last_bot_texts, latest_intent, latest_text, match_option, now,
+                            option_buttons, parse_choice, say, yes_no)
 from actions.forms.base import FlowForm
 from actions.forms.offer_times import (EARLIER, LATER, _DAY_WORDS, closed_on_all, hours_note, offered_days, on_days_of, parse_windows,
                                        relative_move, shift_windows, windows_near)
@@ -167,15 +167,8 @@ AMBIGUOUS = "More than one fits that:"
 
 def last_ambiguity(tracker: Tracker) -> list[int]:
     """The option numbers of the bot's "More than one fits that: 2) ... or 3) ..." in its last turn (else [])."""
-    users = 0
-    for event in reversed(tracker.events):
-        if event.get("event") == "user":
-            users += 1
-            if users == 2:
-                break
-        elif event.get("event") == "bot" and users == 1 and (event.get("text") or "").startswith(AMBIGUOUS):
-            return [int(n) for n in re.findall(r"(?:: |, |or )(\d)\)", event["text"])]
-    return []
+    said = next((t for t in last_bot_texts(tracker) if t.startswith(AMBIGUOUS)), None)
+    return [int(n) for n in re.findall(r"(?:: |, |or )(\d)\)", said)] if said else []
 
 
 def queue_another_booking(dispatcher, tracker: Tracker) -> dict | None:

@@ -61,10 +61,13 @@ def moved(stack, pid: str, old: dict) -> dict:
     return now[0]
 
 
-def answer_until_booked(p, answers: dict, first: str, limit: int = 8) -> str:
-    """Reply to whatever is asked, in the bot's order: {pattern: answer}; "1)" → "1"; stops otherwise."""
+def answer_until_booked(p, answers: dict, first: str, limit: int = 8, stop: str | None = None) -> str:
+    """Reply to whatever is asked, in the bot's order: {pattern: answer}; "1)" → "1"; stops otherwise,
+    or as soon as a reply matches ``stop``."""
     reply = first
     for _ in range(limit):
+        if stop and re.search(stop, reply):
+            return reply
         for pattern, answer in answers.items():
             if re.search(pattern, reply, re.I):
                 reply = p(answer)

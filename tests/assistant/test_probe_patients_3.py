@@ -41,22 +41,7 @@ def said_after(p, text: str) -> str:
 
 def answer_until_done(p, answers: dict, first: str, limit: int = 8) -> str:
     """answer_until_booked, stopping at the first booking or move done (the next one's question follows)."""
-    reply = first
-    for _ in range(limit):
-        if re.search(r"\bDone!|booked:", reply):
-            return reply
-        for pattern, answer in answers.items():
-            if re.search(pattern, reply, re.I):
-                reply = p(answer)
-                break
-        else:
-            if "1)" in reply:
-                reply = p("1")
-            elif re.search(r"\b(Book|to) it\?", reply):
-                reply = p("yes")
-            else:
-                return reply
-    return reply
+    return answer_until_booked(p, answers, first, limit, stop=r"\bDone!|booked:")
 
 
 # -- two people in one first message ------------------------------------------------------------
