@@ -189,7 +189,9 @@ class ValidateCoverageForm(FlowForm):
                 await client().create_coverage(
                     build_coverage(patient_id, payer_name=payer["name"], member_id=tracker.get_slot("member_id"), payer_id=payer.get("id"))
                 )
-                say(dispatcher, f"Thanks, your {payer['name']} coverage is on file.")
+                from actions.who import whose
+
+                say(dispatcher, f"Thanks, {whose(tracker.get_slot('for_whom'))} {payer['name']} coverage is on file.")  # ("your son's")
         except SchedulerUnavailable:
             log.warning("event=coverage_unavailable")
             say(dispatcher, "Sorry, our scheduling system isn't answering right now. Please try again soon, or reply 'agent' and someone will call you.")
