@@ -159,6 +159,17 @@ _CLAUSE_AFTER_NAME = re.compile(
     re.I)
 
 
+def _name_words(text: str) -> tuple[str, list[str]]:
+    """The message without greeting, intro, birth date and what follows the name; and its name-like words."""
+    t = _NAME_PREFIX.sub("", (text or "").strip())
+    t = _CLAUSE_AFTER_NAME.sub("", t)  # "Leo Park, he was born ...": the name only
+    t = _DATE_IN_TEXT.sub(" ", t)
+    t = re.sub(r"\b(born|dob|birthday|and|my|is)\b", " ", t, flags=re.I)
+    t = re.sub(r"(first name|last name)", " ", t, flags=re.I)
+    words = [w.strip(".,;:!") for w in t.split()]
+    return t, [w for w in words if w and re.fullmatch(r"[A-Za-zÀ-ÿ'\-]+", w)]
+
+
 # Payers and ways to pay: never a person's name (Kaiser and United are surnames too, so not here).
 _NOT_A_NAME = re.compile(r"\b(self[- ]?pay(ing)?|pay (myself|cash)|cash pay|blue (cross|shield)|aetna|cigna|medi-?cal|medicare|medicaid|"
                          r"anthem|health ?net|member id|no insurance)\b", re.I)
@@ -166,13 +177,7 @@ _NOT_A_NAME = re.compile(r"\b(self[- ]?pay(ing)?|pay (myself|cash)|cash pay|blue
 
 def split_name(text: str) -> tuple[str, str] | None:
     """ "my name is Jane Q. Smith" -> ("Jane", "Smith"); None when it doesn't look like a name."""
-    t = _NAME_PREFIX.sub("", (text or "").strip())
-    t = _CLAUSE_AFTER_NAME.sub("", t)  # "Leo Park, he was born ...": the name only
-    t = _DATE_IN_TEXT.sub(" ", t)
-    t = re.sub(r"\b(born|dob|birthday|and|my|is)\b", " ", t, flags=re.I)
-    t = re.sub(r"(first name|last name)", " ", t, flags=re.I)
-    words = [w.strip(".,;:!") for w in t.split()]
-    words = [w for w in words if w and re.fullmatch(r"[A-Za-zÀ-ÿ'\-]+", w)]
+    t, words = _name_words(text)
     if len(words) < 2 or len(words) > 5:
         return None
     if re.search(r"\b(appointments?|appts?|book|cancel|reschedule|doctor|agent|person|human|insurance|hours|open|address)\b", t, re.I):
@@ -187,14 +192,7 @@ def clean_name(text: str) -> str | None:
     """The whole name as given ("Mohammed Al Sayed"), or None when it doesn't look like one."""
     if not split_name(text):
         return None
-    t = _NAME_PREFIX.sub("", (text or "").strip())
-    t = _CLAUSE_AFTER_NAME.sub("", t)
-    t = _DATE_IN_TEXT.sub(" ", t)
-    t = re.sub(r"\b(born|dob|birthday|and|my|is)\b", " ", t, flags=re.I)
-    t = re.sub(r"(first name|last name)", " ", t, flags=re.I)
-    words = [w.strip(".,;:!") for w in t.split()]
-    words = [w[:1].upper() + w[1:] for w in words if w and re.fullmatch(r"[A-Za-zÀ-ÿ'\-]+", w)]
-    return " ".join(words)
+    return " ".join(w[:1].upper() + w[1:] for w in _name_words(text)[1])
 
 
 _NOT_NAME_WORDS = set("""

@@ -15,7 +15,7 @@ from actions.care import care_from_text, for_a_child, specialty_name
 from actions.common import (NO, client, describe, dob_in_text, latest_intent, latest_text, name_in_text, now, parse_email,
                             phone_in_text, say, trailing_name)
 from actions.who import whose
-from actions.forms.manage import EXCEPT
+from actions.forms.manage import EXCEPT, by_kind
 
 log = logging.getLogger("schedbot.actions.next")
 
@@ -556,8 +556,9 @@ class ActionNext(Action):
                 if payer:
                     set_("coverage_kind", "insured")
                     set_("payer", payer["name"])
-                    if MEMBER_ID.search(text):  # "i have aetna id W123456789"
-                        set_("member_id", MEMBER_ID.search(text).group(1).upper())
+                    member = MEMBER_ID.search(text)
+                    if member:  # "i have aetna id W123456789"
+                        set_("member_id", member.group(1).upper())
             if goal in ("book", "reschedule"):
                 from actions.forms.offer_times import parse_windows
 
@@ -593,10 +594,11 @@ class ActionNext(Action):
                 if dob:
                     set_("dob", dob.isoformat())
                 # "new pt ... cell 916 555 0190, dana@example.com": registration won't ask for them again
-                if phone_in_text(text):
-                    set_("phone", phone_in_text(text))
-                if parse_email(text):
-                    set_("email", parse_email(text))
+                phone, email = phone_in_text(text), parse_email(text)
+                if phone:
+                    set_("phone", phone)
+                if email:
+                    set_("email", email)
 
         goal = slots.get("goal")
         outcome = slots.get("outcome")
@@ -746,8 +748,6 @@ class ActionNext(Action):
 
                 if dob_in_text(said):  # "jane doe 1/31/71 - move my fri appt": the birth date describes no appointment
                     said = said.replace(date_in_text(said), " ")
-                from actions.forms.manage import by_kind
-
                 hint = match_option(said, [a["text"] for a in listed]) or by_kind(said, listed)  # ("cancel my skin appt")
                 if EXCEPT.search(said):
                     hint = None  # "all except the tuesday one": the one named is the one to keep; ask which

@@ -43,12 +43,10 @@ class ValidateRegisterForm(FlowForm):
         return ["person_name", "dob", "phone", "email"]
 
     async def validate_person_name(self, value: Any, dispatcher, tracker: Tracker, domain) -> Dict[Text, Any]:
-        dropped = self.other_person_dropped(dispatcher, tracker, "person_name")
-        if dropped:  # "actually just me for now": no visit for them
-            return dropped
-        queued = self.another_booking(dispatcher, tracker, "person_name")
-        if queued:  # "oh and my son needs one too": not an answer; his booking after this one, the question again
-            return queued
+        # "actually just me for now" (no visit for them) / "oh and my son needs one too" (after this one)
+        aside = self.other_person_dropped(dispatcher, tracker, "person_name") or self.another_booking(dispatcher, tracker, "person_name")
+        if aside:
+            return aside
         if answered_inline(dispatcher, tracker):
             return {"person_name": None}
         from actions.who import one_word_name
@@ -63,12 +61,10 @@ class ValidateRegisterForm(FlowForm):
         return {"person_name": clean_name(str(value)), "form_misses": 0}
 
     async def validate_dob(self, value: Any, dispatcher, tracker: Tracker, domain) -> Dict[Text, Any]:
-        dropped = self.other_person_dropped(dispatcher, tracker, "dob")
-        if dropped:  # "actually just me for now": no visit for them
-            return dropped
-        queued = self.another_booking(dispatcher, tracker, "dob")
-        if queued:  # "oh and my son needs one too": not an answer; his booking after this one, the question again
-            return queued
+        # "actually just me for now" (no visit for them) / "oh and my son needs one too" (after this one)
+        aside = self.other_person_dropped(dispatcher, tracker, "dob") or self.another_booking(dispatcher, tracker, "dob")
+        if aside:
+            return aside
         if answered_inline(dispatcher, tracker):
             return {"dob": None}
         dob = parse_dob(str(value or "")) or dob_in_text(str(value or ""))

@@ -84,11 +84,9 @@ class ValidateVerifyForm(FlowForm):
             return dropped
         if answered_inline(dispatcher, tracker):
             return {"person_name": None}
-        from actions.forms.booking import queue_another_booking
-
-        paused = queue_another_booking(dispatcher, tracker)  # "can you book my son too": after this one, asked again
-        if paused:
-            return {"person_name": None, "paused": paused}
+        queued = self.another_booking(dispatcher, tracker, "person_name")
+        if queued:  # "can you book my son too": after this one, asked again
+            return queued
         if says_new(tracker, str(value or "")):
             return {"person_name": None, "verify_choice": "register"}
         from actions.who import one_word_name, someone_else
@@ -127,11 +125,9 @@ class ValidateVerifyForm(FlowForm):
             return dropped
         if answered_inline(dispatcher, tracker):
             return {"dob": None}
-        from actions.forms.booking import queue_another_booking
-
-        paused = queue_another_booking(dispatcher, tracker)  # "and my wife needs one too": after this one, asked again
-        if paused:
-            return {"dob": None, "paused": paused}
+        queued = self.another_booking(dispatcher, tracker, "dob")
+        if queued:  # "and my wife needs one too": after this one, asked again
+            return queued
         if re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(value or "")) and parse_dob(str(value)):
             return {"dob": str(value)}
         if says_new(tracker, str(value or "")):
