@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import ActiveLoop, SlotSet
+from rasa_sdk.events import ActiveLoop, FollowupAction, SlotSet
 
 from actions.care import care_from_text, for_a_child, specialty_name
 from actions.common import (NO, client, describe, dob_in_text, latest_intent, latest_text, name_in_text, now, parse_email,
@@ -387,12 +387,14 @@ class ActionNext(Action):
             events.append(SlotSet(name, value))
             slots[name] = value
 
+        # The rules run `<form>_form` next (or listen, when done: data/rules/forms.yml); saying so here
+        # spares Rasa a policy prediction on a long tracker.
         def done():
-            events.append(SlotSet("next_form", "done"))
+            events.extend([SlotSet("next_form", "done"), FollowupAction("action_listen")])
             return events
 
         def go(form):
-            events.append(SlotSet("next_form", form))
+            events.extend([SlotSet("next_form", form), FollowupAction(f"{form}_form")])
             log.info("event=next form=%s", form)
             return events
 

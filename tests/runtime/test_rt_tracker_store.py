@@ -64,7 +64,8 @@ async def converse(store, sender: str, turns: list[list]) -> None:
 def rows(kwargs, sender):
     plain = SQLTrackerStore(DOMAIN, **kwargs)
     with plain.session_scope() as s:
-        return [(r.type_name, r.data) for r in s.query(plain.SQLEvent).filter_by(sender_id=sender).order_by(plain.SQLEvent.id)]
+        return [(r.type_name, r.intent_name, r.action_name, r.timestamp, r.data)
+                for r in s.query(plain.SQLEvent).filter_by(sender_id=sender).order_by(plain.SQLEvent.id)]
 
 
 async def read_plain(kwargs, sender):
@@ -76,13 +77,33 @@ def test_same_rows_and_same_tracker_as_rasas_store(store_kwargs):
     cached, plain = CachedSQLTrackerStore(DOMAIN, **store_kwargs), SQLTrackerStore(DOMAIN, **store_kwargs)
     run(converse(cached, "cached", turns))
     run(converse(plain, "plain", turns))
-    assert [t for t, _ in rows(store_kwargs, "cached")] == [t for t, _ in rows(store_kwargs, "plain")]
+    assert rows(store_kwargs, "cached") == rows(store_kwargs, "plain")  # type, intent, action, time, data
     assert len(rows(store_kwargs, "cached")) == sum(len(t) for t in turns)  # nothing written twice
     assert "cached" in cached._saved  # the next turn will not re-read
     hit = run(cached.retrieve("cached"))
     fresh = run(read_plain(store_kwargs, "cached"))
     assert list(hit.events) == list(fresh.events) and hit.get_slot("dob") == "1990-01-01"
     assert "cached" not in cached._saved  # handed out once
+
+
+def test_a_cached_conversation_is_saved_without_rasas_save(store_kwargs, monkeypatch):
+    """Once a conversation is cached, its saves no longer go through Rasa's own save: the new events
+    are appended as one INSERT (the same rows: the test above)."""
+    calls = []
+    original = SQLTrackerStore.save
+
+    async def counted(self, tracker):
+        calls.append(tracker.sender_id)
+        return await original(self, tracker)
+    monkeypatch.setattr(SQLTrackerStore, "save", counted)
+    store = CachedSQLTrackerStore(DOMAIN, **store_kwargs)
+    run(converse(store, "fast", [first_turn(), turn("a")]))
+    before = len(calls)
+    run(converse(store, "fast", [turn("b", "1985-03-14"), turn("c"), turn("d")]))
+    assert len(calls) == before
+    assert len(rows(store_kwargs, "fast")) == len(first_turn()) + 3 * len(turn("x")) + len(turn("x", "slot"))
+    tracker = run(read_plain(store_kwargs, "fast"))
+    assert [e.text for e in tracker.events if isinstance(e, UserUttered)] == ["hi", "a", "b", "c", "d"]
 
 
 def test_another_server_writing_in_between_is_seen(store_kwargs):
