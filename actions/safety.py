@@ -11,6 +11,7 @@ Installed when rasa_sdk imports this package (actions/__init__.py), whatever com
 from __future__ import annotations
 
 import logging
+import time
 import traceback
 
 log = logging.getLogger("schedbot.actions.safety")
@@ -28,8 +29,11 @@ def install() -> None:
         return
 
     async def run(self, action_call):
+        started = time.perf_counter()
         try:
-            return await original(self, action_call)
+            reply = await original(self, action_call)
+            log.debug("event=action_done action=%s ms=%.1f", action_call.get("next_action"), (time.perf_counter() - started) * 1000)
+            return reply
         except (ActionExecutionRejection, ActionNotFoundException):
             raise  # Rasa's own protocol: a form rejecting its activation, an unknown action name
         except Exception as exc:  # noqa: BLE001 - the point of a safety net

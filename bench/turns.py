@@ -174,8 +174,9 @@ def main(argv=None) -> int:
     q50, q95 = pct(one_call_ms, 50), pct(one_call_ms, 95)
     print(f"one action-server call, no FHIR ('what are your hours?'): p50 {q50:7.1f} ms   p95 {q95:7.1f} ms"
           f"   ({q95 / g95 if g95 else float('nan'):.2f}x the greeting at p95)")
-    print("booking turn p50 by step: " + ", ".join(f"{STEPS[j] if j < len(STEPS) else j} {pct(v, 50):.0f}"
-                                                   for j, v in sorted(per_step.items())) + " ms")
+    for p in (50, 95):
+        print(f"booking turn p{p} by step: " + ", ".join(f"{STEPS[j] if j < len(STEPS) else j} {pct(v, p):.0f}"
+                                                       for j, v in sorted(per_step.items())) + " ms")
     print(f"whole booking conversation: p50 {pct(per_conversation, 50):.2f} s (with interleaved greetings)")
     print(f"stack start-up (scheduler + actions + Rasa): {startup:.1f} s")
     print(f"training time: {train_s if train_s is not None else 'n/a'} s ({train_note})")

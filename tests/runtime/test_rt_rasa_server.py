@@ -92,3 +92,39 @@ def test_the_fast_check_answers_as_the_whole_schema_does():
     verdicts = [(fast.is_valid(r), whole.is_valid(r)) for r in replies]
     assert [f for f, _ in verdicts] == [w for _, w in verdicts]
     assert 0 < sum(w for _, w in verdicts) < len(verdicts)  # both kinds are in the sample
+
+
+def test_calls_to_an_endpoint_reuse_one_connection_with_rasas_headers_and_auth():
+    """Rasa opened a new session (a new TCP connection) per call; the fix keeps one per endpoint."""
+    import asyncio
+
+    from aiohttp import web
+    from rasa.utils.endpoints import EndpointConfig
+
+    rasa_server.apply()
+    seen = []
+
+    async def echo(request):
+        seen.append((request.transport.get_extra_info("peername")[1], request.headers.get("X-Clinic"),
+                     request.headers.get("Authorization")))
+        return web.json_response({"events": [], "n": len(seen)})
+
+    async def main():
+        app = web.Application()
+        app.router.add_post("/webhook", echo)
+        runner = web.AppRunner(app)
+        await runner.setup()
+        site = web.TCPSite(runner, "127.0.0.1", 0)
+        await site.start()
+        port = site._server.sockets[0].getsockname()[1]
+        try:
+            endpoint = EndpointConfig(f"http://127.0.0.1:{port}/webhook", headers={"X-Clinic": "demo"},
+                                      basic_auth={"username": "rasa", "password": "secret"})
+            replies = [await endpoint.request(json={"i": i}) for i in range(3)]
+            assert [r["n"] for r in replies] == [1, 2, 3]
+        finally:
+            await runner.cleanup()
+
+    asyncio.run(main())
+    assert len({port for port, _, _ in seen}) == 1  # one connection for the three calls
+    assert all(h == "demo" and auth.startswith("Basic ") for _, h, auth in seen)
