@@ -2,6 +2,7 @@
 (where the FHIR calls of a form happen: search, create, hold, book), and dynamic required slots."""
 from __future__ import annotations
 
+import functools
 import logging
 from abc import abstractmethod
 from typing import Any, Dict, List, Text
@@ -43,16 +44,26 @@ class FlowForm(FormValidationAction):
         merged.update(extra)
         return [SlotSet(k, v) for k, v in merged.items()]
 
+    async def validated_events(self, dispatcher, tracker, domain) -> List[EventType]:
+        """Rasa's validate_<form>: the slots this message filled, and the slot to ask next."""
+        return await super().run(dispatcher, tracker, domain)
+
     async def run(self, dispatcher, tracker, domain) -> List[EventType]:
-        events = await super().run(dispatcher, tracker, domain)
-        # What Rasa runs after the form is fixed; saying so spares it a policy prediction on a long
-        # tracker. Done (Rasa's test: a requested_slot set to None): the rule "<form> done" runs
-        # action_next (data/rules/forms.yml). Still asking: the loop listens (RulePolicy's happy path).
+        events = await self.validated_events(dispatcher, tracker, domain)
+        # What follows is decided here, so that Rasa needs no other call to the action server and no
+        # policy prediction on a long tracker. Done (Rasa's test: a requested_slot set to None): the
+        # rule "<form> done" runs action_next (data/rules/forms.yml). Not done: the question is asked
+        # here when it is worded by an action of ours (the domain lists no action_ask_*: Rasa asks only
+        # the utter_ask_* questions), then the loop listens (RulePolicy's happy path).
         asked = [e.get("value") for e in events if e.get("event") == "slot" and e.get("name") == "requested_slot"]
         if None in asked:
             events.append(FollowupAction("action_next"))
-        elif asked and not any(e.get("event") == "active_loop" for e in events):
-            events.append(FollowupAction("action_listen"))
+        elif asked:
+            ask = ask_action(self.form_name(), asked[0])  # (Rasa asks for the first one set)
+            if ask is not None:
+                events.extend(await ask.run(dispatcher, tracker, domain))
+            if not any(e.get("event") == "active_loop" for e in events):
+                events.append(FollowupAction("action_listen"))
         return events
 
     async def next_requested_slot(self, dispatcher, tracker, domain):
@@ -109,8 +120,26 @@ async def answer_form(dispatcher: CollectingDispatcher, tracker: Tracker, domain
     events = list(tracker.events) + [{"event": "slot", "timestamp": None, "name": asked, "value": text}]
     copy = Tracker(tracker.sender_id, {**tracker.slots, asked: text}, tracker.latest_message, events, False, None,
                    tracker.active_loop, tracker.latest_action_name)
-    validated = await validator().run(dispatcher, copy, domain)
-    return [*(e for e in validated if e.get("event") != "followup"), FollowupAction(form)]
+    validated = await validator().validated_events(dispatcher, copy, domain)
+    return [*validated, FollowupAction(form)]  # (the form then asks its next question)
+
+
+def ask_action(form: str, slot: str):
+    """Our action that asks for ``slot`` in ``form`` (action_ask_<form>_<slot>, else action_ask_<slot>,
+    Rasa's order), or None when the domain's utter_ask_* response does."""
+    asks = _ask_actions()
+    return asks.get(f"action_ask_{form}_{slot}") or asks.get(f"action_ask_{slot}")
+
+
+@functools.lru_cache(maxsize=1)
+def _ask_actions() -> Dict[Text, Any]:
+    from actions.forms.booking import ActionAskConfirm, ActionAskOption
+    from actions.forms.manage import ActionAskManageConfirm, ActionAskManagePick
+    from actions.who import AskRegisterDob, AskRegisterName, AskVerifyDob, AskVerifyName
+
+    asks = [AskVerifyName, AskVerifyDob, AskRegisterName, AskRegisterDob, ActionAskOption, ActionAskConfirm,
+            ActionAskManagePick, ActionAskManageConfirm]
+    return {a.name(): a for a in (cls() for cls in asks)}
 
 
 def _all_subclasses(cls) -> list:

@@ -1,0 +1,73 @@
+"""Who asks a form's questions: a form's validation asks the ones our actions word (action_ask_*),
+then names what Rasa runs next, so that a form turn is one call to the action server; Rasa asks
+only the plain utter_ask_* ones. Each question must have exactly one asker."""
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+from rasa.shared.core.domain import Domain
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+import actions  # noqa: F401 - as rasa_sdk loads the package
+from actions.forms.base import FlowForm, ask_action
+
+DOMAIN = Domain.load(str(Path(__file__).resolve().parents[2] / "bot" / "domain"))
+FORM_SLOTS = [(form, slot) for form, spec in DOMAIN.forms.items() for slot in spec.get("required_slots", [])]
+
+
+def rasa_asker(form: str, slot: str) -> str | None:
+    """What Rasa's FormAction would ask with (its search order), from the domain."""
+    names = [f"action_ask_{form}_{slot}", f"utter_ask_{form}_{slot}", f"action_ask_{slot}", f"utter_ask_{slot}"]
+    return next((n for n in names if n in DOMAIN.action_names_or_texts), None)
+
+
+def test_the_domain_lists_no_ask_action():
+    assert not [n for n in DOMAIN.action_names_or_texts if n.startswith("action_ask_")]
+
+
+@pytest.mark.parametrize("form,slot", FORM_SLOTS)
+def test_every_question_has_one_asker(form, slot):
+    ours, rasas = ask_action(form, slot), rasa_asker(form, slot)
+    assert (ours is None) != (rasas is None), f"{form}.{slot}: ours={ours} rasa={rasas}"
+
+
+class TinyBooking(FlowForm):
+    """The booking form's asking, without its validation."""
+
+    def name(self):
+        return "validate_booking_form"
+
+    def needed(self, tracker):
+        return ["when_text", "option"]
+
+
+def run_form(slots: dict) -> tuple[list, list]:
+    tracker = Tracker("t", {"requested_slot": None, **slots}, {"intent": {"name": "inform"}, "text": "x"}, [], False,
+                      None, {"name": "booking_form"}, "action_listen")
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(TinyBooking().run(dispatcher, tracker, {"forms": {}}))
+    return events, [m.get("text") for m in dispatcher.messages]
+
+
+def test_a_form_asks_our_question_once_and_then_listens():
+    options = [{"text": f"Mon Dec 7, {h}:00 AM with Dr. Boyce", "start": f"2026-12-07T{h:02d}:00:00-08:00"} for h in (9, 10)]
+    events, said = run_form({"when_text": "monday", "options": options, "option": None})
+    assert {"event": "slot", "timestamp": None, "name": "requested_slot", "value": "option"} in events
+    assert len(said) == 1 and said[0].startswith("Here's what I have:") and "2) Mon Dec 7, 10:00 AM" in said[0]
+    assert events[-1]["event"] == "followup" and events[-1]["name"] == "action_listen"
+
+
+def test_a_plain_question_is_left_to_rasa():
+    events, said = run_form({"when_text": None})
+    assert said == []  # utter_ask_when_text: Rasa's
+    assert events[-1]["name"] == "action_listen"
+
+
+def test_a_finished_form_goes_to_action_next():
+    events, said = run_form({"when_text": "monday", "option": "1"})
+    assert said == []
+    assert {"event": "slot", "timestamp": None, "name": "requested_slot", "value": None} in events
+    assert events[-1]["event"] == "followup" and events[-1]["name"] == "action_next"
