@@ -8,10 +8,11 @@ this process wrote last (one indexed query). Another Rasa server that wrote in b
 restart, or a turn that failed before saving all fall back to Rasa's own read, so with several
 servers (PostgreSQL + a Redis lock store) every server still sees every event.
 
-Saving such a tracker appends its new events in one INSERT, without Rasa's query that counts the
-stored events to find out which are new (a third of a save) and without building an ORM object per
-event (half of it): the store knows how many it handed out, and checks first that the
-conversation still ends with the event it wrote last; if not, Rasa's own save runs.
+Saving a tracker it handed out (from memory or read by Rasa) appends the new events in one INSERT,
+without Rasa's query that counts the stored events to find out which are new (a third of a save)
+and without building an ORM object per event (half of it): the store knows how many events it
+handed out, and checks first that the conversation still ends with the event it knew last; if not,
+Rasa's own save runs.
 
 On SQLite it also uses the write-ahead log with synchronous=NORMAL (as the scheduler does): a turn's
 commit appends to the log instead of syncing the file twice (13% of Rasa's CPU time went to
@@ -71,8 +72,15 @@ class CachedSQLTrackerStore(SQLTrackerStore):
             if len(tracker.events) == length and self._last_event_id(sender_id) == last_id:
                 self._handed_out[sender_id] = entry
                 return tracker
-        self._handed_out.pop(sender_id, None)
-        return await super().retrieve(sender_id)
+        # Rasa's read: its events are exactly the rows Rasa's save would count as stored. The last id is
+        # taken first, so that a row written meanwhile makes the save fall back to Rasa's.
+        last_id = self._last_event_id(sender_id)
+        tracker = await super().retrieve(sender_id)
+        if tracker is None:
+            self._handed_out.pop(sender_id, None)
+        else:
+            self._handed_out[sender_id] = (tracker, len(tracker.events), last_id)
+        return tracker
 
     async def save(self, tracker: DialogueStateTracker) -> None:
         sender_id = tracker.sender_id

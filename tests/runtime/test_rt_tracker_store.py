@@ -106,6 +106,25 @@ def test_a_cached_conversation_is_saved_without_rasas_save(store_kwargs, monkeyp
     assert [e.text for e in tracker.events if isinstance(e, UserUttered)] == ["hi", "a", "b", "c", "d"]
 
 
+def test_a_conversation_read_by_rasa_is_saved_without_rasas_save(store_kwargs, monkeypatch):
+    """After a restart (nothing in memory), Rasa's read tells how many events are stored: the save
+    appends the rest, as Rasa's would."""
+    run(converse(CachedSQLTrackerStore(DOMAIN, **store_kwargs), "restarted", [first_turn(), turn("a")]))
+    calls = []
+    original = SQLTrackerStore.save
+
+    async def counted(self, tracker):
+        calls.append(tracker.sender_id)
+        return await original(self, tracker)
+    monkeypatch.setattr(SQLTrackerStore, "save", counted)
+    run(converse(CachedSQLTrackerStore(DOMAIN, **store_kwargs), "restarted", [turn("b", "1985-03-14")]))
+    assert calls == []
+    tracker = run(read_plain(store_kwargs, "restarted"))
+    assert [e.text for e in tracker.events if isinstance(e, UserUttered)] == ["hi", "a", "b"]
+    assert tracker.get_slot("dob") == "1985-03-14"
+    assert len(rows(store_kwargs, "restarted")) == len(first_turn()) + len(turn("x")) + len(turn("x", "slot"))
+
+
 def test_another_server_writing_in_between_is_seen(store_kwargs):
     one, two = CachedSQLTrackerStore(DOMAIN, **store_kwargs), CachedSQLTrackerStore(DOMAIN, **store_kwargs)
     run(converse(one, "c1", [first_turn(), turn("a")]))
