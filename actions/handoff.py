@@ -88,5 +88,5 @@ async def hand_off(dispatcher, tracker: Tracker) -> List[Dict[Text, Any]]:
         text = "Sorry, I couldn't pass your request on right now."
         text += f" Please call us at {phone_line}." if phone_line else " Please call the clinic."
     say(dispatcher, text)
-    return [ActiveLoop(None), SlotSet("requested_slot", None), *reset_flow(), SlotSet("goal", None),
+    return [ActiveLoop(None), SlotSet("requested_slot", None), *reset_flow(tracker.slots), SlotSet("goal", None),
             SlotSet("handoff_task", task_id), SlotSet("misses", 0)]

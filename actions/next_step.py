@@ -152,8 +152,16 @@ def request_text(tracker: Tracker, intent: str) -> str:
     return ""
 
 
-def reset_flow() -> List[Dict[Text, Any]]:
-    return [SlotSet(s, None) for s in FLOW_SLOTS] + [SlotSet("form_misses", 0)]
+def reset_flow(current: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+    """The request's slots back to empty, given their ``current`` values: only those not empty yet
+    (every event is sent to the action server on every call after this one, and saved)."""
+    events = [SlotSet(s, None) for s in FLOW_SLOTS if current.get(s) is not None]
+    return events + ([SlotSet("form_misses", 0)] if current.get("form_misses") != 0 else [])
+
+
+def now_set(tracker: Tracker, events: List[Dict[Text, Any]]) -> Dict[Text, Any]:
+    """The slots as they will be once ``events`` (an action's reply so far) are applied."""
+    return {**tracker.slots, **{e["name"]: e["value"] for e in events if e.get("event") == "slot"}}
 
 
 async def release_hold(tracker: Tracker) -> None:
@@ -490,7 +498,7 @@ class ActionNext(Action):
         if fresh and goal:
             booking = {k: slots.get(k) for k in PAUSED_SLOTS} if (
                 was_in_form and goal in ("cancel", "reschedule") and slots.get("goal") == "book" and slots.get("verified")) else None
-            for e in reset_flow():
+            for e in reset_flow({**slots, **now_set(tracker, events)}):
                 events.append(e)
                 slots[e["name"]] = e["value"]
             set_("goal", goal)
@@ -607,7 +615,7 @@ class ActionNext(Action):
         if outcome:
             log.info("event=flow_end outcome=%s", outcome)
             paused = slots.get("paused")
-            for e in reset_flow():
+            for e in reset_flow({**slots, **now_set(tracker, events)}):
                 events.append(e)
                 slots[e["name"]] = e["value"]
             if not (paused and outcome in ("cancelled", "kept", "rescheduled") and slots.get("verified")):
@@ -774,6 +782,6 @@ class ActionNext(Action):
         except SchedulerError:
             log.warning("event=next_failed")
             say(dispatcher, "Sorry, something went wrong on our side. Reply 'agent' and someone from the clinic will call you.")
-        events.extend(reset_flow())
+        events.extend(reset_flow({**slots, **now_set(tracker, events)}))
         events.append(SlotSet("goal", None))
         return done()

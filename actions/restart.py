@@ -48,7 +48,7 @@ class ActionStartOver(Action):
         await release_hold(tracker)
         log.info("event=start_over")
         say(dispatcher, "OK, let's start over. " + HELP)
-        events = [ActiveLoop(None), SlotSet("requested_slot", None), *reset_flow(), SlotSet("goal", None)]
+        events = [ActiveLoop(None), SlotSet("requested_slot", None), *reset_flow(tracker.slots), SlotSet("goal", None)]
         if not tracker.get_slot("verified"):
             events += [SlotSet("person_name", None), SlotSet("dob", None), SlotSet("verify_choice", None),
                        SlotSet("phone", None), SlotSet("email", None)]
@@ -78,4 +78,4 @@ class ActionGoodbye(Action):
         await release_hold(tracker)
         log.info("event=goodbye")
         say(dispatcher, "Thanks for reaching out. Take care!")
-        return [ActiveLoop(None), SlotSet("requested_slot", None), *reset_flow(), SlotSet("goal", None)]
+        return [ActiveLoop(None), SlotSet("requested_slot", None), *reset_flow(tracker.slots), SlotSet("goal", None)]

@@ -201,7 +201,7 @@ def keeps_it_when_the_cancel_question_gets_a_question(stack, p):
     p("cancel my appt")
     p("henrietta sobczak")
     p("may 1st, 1959")
-    reply = p("hmm which doctor was that with again")
+    p("hmm which doctor was that with again")
     assert status_of(stack, appt["id"]) == "booked", p
     p("ok yes go ahead and cancel")
     assert status_of(stack, appt["id"]) == "cancelled", p

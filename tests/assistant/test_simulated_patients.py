@@ -221,7 +221,7 @@ def choose_by_clock_time(stack, p):
     # share that time, they are asked which, and answer with the clinician's name
     pick = len(opts) - 1
     hm = clocks[pick].lower().split()[0]
-    reply = p(f"the {hm} one")
+    p(f"the {hm} one")
     if clocks.count(clocks[pick]) > 1:
         doctor = re.search(r"Dr\. ([A-Za-z'-]+)", opts[pick]["text"]).group(1)
         p(f"the one with dr {doctor.lower()}")

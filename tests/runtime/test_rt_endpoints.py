@@ -35,7 +35,7 @@ def test_rt_endpoints_need_their_environment(monkeypatch, tmp_path):
 
 
 async def test_rt_production_endpoints_on_postgres_and_redis(monkeypatch):
-    from rasa.core.lock_store import LockStore, RedisLockStore
+    from rasa.core.lock_store import LockStore
     from rasa.core.tracker_store import TrackerStore
     from rasa.core.utils import read_endpoints_from_path
     from rasa.shared.core.domain import Domain
