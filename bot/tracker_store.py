@@ -49,14 +49,20 @@ class CachedSQLTrackerStore(SQLTrackerStore):
     def __init__(self, *args: Any, cached_conversations: int = 1000, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if self.engine.dialect.name == "sqlite":
+            # SQLAlchemy 1.4 opens a new SQLite connection for every session of a file database
+            # (NullPool): 4-6 per turn, a quarter of a turn's tracker-store time. Keep them open.
+            self.engine.dispose()
+            self.engine = sa.create_engine(self.engine.url, poolclass=sa.pool.QueuePool,
+                                           connect_args={"check_same_thread": False})
+            self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
             sa.event.listen(self.engine, "connect", _sqlite_pragmas)
             with self.engine.connect() as conn:
                 conn.exec_driver_sql("PRAGMA journal_mode=WAL")
         self.capacity = int(cached_conversations)
         # sender id -> (tracker as saved, its number of events, id of the last stored event)
         self._saved: "collections.OrderedDict[Text, tuple]" = collections.OrderedDict()
-        # sender id -> the same, for a tracker handed out from the cache and not saved yet
-        self._handed_out: dict = {}
+        # sender id -> the same, for a tracker object in use whose stored events are known
+        self._handed_out: "collections.OrderedDict[Text, tuple]" = collections.OrderedDict()
 
     def _last_event_id(self, sender_id: Text, session=None) -> Optional[int]:
         if session is None:
@@ -80,6 +86,8 @@ class CachedSQLTrackerStore(SQLTrackerStore):
             self._handed_out.pop(sender_id, None)
         else:
             self._handed_out[sender_id] = (tracker, len(tracker.events), last_id)
+            while len(self._handed_out) > self.capacity:  # (read, e.g. by the HTTP API, and never saved)
+                self._handed_out.popitem(last=False)
         return tracker
 
     async def save(self, tracker: DialogueStateTracker) -> None:
@@ -95,8 +103,11 @@ class CachedSQLTrackerStore(SQLTrackerStore):
             last_id = self._last_event_id(sender_id)
         if self._reads_back_the_same(tracker):
             self._saved[sender_id] = (tracker, len(tracker.events), last_id)
+            # (the caller may go on with this object: Rasa saves a new conversation, then its turn)
+            self._handed_out[sender_id] = self._saved[sender_id]
             while len(self._saved) > self.capacity:
-                self._saved.popitem(last=False)
+                dropped, _ = self._saved.popitem(last=False)
+                self._handed_out.pop(dropped, None)
 
     def _append(self, tracker: DialogueStateTracker, stored: int, last_id: Optional[int]) -> Optional[int]:
         """Rasa's save of the events after the first `stored`, as one INSERT: the rows Rasa writes.

@@ -8,6 +8,7 @@ import time
 from urllib.parse import urlparse
 
 import pytest
+import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, SessionStarted, SlotSet, UserUttered
@@ -163,3 +164,24 @@ def test_sqlite_uses_the_write_ahead_log(tmp_path):
     with store.engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 1  # NORMAL
+
+
+def test_sqlite_connections_are_kept_open(tmp_path):
+    """SQLAlchemy 1.4 would open a new SQLite connection per session (4-6 per turn)."""
+    store = CachedSQLTrackerStore(DOMAIN, dialect="sqlite", db=str(tmp_path / "tracker.db"))
+    opened = []
+    sa.event.listen(store.engine, "connect", lambda *_: opened.append(1))
+    run(converse(store, "pooled", [first_turn(), turn("a"), turn("b", "1985-03-14"), turn("c")]))
+    assert len(opened) <= 1
+    with store.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 1  # NORMAL on pooled connections too
+
+
+def test_what_is_kept_in_memory_is_bounded(store_kwargs):
+    store = CachedSQLTrackerStore(DOMAIN, cached_conversations=2, **store_kwargs)
+    for i in range(5):
+        run(converse(store, f"many-{i}", [first_turn(), turn("a"), turn("b")]))
+    run(store.retrieve("many-0"))  # read (as the HTTP API does) and never saved
+    assert len(store._saved) <= 2 and len(store._handed_out) <= 2
+    tracker = run(store.retrieve("many-4"))
+    assert [e.text for e in tracker.events if isinstance(e, UserUttered)] == ["hi", "a", "b"]
