@@ -10,7 +10,8 @@ from tests.channels.chan_support import (
 
 
 def phone() -> str:
-    return "+1408555" + str(uuid.uuid4().int)[:4]
+    """A new conversation's number: 408 + one of 8 million (4 digits, as before, could repeat in a run)."""
+    return f"+1408{2_000_000 + uuid.uuid4().int % 8_000_000}"
 
 
 def messages(resp: httpx.Response) -> list:
