@@ -87,9 +87,9 @@ def test_same_rows_and_same_tracker_as_rasas_store(store_kwargs):
     assert "cached" not in cached._saved  # handed out once
 
 
-def test_a_cached_conversation_is_saved_without_rasas_save(store_kwargs, monkeypatch):
-    """Once a conversation is cached, its saves no longer go through Rasa's own save: the new events
-    are appended as one INSERT (the same rows: the test above)."""
+@pytest.fixture()
+def rasas_saves(monkeypatch):
+    """The conversations Rasa's own save (SQLTrackerStore.save) was called for, in order."""
     calls = []
     original = SQLTrackerStore.save
 
@@ -97,29 +97,29 @@ def test_a_cached_conversation_is_saved_without_rasas_save(store_kwargs, monkeyp
         calls.append(tracker.sender_id)
         return await original(self, tracker)
     monkeypatch.setattr(SQLTrackerStore, "save", counted)
+    return calls
+
+
+def test_a_cached_conversation_is_saved_without_rasas_save(store_kwargs, rasas_saves):
+    """Once a conversation is cached, its saves no longer go through Rasa's own save: the new events
+    are appended as one INSERT (the same rows: the test above)."""
     store = CachedSQLTrackerStore(DOMAIN, **store_kwargs)
     run(converse(store, "fast", [first_turn(), turn("a")]))
-    before = len(calls)
+    before = len(rasas_saves)
     run(converse(store, "fast", [turn("b", "1985-03-14"), turn("c"), turn("d")]))
-    assert len(calls) == before
+    assert len(rasas_saves) == before
     assert len(rows(store_kwargs, "fast")) == len(first_turn()) + 3 * len(turn("x")) + len(turn("x", "slot"))
     tracker = run(read_plain(store_kwargs, "fast"))
     assert [e.text for e in tracker.events if isinstance(e, UserUttered)] == ["hi", "a", "b", "c", "d"]
 
 
-def test_a_conversation_read_by_rasa_is_saved_without_rasas_save(store_kwargs, monkeypatch):
+def test_a_conversation_read_by_rasa_is_saved_without_rasas_save(store_kwargs, rasas_saves):
     """After a restart (nothing in memory), Rasa's read tells how many events are stored: the save
     appends the rest, as Rasa's would."""
     run(converse(CachedSQLTrackerStore(DOMAIN, **store_kwargs), "restarted", [first_turn(), turn("a")]))
-    calls = []
-    original = SQLTrackerStore.save
-
-    async def counted(self, tracker):
-        calls.append(tracker.sender_id)
-        return await original(self, tracker)
-    monkeypatch.setattr(SQLTrackerStore, "save", counted)
+    before = len(rasas_saves)
     run(converse(CachedSQLTrackerStore(DOMAIN, **store_kwargs), "restarted", [turn("b", "1985-03-14")]))
-    assert calls == []
+    assert len(rasas_saves) == before
     tracker = run(read_plain(store_kwargs, "restarted"))
     assert [e.text for e in tracker.events if isinstance(e, UserUttered)] == ["hi", "a", "b"]
     assert tracker.get_slot("dob") == "1985-03-14"
