@@ -8,7 +8,7 @@ from abc import abstractmethod
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Tracker
-from rasa_sdk.events import EventType, FollowupAction, SlotSet
+from rasa_sdk.events import ActionExecuted, ActiveLoop, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 
@@ -51,13 +51,14 @@ class FlowForm(FormValidationAction):
     async def run(self, dispatcher, tracker, domain) -> List[EventType]:
         events = await self.validated_events(dispatcher, tracker, domain)
         # What follows is decided here, so that Rasa needs no other call to the action server and no
-        # policy prediction on a long tracker. Done (Rasa's test: a requested_slot set to None): the
-        # rule "<form> done" runs action_next (data/rules/forms.yml). Not done: the question is asked
-        # here when it is worded by an action of ours (the domain lists no action_ask_*: Rasa asks only
-        # the utter_ask_* questions), then the loop listens (RulePolicy's happy path).
+        # policy prediction on a long tracker. Done (Rasa's test: a requested_slot set to None): what
+        # the rule "<form> done" would run next, action_next (data/rules/forms.yml), runs here. Not
+        # done: the question is asked here when it is worded by an action of ours (the domain lists no
+        # action_ask_*: Rasa asks only the utter_ask_* questions), then the loop listens (RulePolicy's
+        # happy path).
         asked = [e.get("value") for e in events if e.get("event") == "slot" and e.get("name") == "requested_slot"]
         if None in asked:
-            events.append(FollowupAction("action_next"))
+            events = await self.then_next(dispatcher, tracker, domain, events)
         elif asked:
             ask = ask_action(self.form_name(), asked[0])  # (Rasa asks for the first one set)
             if ask is not None:
@@ -65,6 +66,19 @@ class FlowForm(FormValidationAction):
             if not any(e.get("event") == "active_loop" for e in events):
                 events.append(FollowupAction("action_listen"))
         return events
+
+    async def then_next(self, dispatcher, tracker, domain, events: List[EventType]) -> List[EventType]:
+        """The form is done: its events, then action_next's, as Rasa would record them had it called
+        action_next itself (the form ends, action_next runs and says what comes next: another form
+        or listening), in this call instead of one more call to the action server and one more
+        prediction. The stories keep action_next in the same place, so the policies see the same history."""
+        from actions.next_step import ActionNext
+
+        ended = [*events, ActiveLoop(None)]  # (Rasa adds its own, the same, after these)
+        slots = {**tracker.slots, **{e["name"]: e["value"] for e in ended if e.get("event") == "slot"}}
+        after = Tracker(tracker.sender_id, slots, tracker.latest_message, [*tracker.events, *ended], False, None, {},
+                        self.form_name())
+        return [*ended, ActionExecuted("action_next"), *await ActionNext().run(dispatcher, after, domain)]
 
     async def next_requested_slot(self, dispatcher, tracker, domain):
         needed = self.needed(tracker)

@@ -1,5 +1,6 @@
 """Who asks a form's questions: a form's validation asks the ones our actions word (action_ask_*),
-then names what Rasa runs next, so that a form turn is one call to the action server; Rasa asks
+then names what Rasa runs next (or, once done, runs action_next itself), so that a form turn is one
+call to the action server; Rasa asks
 only the plain utter_ask_* ones. Each question must have exactly one asker."""
 from __future__ import annotations
 
@@ -66,8 +67,21 @@ def test_a_plain_question_is_left_to_rasa():
     assert events[-1]["name"] == "action_listen"
 
 
-def test_a_finished_form_goes_to_action_next():
-    events, said = run_form({"when_text": "monday", "option": "1"})
-    assert said == []
-    assert {"event": "slot", "timestamp": None, "name": "requested_slot", "value": None} in events
-    assert events[-1]["event"] == "followup" and events[-1]["name"] == "action_next"
+def test_a_finished_form_runs_action_next_in_the_same_call():
+    """Recorded as Rasa would have: the form ends, action_next runs, and what it says comes next."""
+    from actions.next_step import ActionNext
+
+    slots = {"when_text": "monday", "option": "1"}
+    events, said = run_form(slots)
+    kinds = [(e["event"], e.get("name"), e.get("value")) for e in events]
+    ended, ran = kinds.index(("active_loop", None, None)), kinds.index(("action", "action_next", None))
+    assert kinds.index(("slot", "requested_slot", None)) < ended < ran
+    assert events[-1]["event"] == "followup" and events[-1]["name"] in ("action_listen", *DOMAIN.forms)
+
+    # the same as action_next's own call on the tracker Rasa would send it
+    finished = Tracker("t", {"requested_slot": None, **slots}, {"intent": {"name": "inform"}, "text": "x"},
+                       [], False, None, {}, "booking_form")
+    dispatcher = CollectingDispatcher()
+    alone = asyncio.run(ActionNext().run(dispatcher, finished, {"forms": {}}))
+    assert events[ran + 1:] == alone
+    assert said == [m.get("text") for m in dispatcher.messages]
