@@ -128,3 +128,20 @@ def test_calls_to_an_endpoint_reuse_one_connection_with_rasas_headers_and_auth()
     asyncio.run(main())
     assert len({port for port, _, _ in seen}) == 1  # one connection for the three calls
     assert all(h == "demo" and auth.startswith("Basic ") for _, h, auth in seen)
+
+
+def test_request_bodies_read_back_as_json_dumps_would_have_written_them():
+    """The kept session writes bodies with ujson; the action server must read the same values."""
+    import json
+
+    import numpy as np
+
+    tracker = {"events": [{"event": "user", "text": "résumé at 3/4 \u2013 \"ok\"", "timestamp": 1796492292.2251,
+                           "parse_data": {"intent": {"name": "greet", "confidence": 0.9734}}},
+                          {"event": "slot", "name": "options", "value": [{"id": "a/1", "start": None, "n": 10 ** 20}]}],
+               "slots": {"misses": 0, "verified": True, "dob": None}}
+    assert json.loads(rasa_server._dumps(tracker)) == tracker
+    odd = {"confidence": np.float32(0.5), "huge": 10 ** 30}  # ujson refuses both; json.dumps is Rasa's own
+    with pytest.raises(TypeError):
+        rasa_server._dumps(odd)
+    assert json.loads(rasa_server._dumps({"huge": 10 ** 30})) == {"huge": 10 ** 30}
