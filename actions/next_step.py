@@ -1,6 +1,7 @@
 """action_next: the dispatcher. Runs after a request ("book", "cancel", ...) and after every form,
 and decides the next step from the slots: verify -> (register) -> coverage -> booking, or
-verify -> manage / list. It sets ``next_form``; rules in data/rules/ activate that form."""
+verify -> manage / list. It sets ``next_form``; rules in data/rules/ activate that form. After a
+form, the form's own validation call runs it (FlowForm.then_next), as Rasa would have next."""
 from __future__ import annotations
 
 import logging
