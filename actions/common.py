@@ -488,6 +488,9 @@ def match_option(text: str, texts: list[str], ambiguous: list | None = None) -> 
         if nth and len(texts) < int(nth.group(1)) <= 31:
             tests.append(lambda o, d=int(nth.group(1)): day_of(o) is not None and day_of(o).day == d)
     dr = re.findall(r"\b(?:dr\.?|doctor)\s+([a-z][a-z'\-]+)", t)
+    # "10:30 with billingsley": a clinician of the options named without "Dr." also has to fit
+    dr += [n for n in {n.lower() for o in texts for n in re.findall(r"\bDr\. ([A-Za-z][\w'\-]+)", o)}
+           if n not in dr and re.search(rf"\b{re.escape(n)}\b", t)]
     if dr:
         tests.append(lambda o: any(re.search(rf"\bDr\. {re.escape(n)}\b", o, re.I) for n in dr))
     if not tests:

@@ -67,7 +67,11 @@ class ActionGoodbye(Action):
             if UNDO.search(text) or guess_goal(text):  # "no, i didn't mean to cancel that!": a request
                 log.info("event=goodbye_not_said form=none")
                 return [FollowupAction("action_next")]
-        if text and (not BYE_WORDS.search(text) or (YES.search(text) and not STRONG_BYE.search(text))):
+        from actions.forms.coverage import NO_CARD
+
+        card_later = tracker.get_slot("requested_slot") == "member_id" and NO_CARD.search(text or "")
+        if text and (not BYE_WORDS.search(text) or (YES.search(text) and not STRONG_BYE.search(text))
+                     or (card_later and not STRONG_BYE.search(text))):  # "can i give it later?": the id comes later
             from actions.forms.base import answer_form
 
             # "all of them" read as a goodbye: it is the answer the form asked for, so the form gets it

@@ -37,7 +37,8 @@ _NOT_FOR = re.compile(r"\b(drop(ping)?( off)?|pick(ing)?( up)?|with|after|before
 _NOT_GIVEN = {"in", "for", "to", "needs", "need", "has", "is", "was", "got", "gets", "had", "and", "but", "he", "she",
               "they", "who", "appointment", "appt", "checkup", "physical", "visit", "tomorrow", "today", "next", "this",
               "please", "pls", "asap", "with", "at", "on", "a", "an", "the", "into", "named", "called", "seen", "see", "too", "also",
-              "as", "both"}
+              "as", "both", "instead", "rather", "actually", "now", "then", "first", "only", "not", "so", "tho", "though",
+              "again", "sorry", "thanks", "thank", "please", "same", "time", "day", "week", "one", "here", "there"}
 
 
 def someone_else(text: str) -> dict | None:

@@ -821,7 +821,7 @@ def build_coverage(
     patient_id: str,
     *,
     payer_name: str,
-    member_id: str,
+    member_id: str | None,
     payer_id: str | None = None,
     relationship: str = "self",
     subscriber_id: str | None = None,
@@ -829,7 +829,8 @@ def build_coverage(
     plan_name: str | None = None,
     coverage_id: str | None = None,
 ) -> Coverage:
-    """An Argonaut Coverage (subscriberId, payor, relationship, beneficiary) for the patient."""
+    """An Argonaut Coverage (subscriberId, payor, relationship, beneficiary) for the patient; without
+    ``member_id`` it has no identifier nor subscriberId (the card is brought to the visit)."""
     patient_ref = reference("Patient", patient_id)
     payor: dict = {"display": payer_name}
     if payer_id:
@@ -840,12 +841,14 @@ def build_coverage(
         "status": "active",
         "type": {"coding": [{"system": codes.COVERAGE_TYPE_SYSTEM, "code": "HIP",
                              "display": "health insurance plan policy"}]},
-        "identifier": [{"value": member_id}],
-        "subscriberId": subscriber_id or member_id,
         "beneficiary": {"reference": patient_ref},
         "relationship": {"coding": [{"system": codes.POLICYHOLDER_RELATIONSHIP_SYSTEM, "code": relationship}]},
         "payor": [payor],
     }
+    if member_id:  # (None: the patient will bring the card; the front desk adds it)
+        data["identifier"] = [{"value": member_id}]
+    if subscriber_id or member_id:
+        data["subscriberId"] = subscriber_id or member_id
     if relationship == "self":
         data["subscriber"] = {"reference": patient_ref}
     if plan or plan_name:

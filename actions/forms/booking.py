@@ -19,6 +19,7 @@ from actions.forms.offer_times import (EARLIER, LATER, _DAY_WORDS, closed_on_all
                                        relative_move, shift_windows, windows_near)
 
 log = logging.getLogger("schedbot.actions.booking")
+NOT_DAY = re.compile(r"\b(?:not|no|except|but not|anything but|other than)\s+(?:on\s+)?(mon|tue|wed|thu|fri|sat|sun)[a-z]*\b", re.I)
 
 ANY_TIME = re.compile(r"\b(asap|soon|soonest|next available|earliest|first available|any ?time|whenever|any day|anything|as soon as|lo antes|cualquier)\b", re.I)
 # "actually I don't need it anymore": the patient no longer wants a booking at all
@@ -384,6 +385,17 @@ class ValidateBookingForm(FlowForm):
             return {"option": None}
         if drops_it(text):
             return {**(await self._give_up(dispatcher, tracker)), "option": None}
+        seen = (tracker.get_slot("seen") or []) + [o["id"] for o in options]
+        not_day = NOT_DAY.search(text)
+        if not_day:
+            from actions.next_step import SAME_TIME
+  # "none of those, not mondays": the same preference without that day, not a Monday option
+            when = tracker.get_slot("when_text")
+            combined = f"{when} but not {not_day.group(1)}" if when and when not in ("any", SAME_TIME) else text
+            windows = parse_windows(combined) or parse_windows(text)
+            if windows:
+                return {"option": None, "options": None, "when_text": combined, "windows": windows, "seen": seen,
+                        "form_misses": 0}
         several: list = []
         choice = pick_option(text, options, several)
         if PLACE_QUESTION.search(text):  # "is the first one downtown?": answered, nothing picked yet
@@ -406,7 +418,6 @@ class ValidateBookingForm(FlowForm):
             short = [f"{i}) {options[i - 1]['text'].split(' at ')[0]}" for i in several]
             say(dispatcher, f"{AMBIGUOUS} {', '.join(short[:-1])} or {short[-1]}. Which number?")
             return {"option": None}
-        seen = (tracker.get_slot("seen") or []) + [o["id"] for o in options]
         who = await self._clinician_change(text, dispatcher, tracker)
         if who:  # "anything with dr mccoy?": that clinician's times, on the days asked for
             windows = windows_near(text, tracker) or tracker.get_slot("windows")

@@ -1,6 +1,7 @@
 """Coverage: insured or self-pay; payer and member id -> Coverage (Argonaut Coverage profile)."""
 from __future__ import annotations
 
+import difflib
 import logging
 import re
 from typing import Any, Dict, List, Text
@@ -34,19 +35,30 @@ ALIASES = {
 }
 
 
-def match_payer(text: str) -> dict | None:
-    """The clinic's payer named in ``text`` ({"name", "id"}), or None."""
+def match_payer(text: str, loose: bool = False) -> dict | None:
+    """The clinic's payer named in ``text`` ({"name", "id"}), or None. ``loose`` (an answer to "which
+    insurance?") also takes a near spelling: "aetan", "blue sheild", "kaiser permenente"."""
     t = (text or "").lower()
     payers = clinic().get("payers") or []
+
+    def named(name: str) -> dict:
+        return next((p for p in payers if p.get("name") == name), {"name": name, "id": None})
+
     for p in payers:
         if p.get("name") and p["name"].lower() in t:
             return p
     for alias, name in ALIASES.items():
         if re.search(rf"\b{re.escape(alias)}\b", t):
-            for p in payers:
-                if p.get("name") == name:
-                    return p
-            return {"name": name, "id": None}
+            return named(name)
+    if loose:
+        spellings = {**{p["name"].lower(): p["name"] for p in payers if p.get("name")}, **ALIASES}
+        words = re.findall(r"[a-z][a-z\-]+", t)
+        for n in (3, 2, 1):  # the longest run of words that is close to a payer's name
+            for i in range(len(words) - n + 1):
+                said = " ".join(words[i:i + n])
+                close = difflib.get_close_matches(said, spellings, n=1, cutoff=0.8) if len(said) >= 5 else []
+                if close:
+                    return named(spellings[close[0]])
     return None
 
 
@@ -66,6 +78,28 @@ def member_id_in(text: str) -> str | None:
             continue
         return token.upper()
     return None
+
+
+LATER = "later"  # the member_id slot when the patient will bring the card
+PAYING_MYSELF = re.compile(r"\b(self[- ]?pay\w*|selfpay|cash|out of pocket|no insurance|uninsured|not insured|"
+                          r"(i'?ll |i will )?pay (it |for it )?(my ?self|myself)|don'?t have (any )?insurance)\b", re.I)
+NO_CARD = re.compile(r"\b(later|skip|not sure|no idea|dunno|don'?t know|do not know|don'?t remember|can'?t find|"
+                     r"(don'?t|do not|dont) have (it|my card|the card|my insurance card)|no card|not with me|left it|at home)\b", re.I)
+DATE_LIKE = re.compile(r"\b\d{1,2}[/.]\d{1,2}[/.]\d{2,4}\b|\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}-\d{1,2}-(19|20)\d{2}\b|"
+                       r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? \d{1,2}(st|nd|rd|th)?,? (19|20)\d{2}\b", re.I)
+_ID_WORDS = re.compile(r"^\s*((it'?s|its|my|the|member|subscriber|policy|insurance|card|id|number|no\.?|#|is|:|-)\s*)+", re.I)
+
+
+def typed_member_id(text: str) -> str | None:
+    """The member id of an answer to "what's the member ID?": "XEB 445 88120" and "W 2234 5567 89" are
+    one id typed in groups, "my id is A-12345" keeps its hyphen; None without a digit."""
+    rest = _ID_WORDS.sub("", text or "").strip(" .,;!")
+    if re.fullmatch(r"[A-Za-z0-9\-]+( [A-Za-z0-9\-]+){0,5}", rest):
+        joined = rest.replace(" ", "")
+        if 5 <= len(joined) <= 24 and re.search(r"\d", joined):
+            return joined.upper()
+    ids = [t for t in re.findall(r"[A-Za-z0-9\-]{5,24}", text or "") if re.search(r"\d", t)]
+    return ids[-1].upper() if ids else None
 
 
 def self_pay_coverage(patient_id: str) -> dict:
@@ -123,7 +157,7 @@ class ValidateCoverageForm(FlowForm):
 
     def _kind(self, dispatcher, tracker: Tracker, value: Any, quiet: bool = False) -> Dict[Text, Any]:
         text = str(value or "")
-        payer = match_payer(text)
+        payer = match_payer(text, loose=not SELF_PAY.search(text))
         if payer:
             return {"coverage_kind": "insured", "payer": payer["name"], "form_misses": 0}
         if value in ("insured", "self-pay"):
@@ -139,7 +173,7 @@ class ValidateCoverageForm(FlowForm):
         return {"coverage_kind": None}
 
     async def validate_payer(self, value: Any, dispatcher, tracker: Tracker, domain) -> Dict[Text, Any]:
-        payer = match_payer(str(value or ""))
+        payer = match_payer(str(value or ""), loose=True)
         queued = self.another_booking(dispatcher, tracker, "payer", payer["name"] if payer else None)
         if queued:  # "aetna, and can you book my son too": not a plan's name; the son's booking after this one
             return queued
@@ -160,15 +194,20 @@ class ValidateCoverageForm(FlowForm):
         queued = self.another_booking(dispatcher, tracker, "member_id", member_id_in(str(value or "")))
         if queued:  # "oh and can you book my son too": not an id; the son's booking after this one
             return queued
-        tokens = re.findall(r"[A-Za-z0-9\-]{4,24}", str(value or ""))
-        ids = [t for t in tokens if re.search(r"\d", t)]
-        if not ids:  # "123 456 789" typed in groups
-            joined = re.sub(r"(?<=[A-Za-z0-9])[\s-]+(?=\d)", "", str(value or ""))
-            ids = [t for t in re.findall(r"[A-Za-z0-9]{5,24}", joined) if re.search(r"\d", t)]
-        if not ids:
-            self.miss(dispatcher, tracker, "Sorry, the member ID usually has letters and numbers, like W123456789.")
+        text = str(value or "")
+        if PAYING_MYSELF.search(text):  # "ok then self pay": the plan is dropped, not asked again
+            return {"coverage_kind": "self-pay", "payer": None, "member_id": None, "form_misses": 0}
+        if NO_CARD.search(text):  # "i don't have my card with me": the plan is kept, the front desk takes the id
+            return {"member_id": LATER, "form_misses": 0}
+        if DATE_LIKE.search(text):
+            self.miss(dispatcher, tracker, "That looks like a date. The member ID is on your insurance card, like W123456789.")
             return {"member_id": None}
-        return {"member_id": ids[-1].upper(), "form_misses": 0}
+        member = typed_member_id(text)
+        if not member:
+            self.miss(dispatcher, tracker, "Sorry, the member ID usually has letters and numbers, like W123456789. "
+                                           "No card at hand? Say 'later'.")
+            return {"member_id": None}
+        return {"member_id": member, "form_misses": 0}
 
     async def after_validation(self, dispatcher, tracker: Tracker, domain) -> Dict[Text, Any]:
         from actions.fhir import SchedulerError, SchedulerUnavailable, build_coverage
@@ -186,12 +225,15 @@ class ValidateCoverageForm(FlowForm):
             else:
                 payer_name = tracker.get_slot("payer")
                 payer = match_payer(payer_name) or {"name": payer_name, "id": None}
-                await client().create_coverage(
-                    build_coverage(patient_id, payer_name=payer["name"], member_id=tracker.get_slot("member_id"), payer_id=payer.get("id"))
-                )
+                member = tracker.get_slot("member_id")
+                await client().create_coverage(build_coverage(
+                    patient_id, payer_name=payer["name"], member_id=None if member == LATER else member, payer_id=payer.get("id")))
                 from actions.who import whose
 
-                say(dispatcher, f"Thanks, {whose(tracker.get_slot('for_whom'))} {payer['name']} coverage is on file.")  # ("your son's")
+                if member == LATER:
+                    say(dispatcher, f"No problem: {payer['name']} is noted. Please bring your insurance card to the visit.")
+                else:
+                    say(dispatcher, f"Thanks, {whose(tracker.get_slot('for_whom'))} {payer['name']} coverage is on file.")  # ("your son's")
         except SchedulerUnavailable:
             log.warning("event=coverage_unavailable")
             say(dispatcher, "Sorry, our scheduling system isn't answering right now. Please try again soon, or reply 'agent' and someone will call you.")

@@ -373,3 +373,50 @@ def test_keeping_the_appointment_being_moved_is_not_a_time():
         assert KEEP_IT.search(said), said
     for said in ("keep it in the morning", "keep it early", "tuesday", "keep it at the same time next week"):
         assert not KEEP_IT.search(said), said
+
+
+def test_a_clinician_named_without_dr_must_fit_the_option_too():
+    from actions.common import match_option
+
+    appts = ["Mon Dec 7, 10:00 AM with Dr. Billingsley at San Jose", "Mon Dec 7, 10:15 AM with Dr. Billingsley at San Jose",
+             "Mon Dec 7, 10:30 AM with Dr. Boyce at San Jose"]
+    assert match_option("is 10:30 with billingsley possible?", appts) is None  # not Dr. Boyce's 10:30
+    assert match_option("10:15 with billingsley", appts) == 2
+    assert match_option("boyce", appts) == 3
+    assert match_option("the 10:30 one", appts) == 3
+
+
+def test_member_ids_typed_in_groups_dates_and_no_card():
+    from actions.forms.coverage import DATE_LIKE, NO_CARD, PAYING_MYSELF, typed_member_id
+
+    assert typed_member_id("XEB 445 88120") == "XEB44588120"
+    assert typed_member_id("W 2234 5567 89") == "W2234556789"
+    assert typed_member_id("my id is A-12345") == "A-12345"
+    assert typed_member_id("member id: 91234455601") == "91234455601"
+    assert typed_member_id("i dont know") is None
+    assert all(DATE_LIKE.search(t) for t in ["3/2/1990", "1990-03-02", "march 2, 1990", "03-02-1990"])
+    assert not DATE_LIKE.search("XEB 445 88120")
+    assert all(NO_CARD.search(t) for t in ["i dont have my card with me right now", "can i give it later?", "skip"])
+    assert all(PAYING_MYSELF.search(t) for t in ["ok then self pay", "Self-pay", "I'll pay myself", "i dont have insurance"])
+    assert not NO_CARD.search("W123456789") and not PAYING_MYSELF.search("W123456789")
+
+
+def test_a_payer_misspelled_in_the_answer_to_which_insurance():
+    from actions.forms.coverage import match_payer
+
+    assert match_payer("aetan", loose=True)["name"] == "Aetna"
+    assert match_payer("blue sheild", loose=True)["name"] == "Blue Shield of California"
+    assert match_payer("I have cigan", loose=True)["name"] == "Cigna"
+    assert match_payer("aetan") is None  # (only where a plan's name is the answer)
+    assert all(match_payer(t, loose=True) is None for t in ["no insurance", "hello there", "yes", "i dont know"])
+
+
+def test_not_a_day_while_choosing_is_a_preference_and_instead_is_not_a_name():
+    from actions.forms.booking import NOT_DAY
+    from actions.who import someone_else
+
+    assert NOT_DAY.search("none of those, not mondays").group(1).lower() == "mon"
+    assert NOT_DAY.search("anything but tuesday")
+    assert not NOT_DAY.search("monday is fine") and not NOT_DAY.search("no, monday works")
+    assert someone_else("wait actually can you do this for my daughter instead") == {"rel": "daughter", "given": None, "name": None}
+    assert someone_else("for my daughter Zoe instead")["given"] == "Zoe"
