@@ -534,6 +534,8 @@ YES = re.compile(r"^\s*(y|ya|yas|yes+|yep|yup|yeah|yea|sure|ok|okay|k|kk|correct
 NO = re.compile(r"^\W*(?:(?:hmm+|um+|uh+|oh|well|actually|wait|sorry|ah|ok|okay)\W+)*(n|no+|nope|nah|don'?t|do not|negative|not|nvm|nevermind|never mind|forget it|changed my mind|cancel that|wait,? no)\b", re.I)
 
 
+# "hmm", "umm", "uh huh?": thinking aloud, never a yes (a yes books, cancels or moves)
+HESITATION = re.compile(r"^\W*((h+m+|u+m+|u+h+|e+r+m*|m+|a+h+|o+h+|well|so|idk|hmm+ ?ok)\W*)+$", re.I)
 _NOT_A_YES = re.compile(r"^\W*(good|great|fine|right|perfect)\s+(question|morning|afternoon|evening|night|day|grief|point|lord|god)\b", re.I)
 
 
@@ -560,8 +562,11 @@ def yes_no(tracker) -> bool | None:
         return False
     if said_yes(text) and re.search(r"\b(don'?t|dont|do not|not|never)\b", text, re.I):
         return None  # "please don't" / "ok but not that one": ask again rather than guess
+    if said_yes(text) and re.search(r"\b(but|instead|another|different|other)\b", text, re.I):
+        return None  # "yes but can it be with dr pulaski instead": a change, not a yes
     if said_yes(text):
         return True
-    if intent == "affirm" and len(text.split()) <= 3 and not re.search(r"\b(keep|wait|hold|think|later|maybe)\b", text, re.I):
+    if intent == "affirm" and len(text.split()) <= 3 and not re.search(r"\b(keep|wait|hold|think|later|maybe)\b", text, re.I) \
+            and "?" not in text and not HESITATION.search(text):
         return True  # the classifier's yes, for short answers only: a "yes" books or cancels
     return None

@@ -131,6 +131,29 @@ def offered_a_person(tracker: Tracker) -> bool:
 _MOVE_TO = re.compile(r"^(.*)\b(?:to|until|till|til|for)\b(.+)$", re.I)
 
 
+ON_THEIR_PHONE = re.compile(r"\b(this is|it'?s|its|i'?m|im)\s+(actually\s+)?(his|her|their)\s+(wife|husband|partner|mom|mother|dad|"
+                            r"father|son|daughter|sister|brother|friend|caregiver)\b|\bon (his|her|their) phone\b", re.I)
+
+
+def someone_new_writes(text: str, verified_name: str | None) -> bool:
+    """The message says its writer is not the person this conversation verified: another name with
+    "my name is" or a birth date ("hi its Jordan Hale dob 2/28/95"), or "this is his wife"."""
+    if ON_THEIR_PHONE.search(text or ""):
+        return True
+    if not (STRONG_INTRO.search(text or "") or re.search(r"(it'?s|its|im|i'?m)\s+[A-Z]", text or "") or dob_in_text(text or "")):
+        return False
+    said = name_in_text(text or "", loose=False)
+    return bool(said and verified_name) and _name_key(said) != _name_key(verified_name)
+
+
+def _name_key(name: str) -> tuple:
+    import unicodedata
+
+    plain = unicodedata.normalize("NFKD", name or "").encode("ascii", "ignore").decode().lower()
+    words = re.findall(r"[a-z]+", plain)
+    return (words[0], words[-1]) if words else ()
+
+
 def split_move(text: str) -> tuple[str, str | None]:
     """ "move my tuesday appt to friday" -> ("move my tuesday appt", "friday"); the new time is None
     when the message names only one time (which is then the appointment to move, if anything)."""
@@ -523,6 +546,14 @@ class ActionNext(Action):
                         set_(name, value)
                 set_("for_whom", {"rel": other["rel"], "given": other.get("given")} if other else None)
                 log.info("event=patient_switched other=%s", bool(other))
+            elif slots.get("verified") and not other and someone_new_writes(text, slots.get("person_name")):
+                # "my name is Lucia Ortega, cancel my appointment" in a conversation verified as someone else:
+                # nothing of the first person's is said or changed; the writer is verified first
+                for name, value in IDENTITY_SLOTS.items():
+                    if slots.get(name) != value:
+                        set_(name, value)
+                set_("for_whom", None)
+                log.info("event=writer_changed")
             if queued:  # (the booking before it is done): "Now your son's appointment." / "Now your other appointment."
 
                 if queue[1:]:

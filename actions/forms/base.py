@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import re
 from abc import abstractmethod
 from typing import Any, Dict, List, Text
 
@@ -13,6 +14,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 
 log = logging.getLogger("schedbot.actions.forms")
+NEVER_MIND = re.compile(r"^\W*(oh\W+|ok\W+|um+\W+)?(never ?mind|nvm|forget (it|about it)|no thanks|no thank you|not now|"
+                        r"i'?ll (call|do it) later)\b[\w\s,.!']{0,30}$", re.I)
 
 
 class FlowForm(FormValidationAction):
@@ -101,6 +104,11 @@ class FlowForm(FormValidationAction):
         from actions.who import drops_other
 
         who = tracker.get_slot("for_whom")
+        if NEVER_MIND.search(latest_text(tracker)):  # "never mind" for a name or a birth date: the request ends
+            queued = (tracker.get_slot("paused") or {}).get("then")
+            log.info("event=request_dropped slot=%s", slot)
+            say(dispatcher, f"OK, no problem.{'' if queued else ' Anything else I can help with?'}")
+            return {slot: None, "outcome": "dropped"}
         if not drops_other(latest_text(tracker), who):
             return {}
         queued = (tracker.get_slot("paused") or {}).get("then")  # (another booking comes next: action_next)

@@ -121,6 +121,14 @@ async def find_options(specialty: str | None, visit_type: str | None, windows: l
     return (fresh or out)[:3]
 
 
+async def still_booked(appt_id: str) -> bool:
+    """Whether an appointment is still booked (True when that cannot be told: nothing is assumed gone)."""
+    try:
+        return getattr(await client().read("Appointment", appt_id), "status", "booked") in ("booked", "arrived", "checked-in")
+    except Exception:  # noqa: BLE001 - unknown: keep Rasa's answer (the time was taken)
+        return True
+
+
 def _codes(appt) -> set:
     return {c.code for concept in (getattr(appt, "specialty", None) or []) for c in (getattr(concept, "coding", None) or [])}
 
@@ -531,9 +539,23 @@ class ValidateBookingForm(FlowForm):
             elif held and slot("confirm") == "yes":
                 old = slot("old_appt")
                 try:
-                    booked = await client().book(held["id"], slot("patient_id"), cancelled_appt_id=old["id"] if old else None)
+                    try:
+                        booked = await client().book(held["id"], slot("patient_id"), cancelled_appt_id=old["id"] if old else None)
+                    except SlotTaken:
+                        if not old or await still_booked(old["id"]):
+                            raise
+                        # the appointment being moved was cancelled meanwhile (by the clinic, or in another
+                        # chat): nothing to move, so the time chosen is booked as a new appointment
+                        log.info("event=moved_appt_gone appt=%s", old["id"])
+                        booked = await client().book(held["id"], slot("patient_id"))
+                        old = None
+                        say(dispatcher, f"Your appointment on {slot('old_appt').get('text') or 'that day'} had already been cancelled.")
                 except (SlotTaken, HoldExpired) as exc:
                     log.info("event=book_conflict appt=%s expired=%s", held["id"], isinstance(exc, HoldExpired))
+                    try:  # a hold that could not be booked is let go at once, not left to expire
+                        await client().release(held["id"])
+                    except Exception:  # noqa: BLE001 - it expires on its own
+                        pass
                     if isinstance(exc, HoldExpired):
                         say(dispatcher, "Sorry, I could only hold that time for a few minutes and someone else has taken it since, so I couldn't confirm it. Here are other times.")
                     else:

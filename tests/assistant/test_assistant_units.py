@@ -420,3 +420,29 @@ def test_not_a_day_while_choosing_is_a_preference_and_instead_is_not_a_name():
     assert not NOT_DAY.search("monday is fine") and not NOT_DAY.search("no, monday works")
     assert someone_else("wait actually can you do this for my daughter instead") == {"rel": "daughter", "given": None, "name": None}
     assert someone_else("for my daughter Zoe instead")["given"] == "Zoe"
+
+
+def test_hesitations_and_questions_are_never_a_yes():
+    from actions.common import yes_no
+
+    def answer(text, intent="affirm"):
+        return yes_no(Tracker("t", {}, {"text": text, "intent": {"name": intent}}, [], False, None, {}, "action_listen"))
+
+    assert [answer(t) for t in ["hmm", "hm", "hmmm", "umm", "ok?", "uh"]] == [None] * 6  # (the classifier said affirm)
+    assert answer("yes but can it be with dr pulaski instead") is None  # a change, not a yes
+    assert answer("yes") is True and answer("ok") is True and answer("yup", "inform") is True
+    assert answer("no", "deny") is False
+
+
+def test_a_new_writer_in_a_verified_conversation_and_never_mind():
+    from actions.forms.base import NEVER_MIND
+    from actions.next_step import someone_new_writes
+
+    assert someone_new_writes("my name is Lucia Ortega, cancel my appointment", "Chidi Okafor")
+    assert someone_new_writes("hi its Jordan Hale dob 2/28/95, what appts do i have", "Marco Reyes")
+    assert someone_new_writes("this is actually his wife on his phone, whats on my schedule?", "Chidi Okafor")
+    assert not someone_new_writes("my name is Chidi Okafor, cancel my appt", "chidi okafor")
+    assert not someone_new_writes("its Lucía Ortega", "Lucia Ortega")  # (accents aside, the same person)
+    assert not someone_new_writes("cancel my tuesday appt", "Chidi Okafor")
+    assert all(NEVER_MIND.search(t) for t in ["never mind", "nevermind forget it", "no thanks"])
+    assert not any(NEVER_MIND.search(t) for t in ["Nicole Mind", "Neville Mindy"])
