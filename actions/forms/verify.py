@@ -144,6 +144,9 @@ class ValidateVerifyForm(FlowForm):
         dob = dob_in_text(text) or parse_dob(text)
         name = name_in_text(text, loose=False) or (bare_name(text.split()) if not (REGISTER_WORDS.search(text) or RETRY_WORDS.search(text)
                                                                                   or NOT_A_NAME.search(text)) else None)
+        if name and not dob and _same_name(name, tracker.get_slot("person_name")):
+            # the same name typed again: the birth date is what to check, so it is asked (not a second failure)
+            return {"verify_choice": None, "person_name": name, "dob": None, "form_misses": 0}
         if dob or name:  # checked again with the other detail as given before
             out: Dict[Text, Any] = {"verify_choice": None, "form_misses": 0}
             if dob:
@@ -152,6 +155,11 @@ class ValidateVerifyForm(FlowForm):
                 out["person_name"] = name
             return out
         if REGISTER_WORDS.search(text) or tracker.get_intent_of_latest_message() == "new_patient":
+            if tracker.get_slot("goal") in ("cancel", "reschedule", "list"):
+                # an appointment to change is on a record already: a new one would hold none of it
+                say(dispatcher, "To see or change an appointment I need the record it's under. Let's try the name and "
+                                "date of birth again, or reply 'agent' and someone will call you.")
+                return {"verify_choice": None, "person_name": None, "dob": None}
             return {"verify_choice": "register"}
         if RETRY_WORDS.search(text) or tracker.get_intent_of_latest_message() == "affirm":
             say(dispatcher, "OK, let's try again.")
@@ -184,3 +192,7 @@ class ValidateVerifyForm(FlowForm):
         if failures >= 2:
             say(dispatcher, "Sorry, I still couldn't match those details, so I can't look up or change any appointments. Reply 'agent' and someone from the clinic will call you to help.")
         return {"verify_failures": failures}
+
+
+def _same_name(a: str | None, b: str | None) -> bool:
+    return bool(a and b) and re.sub(r"[^a-z]", "", a.lower()) == re.sub(r"[^a-z]", "", b.lower())

@@ -1,7 +1,8 @@
 """Probe patients from two QA sessions against `schedbot run` (stop 16): each failed before its fix.
 A member id typed in groups or replaced by a birth date, a card to bring later, "not mondays" while
 choosing, "hmm" at a confirmation, a second person writing in a verified conversation, a move whose
-old appointment was cancelled meanwhile, "never mind" for a name. Each runs through the REST channel
+old appointment was cancelled meanwhile, "never mind" for a name, a name typed again or "I'm new" after
+a wrong birth date while cancelling. Each runs through the REST channel
 against the shared stack and is checked IN FHIR.
 """
 from __future__ import annotations
@@ -117,7 +118,35 @@ def never_mind_for_the_name(stack, p):
     assert not patients_named(stack, "Mind", "1980-01-01"), p
 
 
-PATIENTS = [member_id_in_groups_not_mondays_and_hmm, card_brought_later_after_a_date, another_writer_in_a_verified_chat,
+def says_new_after_a_wrong_birth_date_when_cancelling(stack, p):
+    PHI.extend(["Marguerite", "Oyelowo", "1988-12-12"])
+    pid = new_patient(stack, "Marguerite", "Oyelowo", "1988-12-12", "408-555-0149")
+    appt = seed_booking(stack, pid, "2026-12-03", specialty=FAMILY)
+    p("cancel my appointment")
+    p("Marguerite Oyelowo")
+    assert "couldn't find" in p("12/12/1989"), p
+    said = p("im new")
+    assert "record it's under" in said, p  # no second record for someone whose appointment is on the first
+    assert patients_named(stack, "Oyelowo", "1989-12-12") == [], p
+    p("Marguerite Oyelowo")
+    assert "Thu Dec 3" in p("12/12/1988"), p
+    p("yes")
+    assert status_of(stack, appt["id"]) == "cancelled", p
+
+
+def types_the_name_again_after_a_wrong_birth_date(stack, p):
+    PHI.extend(["Ignatius", "Brevoort", "1961-06-16"])
+    pid = new_patient(stack, "Ignatius", "Brevoort", "1961-06-16", "408-555-0150")
+    seed_booking(stack, pid, "2026-12-04", specialty=FAMILY)
+    p("what appointments do i have")
+    p("Ignatius Brevoort")
+    assert "couldn't find" in p("6/16/1962"), p
+    assert "date of birth" in p("Ignatius Brevoort"), p  # the name again: the birth date is asked, not a 2nd failure
+    assert "Fri Dec 4" in p("6/16/1961"), p
+
+
+PATIENTS = [says_new_after_a_wrong_birth_date_when_cancelling, types_the_name_again_after_a_wrong_birth_date,
+            member_id_in_groups_not_mondays_and_hmm, card_brought_later_after_a_date, another_writer_in_a_verified_chat,
             move_after_the_old_one_was_cancelled, never_mind_for_the_name]
 
 
