@@ -395,9 +395,9 @@ class ValidateBookingForm(FlowForm):
             return {**(await self._give_up(dispatcher, tracker)), "option": None}
         seen = (tracker.get_slot("seen") or []) + [o["id"] for o in options]
         not_day = NOT_DAY.search(text)
-        if not_day:
+        if not_day:  # "none of those, not mondays": the same preference without that day, not a Monday option
             from actions.next_step import SAME_TIME
-  # "none of those, not mondays": the same preference without that day, not a Monday option
+
             when = tracker.get_slot("when_text")
             combined = f"{when} but not {not_day.group(1)}" if when and when not in ("any", SAME_TIME) else text
             windows = parse_windows(combined) or parse_windows(text)

@@ -10,6 +10,7 @@ from rasa_sdk import Tracker
 
 from actions.common import client, clinic, say
 from actions.forms.base import FlowForm
+from actions.next_step import PAYING_MYSELF as SAYS_SELF_PAY
 
 log = logging.getLogger("schedbot.actions.coverage")
 
@@ -81,8 +82,8 @@ def member_id_in(text: str) -> str | None:
 
 
 LATER = "later"  # the member_id slot when the patient will bring the card
-PAYING_MYSELF = re.compile(r"\b(self[- ]?pay\w*|selfpay|cash|out of pocket|no insurance|uninsured|not insured|"
-                          r"(i'?ll |i will )?pay (it |for it )?(my ?self|myself)|don'?t have (any )?insurance)\b", re.I)
+# what says "self pay" in a first message (next_step), and the ways it is said as an answer here
+PAYING_MYSELF = re.compile(SAYS_SELF_PAY.pattern + r"|\b(not insured|pay for it my ?self|don'?t have (any )?insurance)\b", re.I)
 NO_CARD = re.compile(r"\b(later|skip|not sure|no idea|dunno|don'?t know|do not know|don'?t remember|can'?t find|"
                      r"(don'?t|do not|dont) have (it|my card|the card|my insurance card)|no card|not with me|left it|at home)\b", re.I)
 DATE_LIKE = re.compile(r"\b\d{1,2}[/.]\d{1,2}[/.]\d{2,4}\b|\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}-\d{1,2}-(19|20)\d{2}\b|"
@@ -132,9 +133,7 @@ class ValidateCoverageForm(FlowForm):
 
         paused = queue_another_booking(dispatcher, tracker)  # "self pay, and can you book my son too": after this one
         if paused:  # (its words are the next booking's, not this one's time; the payment said is this one's)
-            from actions.next_step import PAYING_MYSELF
-
-            paused["then"][-1]["text"] = PAYING_MYSELF.sub(" ", paused["then"][-1]["text"])
+            paused["then"][-1]["text"] = SAYS_SELF_PAY.sub(" ", paused["then"][-1]["text"])
             return {**self._kind(dispatcher, tracker, value, quiet=True), "paused": paused}
         out = self._extra(tracker, str(value or ""))
         return {**out, **self._kind(dispatcher, tracker, value)}

@@ -195,4 +195,4 @@ class ValidateVerifyForm(FlowForm):
 
 
 def _same_name(a: str | None, b: str | None) -> bool:
-    return bool(a and b) and re.sub(r"[^a-z]", "", a.lower()) == re.sub(r"[^a-z]", "", b.lower())
+    return bool(a and b) and _norm(a) == _norm(b)
