@@ -41,6 +41,22 @@ _NOT_GIVEN = {"in", "for", "to", "needs", "need", "has", "is", "was", "got", "ge
               "again", "sorry", "thanks", "thank", "please", "same", "time", "day", "week", "one", "here", "there"}
 
 
+_NAME_LATER = re.compile(r"\b(?:his|her|their)\s+name(?:'s|\s+is)\s+(.+)$", re.I)
+
+
+def _name_run(text: str) -> List[str]:
+    """The name words a phrase starts with: "Leo Lindgren, born ..." -> ["Leo", "Lindgren"]."""
+    run: List[str] = []
+    for w in text.split()[:3]:
+        clean = re.sub(r"'s$", "", w.strip(".,;:!?()\""))
+        if not clean or clean.lower() in _NOT_GIVEN or not _is_name_word(clean) or re.search(r"\d", clean):
+            break
+        run.append(clean)
+        if re.search(r"[,.;:!?]$", w):
+            break
+    return run
+
+
 def someone_else(text: str) -> dict | None:
     """{"rel", "given", "name"} when the message asks for another person's visit, else None."""
     t = text or ""
@@ -62,15 +78,10 @@ def someone_else(text: str) -> dict | None:
         rel, rest = "child", m.group("rest")
     rel = {"kids": "kid", "children": "child", "hijo": "son", "hija": "daughter", "mum": "mom"}.get(rel, rel)
     # "my son Leo", "my daughter, Emma Lopez,", "my son named Leo"
-    words = re.sub(r"^\s*,?\s*(?:(?:named|called|whose name is|his name is|her name is)\s+)?", "", rest).split()
-    run: List[str] = []
-    for w in words[:3]:
-        clean = re.sub(r"'s$", "", w.strip(".,;:!?()\""))
-        if not clean or clean.lower() in _NOT_GIVEN or not _is_name_word(clean) or re.search(r"\d", clean):
-            break
-        run.append(clean)
-        if re.search(r"[,.;:!?]$", w):
-            break
+    run = _name_run(re.sub(r"^\s*,?\s*(?:(?:named|called|whose name is|his name is|her name is)\s+)?", "", rest))
+    later = _NAME_LATER.search(rest)
+    if not run and later:  # "my kid needs a checkup, his name is Finn"
+        run = _name_run(later.group(1))
     given = run[0][:1].upper() + run[0][1:] if run else None
     full = bare_name(run) if len(run) >= 2 else None
     from actions.care import care_from_text

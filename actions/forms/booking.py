@@ -217,7 +217,10 @@ class ValidateBookingForm(FlowForm):
         if latest_intent(tracker) in ("ask_hours", "ask_location", "ask_insurance", "handoff", "start_over", "goodbye"):
             return {}
         other = someone_else(text)
-        if other and not same_person(before, other) and re.search(r"\b(for|it'?s|its|actually|instead|rather)\b", text, re.I):
+        # at "what for?", "my kid needs a checkup" says whose visit it is without "for" or "actually"
+        at_care = tracker.get_slot("requested_slot") == "care" and not for_self(text)
+        if other and not same_person(before, other) and \
+                (at_care or re.search(r"\b(for|it'?s|its|actually|instead|rather)\b", text, re.I)):
             who = {"rel": other["rel"], "given": other.get("given")}
             label = who["given"] or f"your {who['rel']}"
         elif not other and before and for_self(text) and re.search(r"\b(for|actually|instead|rather|not)\b", text, re.I):
@@ -231,13 +234,17 @@ class ValidateBookingForm(FlowForm):
         from actions.care import PEDIATRICS
         from actions.who import is_child
 
-        if is_child(who) and tracker.get_slot("specialty") not in (None, PEDIATRICS):  # a child's visit: pediatrics
+        spec, visit = tracker.get_slot("specialty"), tracker.get_slot("visit_type")
+        if not spec and at_care:  # "my kid needs a checkup": what it is for is kept for when they are found
+            spec, visit = care_from_text(text)
+        if spec and is_child(who) and spec != PEDIATRICS:  # a child's visit: pediatrics
             from actions.care import for_a_child
 
-            spec, visit = for_a_child(tracker.get_slot("specialty"), tracker.get_slot("visit_type"))
+            spec, visit = for_a_child(spec, visit)
+        if spec and spec != tracker.get_slot("specialty"):
             out.update({"care": specialty_name(spec), "specialty": spec, "visit_type": visit})
         log.info("event=patient_switched_mid_booking")
-        say(dispatcher, f"OK, I'll book for {label} instead.")
+        say(dispatcher, f"OK, this visit is for {label}." if at_care else f"OK, I'll book for {label} instead.")
         tracker.slots.update(out)
         tracker.switched_to = out  # (set by after_validation: extraction results of other slots are not kept)
         return out

@@ -446,3 +446,11 @@ def test_a_new_writer_in_a_verified_conversation_and_never_mind():
     assert not someone_new_writes("cancel my tuesday appt", "Chidi Okafor")
     assert all(NEVER_MIND.search(t) for t in ["never mind", "nevermind forget it", "no thanks"])
     assert not any(NEVER_MIND.search(t) for t in ["Nicole Mind", "Neville Mindy"])
+
+
+def test_a_name_given_later_in_the_message_is_the_other_persons():
+    from actions.who import someone_else
+
+    assert someone_else("my kid needs a checkup, his name is Finn") == {"rel": "kid", "given": "Finn", "name": None}
+    assert someone_else("my daughter has a rash her name is emma lopez")["name"] == "Emma Lopez"
+    assert someone_else("my son needs a checkup and his name is the same as mine")["given"] is None
