@@ -184,6 +184,8 @@ def split_name(text: str) -> tuple[str, str] | None:
         return None
     if _NOT_A_NAME.search(t):  # an answer to a later question given early ("blue shield", "self pay")
         return None
+    if sum(w.lower() in _NOT_NAME_WORDS for w in words) >= 2:  # "does wife have anything booked"
+        return None
     given, family = words[0], words[-1]
     return given[:1].upper() + given[1:], family[:1].upper() + family[1:]
 

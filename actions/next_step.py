@@ -531,14 +531,15 @@ class ActionNext(Action):
                 set_("paused", {**booking, "then": then} if then else booking)  # (and a booking queued after it)
                 log.info("event=booking_paused")
             # "book my son Leo in": the person verified and booked is the son (actions/who.py)
-            from actions.who import IDENTITY_SLOTS, for_self, same_person, someone_else, two_others, writer_and_other
+            from actions.who import (IDENTITY_SLOTS, for_self, named_other, same_person, someone_else, two_others,
+                                     writer_and_other)
 
             # "for me and my son" (the writer first) / "for my son and daughter" (the son first): the second queued
             both = (writer_and_other(text) or two_others(text)) if goal == "book" and not queued else None
             theirs = writers_details_out(both[1], text) if both else None
             if both:  # the visit asked for is the first person's ("a checkup for me and my son": not pediatrics)
                 spec, visit = care_from_text(without_name(both[0]))
-            other = someone_else(both[0] if both else text)
+            other = someone_else(both[0] if both else text) or named_other(text, slots.get("person_name"))
             if (other and not same_person(slots.get("for_whom"), other)) or \
                     (not other and slots.get("for_whom") and (for_self(text) or theirs)):
                 for name, value in IDENTITY_SLOTS.items():

@@ -91,6 +91,23 @@ def someone_else(text: str) -> dict | None:
     return {"rel": rel, "given": given, "name": full}
 
 
+# "what appointments does Jordan Hale have", "cancel the one for jordan hale", "Jordan Hale's appointment"
+_NAMED_SUBJECT = re.compile(r"\bdoes\s+(\w+\s+\w+)\s+have\b|\b(\w+\s+\w+)'s\s+(?:next\s+|upcoming\s+)?(?:appo|appt|visit)"
+                            r"|\b(?:for|of)\s+(\w+\s+\w+)\s*(?:[?.!,]|$)", re.I)
+
+
+def named_other(text: str, own_name: str | None) -> dict | None:
+    """Another person named by full name as the one whose visit it is (not the writer, whose name is
+    ``own_name`` when known): {"rel": "person", "given", "name"}, else None."""
+    from actions.next_step import _name_key
+
+    for m in _NAMED_SUBJECT.finditer(text or ""):
+        full = bare_name((m.group(1) or m.group(2) or m.group(3)).split())
+        if full and not (own_name and _name_key(full) == _name_key(own_name)):
+            return {"rel": "person", "given": full.split()[0], "name": full}
+    return None
+
+
 def for_self(text: str) -> bool:
     """ "and one for me too" / "now for myself": the writer's own visit."""
     return bool(_SELF.search(text or ""))

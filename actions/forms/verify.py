@@ -89,10 +89,10 @@ class ValidateVerifyForm(FlowForm):
             return queued
         if says_new(tracker, str(value or "")):
             return {"person_name": None, "verify_choice": "register"}
-        from actions.who import one_word_name, someone_else
+        from actions.who import one_word_name, same_person, someone_else
 
         other = someone_else(str(value or ""))
-        if other and not tracker.get_slot("for_whom"):  # "it's for my son, Leo Lindgren": his record
+        if other and not same_person(tracker.get_slot("for_whom"), other):  # "it's for my son, Leo Lindgren": his record
             who = {"rel": other["rel"], "given": other.get("given")}
             tracker.slots["for_whom"] = who
             if other.get("name"):

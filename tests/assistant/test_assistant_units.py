@@ -454,3 +454,15 @@ def test_a_name_given_later_in_the_message_is_the_other_persons():
     assert someone_else("my kid needs a checkup, his name is Finn") == {"rel": "kid", "given": "Finn", "name": None}
     assert someone_else("my daughter has a rash her name is emma lopez")["name"] == "Emma Lopez"
     assert someone_else("my son needs a checkup and his name is the same as mine")["given"] is None
+
+
+def test_another_person_named_as_whose_visit_it_is():
+    from actions.common import split_name
+    from actions.who import named_other
+
+    for text in ("what appointments does Jordan Hale have", "cancel the appointment for jordan hale", "jordan hale's appointment"):
+        assert named_other(text, "Avery Stone") == {"rel": "person", "given": "Jordan", "name": "Jordan Hale"}, text
+    for text in ("book for next tuesday", "is mccoy available", "for dr crusher", "book for Avery Stone", "any appts for family medicine?"):
+        assert named_other(text, "Avery Stone") is None, text
+    assert split_name("does my wife have anything booked") is None  # everyday words, not a name
+    assert split_name("John Will") == ("John", "Will")

@@ -1,14 +1,16 @@
 """Probe patients from the QA session of stop 16 and the README's list of what was still open: each
-failed before its fix. A child named at the "what for?" question, ... Each runs through the REST
+failed before its fix. A child named at the "what for?" question, another person's appointments asked
+for by name in a verified conversation, ... Each runs through the REST
 channel against the shared stack and is checked IN FHIR.
 """
 from __future__ import annotations
 
 import pytest
 
-from tests.assistant.test_assistant_e2e import booked
+from tests.assistant.test_assistant_e2e import booked, seed_booking
 from tests.assistant.test_probe_patients import Probe
-from tests.assistant.test_simulated_patients import PEDS, PHI, patients_named, play, specialty_codes
+from tests.assistant.test_simulated_patients import (FAMILY, PEDS, PHI, new_patient, patients_named, play, specialty_codes,
+                                                      status_of)
 from tests.support.checks import assert_clean_messages, assert_logs_hold_none_of
 
 BOT_TEXTS: list[str] = []
@@ -46,7 +48,28 @@ def child_named_at_what_for(stack, p):
     assert len(mine) == 1 and PEDS in specialty_codes(mine[0]), p
 
 
-PATIENTS = [child_named_at_what_for]
+def another_person_named_in_a_verified_chat(stack, p):
+    PHI.extend(["Averil", "Stonebridge", "1980-01-21", "Jordana", "Halewood", "1985-02-22"])
+    mine = new_patient(stack, "Averil", "Stonebridge", "1980-01-21", "408-555-0162")
+    theirs = new_patient(stack, "Jordana", "Halewood", "1985-02-22", "408-555-0163")
+    seed_booking(stack, mine, "2026-12-08", specialty=FAMILY)
+    their_appt = seed_booking(stack, theirs, "2026-12-09", specialty=FAMILY)
+    p("what are my appointments")
+    p("Averil Stonebridge")
+    assert "Tue Dec 8" in p("1/21/1980"), p
+    said = p("what appointments does Jordana Halewood have")
+    assert "Jordana's date of birth" in said and "Dec 8" not in said, p  # nothing of either said before
+    said = p("2/22/1985")
+    assert "Wed Dec 9" in said and "Dec 8" not in said, p
+    said = p("and my husband's appointments?")
+    assert "husband's record" in said, p
+    said = p("does my wife have anything booked")  # not taken for the husband's name
+    assert "wife's record" in said and "date of birth" not in said, p
+    p("cancel the one for Jordana Halewood")
+    assert status_of(stack, their_appt["id"]) == "booked", p
+
+
+PATIENTS = [child_named_at_what_for, another_person_named_in_a_verified_chat]
 
 
 @pytest.mark.parametrize("script", [pytest.param(f, id=f.__name__) for f in PATIENTS])
