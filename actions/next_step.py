@@ -50,6 +50,10 @@ MOVE_ONLY = re.compile(r"\b(same time next|(can'?t|cannot|cant) (make|do) (it|my
 MEMBER_ID = re.compile(r"\b(?:member\s*(?:id|#|number|no\.?)?|id|#)\s*[:#]?\s*([A-Za-z]{0,4}\d[A-Za-z0-9\-]{4,22})\b", re.I)
 PAYING_MYSELF = re.compile(r"\b(self[- ]?pay\w*|selfpay|cash|out of pocket|no insurance|uninsured|pay (it )?my ?self)\b", re.I)
 HAS_PLAN = re.compile(r"\b(i have|i've got|ive got|i got|my insurance is|insured (with|through|by)|covered by|my plan is)\b", re.I)
+# "did my appointment get cancelled?", "was my appt moved?": a question about it, answered by the list
+STATUS_QUESTION = re.compile(r"^\W*(?:(?:hi|hey|hello|um|so|quick question)\W+)?(?:did|was|were|has|have|is)\s+(?:my|the|our|it|that|you)\b"
+                             r"(?!.*\b(?:can|could|would|wondering|please|pls|want|like|need|possible|able|late|allowed|(?:ok|okay|fine) to)\b).{0,40}?"
+                             r"\b(?:cancel\w*|moved|rescheduled|changed|still (?:on|happening|booked|scheduled|good|there|ok))\b", re.I)
 STRONG_INTRO = re.compile(r"\b(my name is|my name's|name is|name's|this is|me llamo)\b", re.I)
 
 # "no sorry", "i mean": what follows replaces what came before in the same message
@@ -262,7 +266,8 @@ def said_for(tracker: Tracker, goal: str) -> str:
         if event.get("event") != "user":
             continue
         name = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
-        if name == intent or (words and words.search(event.get("text") or "")):
+        if name == intent or (words and words.search(event.get("text") or "")) or \
+                (goal == "list" and STATUS_QUESTION.search(event.get("text") or "")):
             return event.get("text") or ""
     return ""
 
@@ -365,8 +370,19 @@ async def list_appointments(dispatcher, patient_id: str, asked: str = "", name: 
     """Say the patient's upcoming appointments (at most 3 and how many more), only those of the day
     ``asked`` names if it names one; the number of all upcoming ones."""
     appts = await client().appointments(patient_id, status=["booked"], start=now())
-    windows = day_asked(asked, name) if appts else []
+    windows = day_asked(asked, name) if appts or STATUS_QUESTION.search(asked or "") else []
     shown, label = appts, "upcoming"  # (the head's word when no day is named)
+    if windows and STATUS_QUESTION.search(asked or "") and not [a for a in appts if a.start and within(a.start, windows)]:
+        # "did my Dec 10 appointment get cancelled?": yes, if one that day was
+        gone = [a for a in await client().appointments(patient_id, status=["cancelled"], start=now())
+                if a.start and within(a.start, windows)]
+        if gone:
+            owner = whose(for_whom)
+            say(dispatcher, f"{owner[:1].upper() + owner[1:]} appointment on {(await describe(gone[:1]))[0]} was cancelled.")
+            log.info("event=listed_cancelled patient=%s", patient_id)
+            windows = []  # (then what is still booked)
+    if windows and not appts:
+        return 0
     if windows:
         shown, label = [a for a in appts if a.start and within(a.start, windows)], days_label(windows)
         if not shown:  # "do i have anything on friday": no, and when the next one is
@@ -474,6 +490,8 @@ class ActionNext(Action):
 
                 if name_candidates(text) and re.search(r"\b(free|open|see|in with|available|availability|time|slot)", text, re.I):
                     goal = "book"  # "is julian free on friday?"
+            if goal in ("cancel", "reschedule") and STATUS_QUESTION.search(text):
+                goal = "list"  # "did my appointment get cancelled?": the list says what is still booked
             if goal in ("cancel", "book") and split_cancel_book(text):
                 goal = "reschedule"  # cancel one and book another: a move (the old one goes only if the new one is booked)
             if undo:  # "oh no, can I get it back?": the same time again, if it is still free

@@ -466,3 +466,14 @@ def test_another_person_named_as_whose_visit_it_is():
         assert named_other(text, "Avery Stone") is None, text
     assert split_name("does my wife have anything booked") is None  # everyday words, not a name
     assert split_name("John Will") == ("John", "Will")
+
+
+def test_a_question_about_an_appointment_is_not_a_request_to_change_it():
+    from actions.next_step import STATUS_QUESTION
+
+    for text in ("did my Dec 10 appointment get cancelled?", "has my appointment been cancelled", "was my appt moved",
+                 "is my appt still on?", "did you cancel my appointment?"):
+        assert STATUS_QUESTION.search(text), text
+    for text in ("cancel my appointment", "i was going to cancel my appointment", "is it possible to cancel my appt",
+                 "is it too late to cancel my appointment", "did my appt get cancelled? if not please cancel it"):
+        assert not STATUS_QUESTION.search(text), text

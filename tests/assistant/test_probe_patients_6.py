@@ -1,6 +1,6 @@
 """Probe patients from the QA session of stop 16 and the README's list of what was still open: each
 failed before its fix. A child named at the "what for?" question, another person's appointments asked
-for by name in a verified conversation, ... Each runs through the REST
+for by name in a verified conversation, "did my appointment get cancelled?", ... Each runs through the REST
 channel against the shared stack and is checked IN FHIR.
 """
 from __future__ import annotations
@@ -9,6 +9,7 @@ import pytest
 
 from tests.assistant.test_assistant_e2e import booked, seed_booking
 from tests.assistant.test_probe_patients import Probe
+from tests.assistant.test_probe_patients_5 import cancel_in_fhir
 from tests.assistant.test_simulated_patients import (FAMILY, PEDS, PHI, new_patient, patients_named, play, specialty_codes,
                                                       status_of)
 from tests.support.checks import assert_clean_messages, assert_logs_hold_none_of
@@ -69,7 +70,22 @@ def another_person_named_in_a_verified_chat(stack, p):
     assert status_of(stack, their_appt["id"]) == "booked", p
 
 
-PATIENTS = [child_named_at_what_for, another_person_named_in_a_verified_chat]
+def asks_whether_an_appointment_was_cancelled(stack, p):
+    PHI.extend(["Rosalind", "Ashcombe", "1977-07-17"])
+    pid = new_patient(stack, "Rosalind", "Ashcombe", "1977-07-17", "408-555-0164")
+    kept = seed_booking(stack, pid, "2026-12-08", specialty=FAMILY)
+    gone = seed_booking(stack, pid, "2026-12-10", specialty=FAMILY)
+    cancel_in_fhir(stack, gone["id"])  # the clinic cancelled it
+    p("did my Dec 10 appointment get cancelled?")
+    p("Rosalind Ashcombe")
+    said = p("7/17/1977")
+    assert "Thu Dec 10" in said and "was cancelled" in said and "Tue Dec 8" in said, p  # a question, not a request
+    said = p("is my tuesday appt still on?")
+    assert "Tue Dec 8" in said and "?" not in said, p  # nothing asked to confirm
+    assert status_of(stack, kept["id"]) == "booked", p
+
+
+PATIENTS = [child_named_at_what_for, another_person_named_in_a_verified_chat, asks_whether_an_appointment_was_cancelled]
 
 
 @pytest.mark.parametrize("script", [pytest.param(f, id=f.__name__) for f in PATIENTS])
