@@ -602,8 +602,14 @@ class ValidateBookingForm(FlowForm):
                 await hold_chosen()
             # 3. care and time known but nothing offered yet -> $find
             if slot("care") and slot("when_text") and not slot("options") and not slot("held"):
-                found = await find_options(slot("specialty"), slot("visit_type"), slot("windows"), slot("seen"), slot("patient_id"),
-                                           slot("practitioner"))
+                moving = slot("old_appt") or {}
+                found = []
+                if moving.get("practitioner") and not slot("practitioner") and moving.get("specialty") in (None, slot("specialty")):
+                    # a move: the same clinician's times first, when they have any then
+                    found = await find_options(slot("specialty"), slot("visit_type"), slot("windows"), slot("seen"),
+                                               slot("patient_id"), moving["practitioner"])
+                found = found or await find_options(slot("specialty"), slot("visit_type"), slot("windows"), slot("seen"),
+                                                    slot("patient_id"), slot("practitioner"))
                 if not found and slot("windows"):
                     # nothing then: offer the nearest openings after that instead of a dead end
                     first = min(datetime.fromisoformat(w[0]) for w in slot("windows"))

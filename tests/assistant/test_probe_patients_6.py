@@ -1,13 +1,14 @@
 """Probe patients from the QA session of stop 16 and the README's list of what was still open: each
 failed before its fix. A child named at the "what for?" question, another person's appointments asked
-for by name in a verified conversation, "did my appointment get cancelled?", ... Each runs through the REST
+for by name in a verified conversation, "did my appointment get cancelled?", a move that
+should keep the clinician, ... Each runs through the REST
 channel against the shared stack and is checked IN FHIR.
 """
 from __future__ import annotations
 
 import pytest
 
-from tests.assistant.test_assistant_e2e import booked, seed_booking
+from tests.assistant.test_assistant_e2e import booked, fhir_get, local, seed_booking
 from tests.assistant.test_probe_patients import Probe
 from tests.assistant.test_probe_patients_5 import cancel_in_fhir
 from tests.assistant.test_simulated_patients import (FAMILY, PEDS, PHI, new_patient, patients_named, play, specialty_codes,
@@ -22,6 +23,10 @@ class Heard(Probe):
         said = super().__call__(text)
         BOT_TEXTS.extend(said.splitlines())
         return said
+
+
+def clinician_of(appt: dict) -> str:
+    return next(p["actor"]["reference"] for p in appt["participant"] if p["actor"].get("reference", "").startswith("Practitioner/"))
 
 
 def child_named_at_what_for(stack, p):
@@ -85,7 +90,22 @@ def asks_whether_an_appointment_was_cancelled(stack, p):
     assert status_of(stack, kept["id"]) == "booked", p
 
 
-PATIENTS = [child_named_at_what_for, another_person_named_in_a_verified_chat, asks_whether_an_appointment_was_cancelled]
+def a_move_keeps_the_same_clinician(stack, p):
+    PHI.extend(["Cosima", "Tarrant", "1969-09-19"])
+    pid = new_patient(stack, "Cosima", "Tarrant", "1969-09-19", "408-555-0165")
+    old = seed_booking(stack, pid, "2026-12-08", specialty=FAMILY)
+    doctor = clinician_of(fhir_get(stack, f"Appointment/{old['id']}"))
+    p("move my appointment to next thursday")
+    p("Cosima Tarrant")
+    assert "1)" in p("9/19/1969"), p
+    p("1")
+    assert "now" in p("yes"), p
+    mine = booked(stack, pid)
+    assert len(mine) == 1 and local(mine[0]).weekday() == 3 and clinician_of(mine[0]) == doctor, p
+
+
+PATIENTS = [child_named_at_what_for, another_person_named_in_a_verified_chat, asks_whether_an_appointment_was_cancelled,
+            a_move_keeps_the_same_clinician]
 
 
 @pytest.mark.parametrize("script", [pytest.param(f, id=f.__name__) for f in PATIENTS])
