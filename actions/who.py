@@ -28,7 +28,7 @@ _OTHER = re.compile(
     rf"\b(?:my|our|mi)\s+(?:(?:little|baby|little baby|youngest|oldest|eldest|older|younger|\d{{1,2}}[\s\-]?(?:year|yr|month|mo)s?[\s\-]?old|two|three|four|five|six|seven|eight|nine|ten)\s+)?"
     rf"(?P<rel>{_RELS})(?:'?s)?\b(?P<rest>.*)$", re.I)
 _AGE_ONLY = re.compile(r"\b(?:my|our)\s+\d{1,2}[\s\-]?(?:year|yr)s?[\s\-]?old\b(?P<rest>.*)$", re.I)
-_SELF = re.compile(r"\b(for me|for myself|myself|my own|me too|for me too|me as well|my appointment|my appt)\b", re.I)
+_SELF = re.compile(r"\b(for me|for myself|myself|my own|me too|for me too|me as well|my appointments?|my appts?|mine)\b", re.I)
 # "my son's dentist said ..." is still about the son; "i'm bringing my son" too. Not someone else:
 # "with my son" as company ("can i bring my son along"), handled as the patient themselves.
 _COMPANY = re.compile(rf"\b(bring|bringing|with)\s+(?:my|our)\s+(?:{_RELS})\s+(along|with me|too)\b", re.I)
@@ -82,6 +82,9 @@ def someone_else(text: str) -> dict | None:
     later = _NAME_LATER.search(rest)
     if not run and later:  # "my kid needs a checkup, his name is Finn"
         run = _name_run(later.group(1))
+    after_comma = re.search(r",\s*([^,]+?)\W*$", rest)
+    if not run and after_comma and len(_name_run(after_comma.group(1))) >= 2:  # "cancel my wife's appt too, Jenna Morales"
+        run = _name_run(after_comma.group(1))
     given = run[0][:1].upper() + run[0][1:] if run else None
     full = bare_name(run) if len(run) >= 2 else None
     from actions.care import care_from_text

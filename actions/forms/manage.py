@@ -139,7 +139,7 @@ class ValidateManageForm(FlowForm):
                 say(dispatcher, "OK, nothing cancelled yet.")
                 return {"manage_confirm": None, "manage_pick": None, "old_appt": None}
             else:
-                say(dispatcher, f"OK, I kept your appointment on {old['text']}.{'' if tracker.get_slot('paused') else ' Anything else?'}")
+                say(dispatcher, f"OK, I kept {owner(tracker)} appointment on {old['text']}.{'' if tracker.get_slot('paused') else ' Anything else?'}")
             return {"outcome": "kept"}
         if decision != "yes":
             return {}
@@ -157,7 +157,7 @@ class ValidateManageForm(FlowForm):
             say(dispatcher, "Sorry, I couldn't cancel that appointment. Reply 'agent' and someone from the clinic will help.")
             return {"outcome": "failed"}
         log.info("event=cancelled appt=%s", old["id"])
-        say(dispatcher, f"Done, your appointment on {old['text']} is cancelled.{more}")
+        say(dispatcher, f"Done, {owner(tracker)} appointment on {old['text']} is cancelled.{more}")
         return {"outcome": "cancelled", "last_cancelled": old if old.get("start") else None}
 
     async def _cancel_all(self, dispatcher, old: dict, more: str = " Anything else?") -> Dict[Text, Any]:
@@ -209,6 +209,16 @@ class ActionAskManagePick(Action):
         return []
 
 
+def owner(tracker: Tracker) -> str:
+    """ "your", or "Jenna's" when the appointment is someone else's (their name once it is known)."""
+    from actions.who import whose
+
+    who, name = tracker.get_slot("for_whom"), tracker.get_slot("person_name")
+    if who and not who.get("given") and name:  # "your wife's" once her name is known: "Jenna's"
+        who = {**who, "given": name.split()[0]}
+    return whose(who)
+
+
 class ActionAskManageConfirm(Action):
     def name(self) -> Text:
         return "action_ask_manage_confirm"
@@ -218,7 +228,7 @@ class ActionAskManageConfirm(Action):
         if old.get("all"):
             question = f"Cancel {old['text']}?"
         else:
-            question = f"Cancel your appointment on {old.get('text', 'that day')}?"
+            question = f"Cancel {owner(tracker)} appointment on {old.get('text', 'that day')}?"
         say(dispatcher, question,
             buttons=[{"title": "Yes, cancel", "payload": "yes"}, {"title": "No, keep it", "payload": "no"}])
         return []

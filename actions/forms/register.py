@@ -107,7 +107,15 @@ class ValidateRegisterForm(FlowForm):
         from actions.fhir import SchedulerError, SchedulerUnavailable
 
         name, dob, phone, email = (tracker.get_slot(s) for s in ("person_name", "dob", "phone", "email"))
-        if tracker.get_slot("verified") or not (name and dob and phone and email):
+        if tracker.get_slot("verified"):
+            return {}
+        if name and dob and {"person_name", "dob"} & tracker.validated_now:
+            # "I'm new" from someone we know (the same name and birth date, what verifying asks): their
+            # record, not a second one that would hold none of their appointments
+            found = await self._known(dispatcher, tracker, name, dob)
+            if found:
+                return found
+        if not (name and dob and phone and email):
             return {}
         try:
             patient, known = await client().register_patient(build_patient(name, dob, phone, None if email == "skip" else email))
@@ -120,10 +128,25 @@ class ValidateRegisterForm(FlowForm):
             say(dispatcher, "Sorry, I couldn't save your details. Reply 'agent' and someone from the clinic will call you.")
             return {"outcome": "failed"}
         log.info("event=registered patient=%s known=%s", patient.id, known)
-        first = name.split()[0]
-        # the same name and birth date as a record we have: the server returned that record
+        return self._signed_in(dispatcher, tracker, patient.id, known)
+
+    async def _known(self, dispatcher, tracker: Tracker, name: str, dob: str) -> Dict[Text, Any]:
+        from actions.fhir import SchedulerError
+        from actions.forms.verify import find_patient
+
+        try:
+            pid = await find_patient(tracker, name, dob)
+        except SchedulerError:  # (registering goes on; the server still returns a record it matches)
+            return {}
+        if not pid:
+            return {}
+        log.info("event=register_found_existing patient=%s", pid)
+        return self._signed_in(dispatcher, tracker, pid, True)
+
+    def _signed_in(self, dispatcher, tracker: Tracker, patient_id: str, known: bool) -> Dict[Text, Any]:
+        first = tracker.get_slot("person_name").split()[0]
         if tracker.get_slot("for_whom"):  # the parent is writing, not the patient
             say(dispatcher, f"Thanks, I found {first}'s record." if known else f"Thanks, {first} is all set up as a patient.")
         else:
             say(dispatcher, f"Thanks, {first}, I found your record." if known else f"Thanks, {first}, you're all set up as a patient.")
-        return {"patient_id": patient.id, "verified": True, "verify_failures": 0, "form_misses": 0}
+        return {"patient_id": patient_id, "verified": True, "verify_failures": 0, "form_misses": 0}

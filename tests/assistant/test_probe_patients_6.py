@@ -1,7 +1,7 @@
 """Probe patients from the QA session of stop 16 and the README's list of what was still open: each
 failed before its fix. A child named at the "what for?" question, another person's appointments asked
 for by name in a verified conversation, "did my appointment get cancelled?", a move that
-should keep the clinician, ... Each runs through the REST
+should keep the clinician, "I'm new" from a known patient, "mine" after a wife's appointment, ... Each runs through the REST
 channel against the shared stack and is checked IN FHIR.
 """
 from __future__ import annotations
@@ -104,8 +104,41 @@ def a_move_keeps_the_same_clinician(stack, p):
     assert len(mine) == 1 and local(mine[0]).weekday() == 3 and clinician_of(mine[0]) == doctor, p
 
 
+def says_new_with_a_known_name_and_birth_date(stack, p):
+    PHI.extend(["Marcel", "Oneille", "1975-07-14"])
+    pid = new_patient(stack, "Marcel", "Oneille", "1975-07-14", "408-555-0166")
+    appt = seed_booking(stack, pid, "2026-12-09", specialty=FAMILY)
+    p("new patient, want to register")
+    p("Marcel Oneille")
+    assert "found your record" in p("07/14/1975"), p  # not a second record without his appointments
+    assert "Wed Dec 9" in p("what are my appointments"), p
+    assert [x["id"] for x in patients_named(stack, "Oneille", "1975-07-14")] == [pid], p
+    assert status_of(stack, appt["id"]) == "booked", p
+
+
+def mine_after_the_wifes_appointment(stack, p):
+    PHI.extend(["Marten", "Okonjo", "1974-04-04", "Jennika", "Moralis", "1988-03-24"])
+    his = new_patient(stack, "Marten", "Okonjo", "1974-04-04", "408-555-0167")
+    hers = new_patient(stack, "Jennika", "Moralis", "1988-03-24", "408-555-0168")
+    his_appt = seed_booking(stack, his, "2026-12-09", specialty=FAMILY)
+    her_appt = seed_booking(stack, hers, "2026-12-10", specialty=FAMILY)
+    p("my appointments pls")
+    p("Marten Okonjo")
+    assert "Wed Dec 9" in p("4/4/1974"), p
+    assert "Jennika's date of birth" in p("ok and can u cancel my wife's appt too, Jennika Moralis"), p
+    assert "Cancel Jennika's appointment on Thu Dec 10" in p("3/24/1988"), p
+    assert "kept Jennika's appointment" in p("no"), p
+    said = p("what are my appointments")
+    assert "Dec 10" not in said and "your first and last name" in said, p  # his own again: he is asked who he is
+    p("Marten Okonjo")
+    assert "Wed Dec 9" in p("4/4/1974"), p
+    assert "Wed Dec 9" in p("cancel mine"), p
+    p("yes")
+    assert status_of(stack, his_appt["id"]) == "cancelled" and status_of(stack, her_appt["id"]) == "booked", p
+
+
 PATIENTS = [child_named_at_what_for, another_person_named_in_a_verified_chat, asks_whether_an_appointment_was_cancelled,
-            a_move_keeps_the_same_clinician]
+            a_move_keeps_the_same_clinician, says_new_with_a_known_name_and_birth_date, mine_after_the_wifes_appointment]
 
 
 @pytest.mark.parametrize("script", [pytest.param(f, id=f.__name__) for f in PATIENTS])
