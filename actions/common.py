@@ -511,9 +511,14 @@ _ORDINALS = {
 _NUMBER_WORDS = {"one": 1, "uno": 1, "two": 2, "dos": 2, "three": 3, "tres": 3}
 
 
+_SPAN = re.compile(r"\b(\d|one|two|three|a|couple( of)?|few)\s*(days?|weeks?|wks?|months?|hours?|hrs?|mins?|minutes?|am|pm|a\.m|p\.m|o'?clock)\b", re.I)
+
+
 def parse_choice(text: str, n: int) -> int | None:
     """1-based choice from "2", "#2", "option 2", "the second one", "last"."""
     t = (text or "").lower()
+    if _SPAN.search(t):  # "in two weeks", "3 days later", "at 2pm": a time, not option 2 or 3
+        return None
     m = re.fullmatch(r"\D{0,20}?(\d)\D{0,20}", t)
     if m and 1 <= int(m.group(1)) <= n:
         return int(m.group(1))

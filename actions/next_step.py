@@ -48,7 +48,8 @@ OTHER_APPT = re.compile(r"\b(cancel\w*|cancle|cxl|move|resched\w*|push|postpone|
 MOVE_ONLY = re.compile(r"\b(same time next|(can'?t|cannot|cant) (make|do) (it|my|the|that|mon|tue|wed|thu|fri))", re.I)
 # a member id said with its label, in a message that says much else ("aetna id W123456789")
 MEMBER_ID = re.compile(r"\b(?:member\s*(?:id|#|number|no\.?)?|id|#)\s*[:#]?\s*([A-Za-z]{0,4}\d[A-Za-z0-9\-]{4,22})\b", re.I)
-PAYING_MYSELF = re.compile(r"\b(self[- ]?pay\w*|selfpay|cash|out of pocket|no insurance|uninsured|pay (it )?my ?self)\b", re.I)
+PAYING_MYSELF = re.compile(r"\b(self[- ]?pay\w*|selfpay|cash|out of pocket|no insurance|uninsured|"
+                           r"pay\w* (it |for it )?(my ?self|our ?selves|ourself)|(we|i)'?ll pay)\b", re.I)
 HAS_PLAN = re.compile(r"\b(i have|i've got|ive got|i got|my insurance is|insured (with|through|by)|covered by|my plan is)\b", re.I)
 # "did my appointment get cancelled?", "was my appt moved?": a question about it, answered by the list
 STATUS_QUESTION = re.compile(r"^\W*(?:(?:hi|hey|hello|um|so|quick question)\W+)?(?:did|was|were|has|have|is)\s+(?:my|the|our|it|that|you)\b"

@@ -38,7 +38,8 @@ _NOT_GIVEN = {"in", "for", "to", "needs", "need", "has", "is", "was", "got", "ge
               "they", "who", "appointment", "appt", "checkup", "physical", "visit", "tomorrow", "today", "next", "this",
               "please", "pls", "asap", "with", "at", "on", "a", "an", "the", "into", "named", "called", "seen", "see", "too", "also",
               "as", "both", "instead", "rather", "actually", "now", "then", "first", "only", "not", "so", "tho", "though",
-              "again", "sorry", "thanks", "thank", "please", "same", "time", "day", "week", "one", "here", "there"}
+              "again", "sorry", "thanks", "thank", "please", "same", "time", "day", "week", "one", "here", "there",
+              "hes", "shes", "theyre", "its", "im", "whos", "aged", "age"}
 
 
 _NAME_LATER = re.compile(r"\b(?:his|her|their)\s+name(?:'s|\s+is)\s+(.+)$", re.I)

@@ -199,6 +199,12 @@ def queue_another_booking(dispatcher, tracker: Tracker) -> dict | None:
     return {**paused, "then": [*(paused.get("then") or []), then]}
 
 
+# "any doctor is fine", "whoever is free", "doesn't matter who": no clinician in particular
+ANY_CLINICIAN = re.compile(r"\b(any|whoever|whichever|anyone|anybody)\s*(?:one\s+)?(?:doctor|dr|doc|clinician|provider|physician|"
+                           r"dermatologist|pediatrician|one is fine|is (?:fine|free|available))\b|\bdoesn'?t matter who\b|"
+                           r"\bdon'?t care (?:who|which)\b", re.I)
+
+
 class ValidateBookingForm(FlowForm):
     def name(self) -> Text:
         return "validate_booking_form"
@@ -337,6 +343,7 @@ class ValidateBookingForm(FlowForm):
         previous = tracker.get_slot("specialty")
         if previous and previous != spec:
             say(dispatcher, f"OK, {specialty_name(spec)} instead.")
+            out["practitioner"] = None  # (one named before was for the other kind of visit)
             out.update(await self._drop_hold(tracker))
             out.update({"options": None, "option": None, "confirm": None})
         return out
@@ -345,6 +352,8 @@ class ValidateBookingForm(FlowForm):
         """ "with dr mccoy" / "can I see Beverly instead" while choosing: that clinician from now on."""
         from actions.clinicians import clinician_slots
 
+        if tracker.get_slot("practitioner") and ANY_CLINICIAN.search(text):  # "any doctor is fine": no one in particular
+            return {"practitioner": None}
         named = await clinician_slots(text)
         if named.get("unknown"):
             if text == latest_text(tracker):  # (a request's own words were answered when it was made)

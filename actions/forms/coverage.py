@@ -97,7 +97,9 @@ def typed_member_id(text: str) -> str | None:
     rest = _ID_WORDS.sub("", text or "").strip(" .,;!")
     if re.fullmatch(r"[A-Za-z0-9\-]+( [A-Za-z0-9\-]+){0,5}", rest):
         joined = rest.replace(" ", "")
-        if 5 <= len(joined) <= 24 and re.search(r"\d", joined):
+        # groups of an id: letters only in short groups ("XEB"), digits enough ("what about 2 weeks" is no id)
+        short_words = all(len(g) <= 4 for g in rest.split() if g.isalpha())
+        if 5 <= len(joined) <= 24 and len(re.findall(r"\d", joined)) >= 3 and (short_words or " " not in rest):
             return joined.upper()
     ids = [t for t in re.findall(r"[A-Za-z0-9\-]{5,24}", text or "") if re.search(r"\d", t)]
     return ids[-1].upper() if ids else None
@@ -171,7 +173,20 @@ class ValidateCoverageForm(FlowForm):
             self.miss(dispatcher, tracker, "Sorry, I didn't catch that.")
         return {"coverage_kind": None}
 
+    def _said_instead(self, tracker: Tracker, text: str) -> Dict[Text, Any]:
+        """What an answer that is not about insurance said ("family medicine", "this friday at noon"):
+        kept for the booking, so it is not asked again."""
+        from actions.care import care_from_text, specialty_name
+
+        out = {k: v for k, v in self._extra(tracker, text).items() if k != "member_id"}
+        spec, visit = care_from_text(text)
+        if spec and not tracker.get_slot("care") and tracker.get_slot("goal") == "book":
+            out.update({"care": specialty_name(spec), "specialty": spec, "visit_type": visit})
+        return out
+
     async def validate_payer(self, value: Any, dispatcher, tracker: Tracker, domain) -> Dict[Text, Any]:
+        if PAYING_MYSELF.search(str(value or "")):  # "we pay ourselves": no plan after all
+            return {"coverage_kind": "self-pay", "payer": None, "form_misses": 0}
         payer = match_payer(str(value or ""), loose=True)
         queued = self.another_booking(dispatcher, tracker, "payer", payer["name"] if payer else None)
         if queued:  # "aetna, and can you book my son too": not a plan's name; the son's booking after this one
@@ -183,6 +198,10 @@ class ValidateCoverageForm(FlowForm):
             value = str(value).replace(member, " ").replace(member.lower(), " ")
             value = re.sub(r"\b(member|id|number|no|#)\b[:#\s]*", " ", value, flags=re.I).strip(" ,;:-")
         text = re.sub(r"^(it'?s|its|i have|through|with)\s+", "", str(value or "").strip(), flags=re.I)
+        instead = self._said_instead(tracker, text) if not member else {}
+        if instead:  # "family medicine" / "friday at noon": kept, and the plan asked again
+            say(dispatcher, "Noted.")
+            return {**instead, "payer": None}
         if 2 <= len(text) <= 40 and re.search(r"[A-Za-z]", text):
             say(dispatcher, "I've noted that plan; the clinic will check whether it's in network.")
             return {"payer": text.title(), "form_misses": 0, **({"member_id": member} if member else {})}
@@ -203,6 +222,10 @@ class ValidateCoverageForm(FlowForm):
             return {"member_id": None}
         member = typed_member_id(text)
         if not member:
+            instead = self._said_instead(tracker, text)
+            if instead:  # "family medicine" / "friday at noon": kept, and the id asked again
+                say(dispatcher, "Noted. No card at hand? Say 'later'.")
+                return {**instead, "member_id": None}
             self.miss(dispatcher, tracker, "Sorry, the member ID usually has letters and numbers, like W123456789. "
                                            "No card at hand? Say 'later'.")
             return {"member_id": None}

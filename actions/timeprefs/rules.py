@@ -25,6 +25,9 @@ MORNING = (8 * 60, 12 * 60)
 AFTERNOON = (12 * 60, 17 * 60)
 EVENING = (17 * 60, 20 * 60)
 LUNCH = (11 * 60 + 30, 13 * 60 + 30)
+# after a number, a length of time, not a clock ("about 2 weeks", "around 3 days")
+_SPAN_UNITS = {"day", "days", "week", "weeks", "wk", "wks", "month", "months", "hour", "hours", "hr", "hrs", "semanas",
+               "semana", "dias", "meses"}
 DAY = (0, 24 * 60)
 PARTS = {
     "morning": MORNING, "mornings": MORNING, "afternoon": AFTERNOON, "afternoons": AFTERNOON,
@@ -920,6 +923,8 @@ class Scanner:
                 self.add("time", TimeSpec([(m, 24 * 60)] if bound == "after" else [(0, m)]))
                 return k + 1
             a = self.clock_at(k, allow_bare=(w != "a" or self.w(k) in ("las", "la")) and w not in ("like",))
+            if a and self.w(a[1]) in _SPAN_UNITS:
+                a = None  # "about 2 weeks from now": a span, not 2 o'clock
             if a:
                 c, k2 = a
                 later = self.words(k2, "or|and", "later|after") or self.w(k2) in ("onwards", "onward") \

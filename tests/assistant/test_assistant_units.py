@@ -477,3 +477,23 @@ def test_a_question_about_an_appointment_is_not_a_request_to_change_it():
     for text in ("cancel my appointment", "i was going to cancel my appointment", "is it possible to cancel my appt",
                  "is it too late to cancel my appointment", "did my appt get cancelled? if not please cancel it"):
         assert not STATUS_QUESTION.search(text), text
+
+
+def test_spans_member_ids_any_doctor_and_paying_ourselves():
+    from actions.common import parse_choice
+    from actions.forms.booking import ANY_CLINICIAN
+    from actions.forms.coverage import typed_member_id
+    from actions.forms.offer_times import parse_windows
+    from actions.next_step import PAYING_MYSELF
+    from actions.who import someone_else
+
+    for text in ("in two weeks", "in 3 weeks", "what about 2 weeks from now", "3pm", "a week later"):
+        assert parse_choice(text, 3) is None, text  # a time, not an option's number
+    assert parse_choice("option 2", 3) == 2 and parse_choice("two", 3) == 2
+    assert typed_member_id("what about 2 weeks from now") is None and typed_member_id("in 2 wks") is None
+    assert typed_member_id("XEB 445 88120") == "XEB44588120"
+    assert all(ANY_CLINICIAN.search(t) for t in ("any doctor is fine", "ok any doctor then", "whoever is free"))
+    assert not ANY_CLINICIAN.search("any time tuesday")
+    assert PAYING_MYSELF.search("we pay ourselves") and not PAYING_MYSELF.search("aetna")
+    assert someone_else("hi i need to book for my son, hes 6")["given"] is None  # "hes" is no name
+    assert parse_windows("what about 2 weeks from now") == parse_windows("2 weeks from now")  # not 2 o'clock

@@ -1,7 +1,8 @@
 """Probe patients from the QA session of stop 16 and the README's list of what was still open: each
 failed before its fix. A child named at the "what for?" question, another person's appointments asked
 for by name in a verified conversation, "did my appointment get cancelled?", a move that
-should keep the clinician, "I'm new" from a known patient, "mine" after a wife's appointment, ... Each runs through the REST
+should keep the clinician, "I'm new" from a known patient, "mine" after a wife's appointment, a
+clinician named before the kind of visit changed, "we pay ourselves", "in two weeks" while choosing. Each runs through the REST
 channel against the shared stack and is checked IN FHIR.
 """
 from __future__ import annotations
@@ -11,7 +12,7 @@ import pytest
 from tests.assistant.test_assistant_e2e import booked, fhir_get, local, seed_booking
 from tests.assistant.test_probe_patients import Probe
 from tests.assistant.test_probe_patients_5 import cancel_in_fhir
-from tests.assistant.test_simulated_patients import (FAMILY, PEDS, PHI, new_patient, patients_named, play, specialty_codes,
+from tests.assistant.test_simulated_patients import (DERM, FAMILY, PEDS, PHI, coverages, new_patient, patients_named, play, specialty_codes,
                                                       status_of)
 from tests.support.checks import assert_clean_messages, assert_logs_hold_none_of
 
@@ -137,8 +138,47 @@ def mine_after_the_wifes_appointment(stack, p):
     assert status_of(stack, his_appt["id"]) == "cancelled" and status_of(stack, her_appt["id"]) == "booked", p
 
 
+def a_clinician_then_another_kind_of_visit(stack, p):
+    PHI.extend(["Priyanka", "Ramaswami", "1992-11-13"])
+    pid = new_patient(stack, "Priyanka", "Ramaswami", "1992-11-13", "408-555-0169")
+    p("need appt")
+    p("Priyanka Ramaswami")
+    p("11/13/1992")
+    p("self pay")
+    p("family medicine")
+    assert "McCoy" in p("monday with dr mccoy"), p
+    said = p("actually make it dermatology instead")  # Dr. McCoy is no dermatologist: any dermatologist now
+    assert "1)" in said and "McCoy" not in said, p
+    assert "1) Tue " in p("tuesday"), p
+    p("1")
+    p("yes")
+    mine = booked(stack, pid)
+    assert len(mine) == 1 and DERM in specialty_codes(mine[0]), p
+
+
+def we_pay_ourselves_and_in_two_weeks(stack, p):
+    PHI.extend(["Lucan", "Brownlow", "2001-01-15"])
+    pid = new_patient(stack, "Lucan", "Brownlow", "2001-01-15", "408-555-0170")
+    p("book")
+    p("Lucan Brownlow")
+    p("01/15/2001")
+    assert "insurance with" in p("insurance"), p
+    assert "insurance with" in p("family medicine"), p  # kept for later, the plan asked again
+    said = p("we pay ourselves")
+    assert "Self-pay" in said and "What's the visit for" not in said, p
+    assert coverages(stack, pid)[0]["type"]["coding"][0]["code"] == "pay", p
+    assert "1)" in p("this friday at noon"), p
+    said = p("in two weeks")  # a new time, not option 2
+    assert "1) Mon " in said and "holding" not in said, p
+    p("1")
+    said = p("what about 2 weeks from now")  # not 2 PM today, nor option 2
+    assert "holding" not in said and "closed" not in said, p
+    assert not booked(stack, pid), p
+
+
 PATIENTS = [child_named_at_what_for, another_person_named_in_a_verified_chat, asks_whether_an_appointment_was_cancelled,
-            a_move_keeps_the_same_clinician, says_new_with_a_known_name_and_birth_date, mine_after_the_wifes_appointment]
+            a_move_keeps_the_same_clinician, says_new_with_a_known_name_and_birth_date, mine_after_the_wifes_appointment,
+            a_clinician_then_another_kind_of_visit, we_pay_ourselves_and_in_two_weeks]
 
 
 @pytest.mark.parametrize("script", [pytest.param(f, id=f.__name__) for f in PATIENTS])
