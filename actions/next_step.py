@@ -13,7 +13,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, FollowupAction, SlotSet
 
 from actions.care import care_from_text, for_a_child, specialty_name
-from actions.common import (NO, client, describe, dob_in_text, latest_intent, latest_text, name_in_text, now, parse_email,
+from actions.common import (NO, bare_name, client, describe, dob_in_text, latest_intent, latest_text, name_in_text, now, parse_email,
                             phone_in_text, say, trailing_name)
 from actions.who import whose
 from actions.forms.manage import EXCEPT, by_kind
@@ -70,7 +70,8 @@ _GOAL_WORDS = [
     ("cancel", re.compile(r"\b(cancel\w*|cancle|cxl|canx|cncl|cansel\w*|delete|remove)\b", re.I)),
     ("reschedule", re.compile(r"\b(resched\w*|re-?s(?:ch|c|h|k)e?d\w*|move|change|switch|rebook|push|postpone|bump|delay|same time next|"
                               r"(can'?t|cannot|cant) (make|do) (it|my|the|that|mon|tue|wed|thu|fri))\b", re.I)),
-    ("list", re.compile(r"\b(my appo\w*|my appts?|when is my|whens my|what appo\w*|list|coming up|upcoming|do i have (an|any)\w*)\b", re.I)),
+    ("list", re.compile(r"\b(my appo\w*|my appts?|when is my|whens my|what appo\w*|list|coming up|upcoming|"
+                        r"do i have (an|any|some)\w*)\b", re.I)),
     ("book", re.compile(r"\b(book\w*|appo\w*|appt\w*|apo[ion]\w*|schedul\w*|see a|see the|cita|visit|checkup|opening|get in|come in|"
                         r"be seen|get seen|see (dr|doctor|doc|someone|somebody)|(in|seen) with|availab\w*)\b", re.I)),
 ]
@@ -501,11 +502,23 @@ class ActionNext(Action):
                 if slots.get("goal") and intent == "affirm":
                     goal = slots.get("goal")
                 else:
-                    if not slots.get("verified"):
+                    if not slots.get("verified") and not slots.get("for_whom"):
+                        # "hi its marcus oneil", "Marcus O'Neil", "7/4/1975" before saying what for: kept for
+                        # when they do (checked then, like any name and birth date), and asked what they need
                         name, dob = name_in_text(text), dob_in_text(text)
-                        if name and dob:  # "jane smith 3/4/85" before saying what for: keep it
+                        words = text.split()
+                        if not name and 2 <= len(words) <= 3 and all(w[:1].isupper() for w in words):
+                            name = bare_name(words)
+                        if name:
                             set_("person_name", name)
+                        if dob and (name or slots.get("person_name")):
                             set_("dob", dob.isoformat())
+                        if name or (dob and slots.get("person_name")):
+                            first = name.split()[0] if name else None
+                            say(dispatcher, f"Thanks{', ' + first if first else ''}. {HELP}")
+                            set_("misses", 0)
+                            log.info("event=details_before_request")
+                            return done()
                     # a second message in a row that asks for nothing we do: offer a person (as the fallback does)
                     misses = (tracker.get_slot("misses") or 0) + 1 if intent not in ("greet", "thank", "goodbye", "affirm", "deny") else 0
                     say(dispatcher, STILL_UNCLEAR if misses >= 2 else HELP)

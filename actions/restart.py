@@ -69,9 +69,14 @@ class ActionGoodbye(Action):
                 return [FollowupAction("action_next")]
         from actions.forms.coverage import NO_CARD
 
+        from actions.forms.booking import KEEP_IT
+
         card_later = tracker.get_slot("requested_slot") == "member_id" and NO_CARD.search(text or "")
+        # "never mind, keep it as it is" while moving: the move is given up, and the patient told so
+        keeps_it = bool(tracker.get_slot("old_appt")) and KEEP_IT.search(text or "")
         if text and (not BYE_WORDS.search(text) or (YES.search(text) and not STRONG_BYE.search(text))
-                     or (card_later and not STRONG_BYE.search(text))):  # "can i give it later?": the id comes later
+                     or (card_later and not STRONG_BYE.search(text))  # "can i give it later?": the id comes later
+                     or (keeps_it and not SAYS_BYE.search(text))):
             from actions.forms.base import answer_form
 
             # "all of them" read as a goodbye: it is the answer the form asked for, so the form gets it

@@ -471,7 +471,8 @@ class ValidateBookingForm(FlowForm):
         if not tracker.get_slot("held"):
             return {"confirm": None}
         text = str(value or "")
-        if drops_it(text):  # "actually i don't need it anymore": nothing booked, the request ends
+        if drops_it(text) or (tracker.get_slot("old_appt") and KEEP_IT.search(text)):
+            # "actually i don't need it anymore" / "keep it as it is": nothing booked, the request ends
             return {**(await self._give_up(dispatcher, tracker)), "confirm": None}
         answer = yes_no(tracker)
         if answer is None and NONE_OF.search(text):
@@ -514,7 +515,9 @@ class ValidateBookingForm(FlowForm):
         log.info("event=booking_dropped")
         queued = (tracker.get_slot("paused") or {}).get("then")  # (another booking comes next: action_next)
         moving = tracker.get_slot("old_appt") or {}
-        done = f"OK, I kept your appointment on {moving['text']}." if moving.get("text") else "OK, I haven't booked anything."
+        from actions.forms.manage import owner
+
+        done = f"OK, I kept {owner(tracker)} appointment on {moving['text']}." if moving.get("text") else "OK, I haven't booked anything."
         say(dispatcher, f"{done}{'' if queued else ' Anything else I can help with?'}")
         return {**out, "outcome": "dropped"}
 
@@ -614,8 +617,9 @@ class ValidateBookingForm(FlowForm):
                 moving = slot("old_appt") or {}
                 found = []
                 if moving.get("practitioner") and not slot("practitioner") and moving.get("specialty") in (None, slot("specialty")):
-                    # a move: the same clinician's times first, when they have any then
-                    found = await find_options(slot("specialty"), slot("visit_type"), slot("windows"), slot("seen"),
+                    # a move: the same clinician's times first, when they have any in the first window asked
+                    # for (the later windows are wider fallbacks: "an hour later" is first 10-11, then the day)
+                    found = await find_options(slot("specialty"), slot("visit_type"), (slot("windows") or [])[:1], slot("seen"),
                                                slot("patient_id"), moving["practitioner"])
                 found = found or await find_options(slot("specialty"), slot("visit_type"), slot("windows"), slot("seen"),
                                                     slot("patient_id"), slot("practitioner"))

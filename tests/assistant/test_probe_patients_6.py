@@ -2,14 +2,15 @@
 failed before its fix. A child named at the "what for?" question, another person's appointments asked
 for by name in a verified conversation, "did my appointment get cancelled?", a move that
 should keep the clinician, "I'm new" from a known patient, "mine" after a wife's appointment, a
-clinician named before the kind of visit changed, "we pay ourselves", "in two weeks" while choosing. Each runs through the REST
+clinician named before the kind of visit changed, "we pay ourselves", "in two weeks" while choosing, a name and
+birth date before any request, "keep it as it is" when asked to confirm a move. Each runs through the REST
 channel against the shared stack and is checked IN FHIR.
 """
 from __future__ import annotations
 
 import pytest
 
-from tests.assistant.test_assistant_e2e import booked, fhir_get, local, seed_booking
+from tests.assistant.test_assistant_e2e import appointments, booked, fhir_get, local, seed_booking
 from tests.assistant.test_probe_patients import Probe
 from tests.assistant.test_probe_patients_5 import cancel_in_fhir
 from tests.assistant.test_simulated_patients import (DERM, FAMILY, PEDS, PHI, coverages, new_patient, patients_named, play, specialty_codes,
@@ -176,9 +177,35 @@ def we_pay_ourselves_and_in_two_weeks(stack, p):
     assert not booked(stack, pid), p
 
 
+def name_and_birth_date_before_a_request(stack, p):
+    PHI.extend(["Marcellus", "Oneal", "1975-07-24"])
+    pid = new_patient(stack, "Marcellus", "Oneal", "1975-07-24", "408-555-0171")
+    seed_booking(stack, pid, "2026-12-09", specialty=FAMILY)
+    said = p("hi its marcellus oneal")
+    assert "What would you like" in said and "Dec 9" not in said, p  # nothing said before the birth date
+    said = p("07/24/1975")
+    assert "What would you like" in said and "still not" not in said and "Dec 9" not in said, p
+    assert "Wed Dec 9" in p("what appointments do i have"), p  # both kept: not asked again
+
+
+def keeps_it_as_it_is_at_the_move_question(stack, p):
+    PHI.extend(["Octavia", "Pembright", "1966-06-26"])
+    pid = new_patient(stack, "Octavia", "Pembright", "1966-06-26", "408-555-0172")
+    old = seed_booking(stack, pid, "2026-12-09", specialty=FAMILY)
+    p("move my appointment to thursday")
+    p("Octavia Pembright")
+    assert "1)" in p("6/26/1966"), p
+    assert "holding" in p("1"), p
+    said = p("never mind, keep it as it is")
+    assert "kept your appointment on Wed Dec 9" in said, p
+    assert status_of(stack, old["id"]) == "booked" and len(booked(stack, pid)) == 1, p
+    assert not [a for a in appointments(stack, pid) if a["status"] in ("pending", "proposed")], p
+
+
 PATIENTS = [child_named_at_what_for, another_person_named_in_a_verified_chat, asks_whether_an_appointment_was_cancelled,
             a_move_keeps_the_same_clinician, says_new_with_a_known_name_and_birth_date, mine_after_the_wifes_appointment,
-            a_clinician_then_another_kind_of_visit, we_pay_ourselves_and_in_two_weeks]
+            a_clinician_then_another_kind_of_visit, we_pay_ourselves_and_in_two_weeks,
+            name_and_birth_date_before_a_request, keeps_it_as_it_is_at_the_move_question]
 
 
 @pytest.mark.parametrize("script", [pytest.param(f, id=f.__name__) for f in PATIENTS])
