@@ -15,7 +15,7 @@ from rasa_sdk.events import ActiveLoop, FollowupAction, SlotSet
 from actions.care import care_from_text, for_a_child, specialty_name
 from actions.common import (NO, bare_name, client, describe, dob_in_text, latest_intent, latest_text, name_in_text, now, parse_email,
                             phone_in_text, say, trailing_name)
-from actions.who import whose
+from actions.who import name_key, whose
 from actions.forms.manage import EXCEPT, by_kind
 
 log = logging.getLogger("schedbot.actions.next")
@@ -149,15 +149,7 @@ def someone_new_writes(text: str, verified_name: str | None) -> bool:
     if not (STRONG_INTRO.search(text or "") or re.search(r"(it'?s|its|im|i'?m)\s+[A-Z]", text or "") or dob_in_text(text or "")):
         return False
     said = name_in_text(text or "", loose=False)
-    return bool(said and verified_name) and _name_key(said) != _name_key(verified_name)
-
-
-def _name_key(name: str) -> tuple:
-    import unicodedata
-
-    plain = unicodedata.normalize("NFKD", name or "").encode("ascii", "ignore").decode().lower()
-    words = re.findall(r"[a-z]+", plain)
-    return (words[0], words[-1]) if words else ()
+    return bool(said and verified_name) and name_key(said) != name_key(verified_name)
 
 
 def split_move(text: str) -> tuple[str, str | None]:
@@ -372,15 +364,17 @@ async def list_appointments(dispatcher, patient_id: str, asked: str = "", name: 
     """Say the patient's upcoming appointments (at most 3 and how many more), only those of the day
     ``asked`` names if it names one; the number of all upcoming ones."""
     appts = await client().appointments(patient_id, status=["booked"], start=now())
-    windows = day_asked(asked, name) if appts or STATUS_QUESTION.search(asked or "") else []
+    status_asked = bool(STATUS_QUESTION.search(asked or ""))
+    windows = day_asked(asked, name) if appts or status_asked else []
     shown, label = appts, "upcoming"  # (the head's word when no day is named)
-    if windows and STATUS_QUESTION.search(asked or "") and not [a for a in appts if a.start and within(a.start, windows)]:
+    owner = whose(for_whom)  # "Your", or "Mateo's" when a parent asks for their son
+    owner = owner[:1].upper() + owner[1:]
+    if windows and status_asked and not [a for a in appts if a.start and within(a.start, windows)]:
         # "did my Dec 10 appointment get cancelled?": yes, if one that day was
         gone = [a for a in await client().appointments(patient_id, status=["cancelled"], start=now())
                 if a.start and within(a.start, windows)]
         if gone:
-            owner = whose(for_whom)
-            say(dispatcher, f"{owner[:1].upper() + owner[1:]} appointment on {(await describe(gone[:1]))[0]} was cancelled.")
+            say(dispatcher, f"{owner} appointment on {(await describe(gone[:1]))[0]} was cancelled.")
             log.info("event=listed_cancelled patient=%s", patient_id)
             windows = []  # (then what is still booked)
     if windows and not appts:
@@ -397,8 +391,6 @@ async def list_appointments(dispatcher, patient_id: str, asked: str = "", name: 
         texts = await describe(shown[:3])
         more = f"\n…and {len(shown) - 3} more." if len(shown) > 3 else ""
         noun = "appointment" if len(shown) == 1 else "appointments"
-        owner = whose(for_whom)  # "Your", or "Mateo's" when a parent asks for their son
-        owner = owner[:1].upper() + owner[1:]
         head = f"{owner} {label} {noun}:" if not windows else f"{owner} {noun} {label}:"
         say(dispatcher, "\n".join([head, *[f"- {t}" for t in texts]]) + more)
     log.info("event=listed patient=%s count=%d", patient_id, len(shown))
@@ -572,21 +564,21 @@ class ActionNext(Action):
             if both:  # the visit asked for is the first person's ("a checkup for me and my son": not pediatrics)
                 spec, visit = care_from_text(without_name(both[0]))
             other = someone_else(both[0] if both else text) or named_other(text, slots.get("person_name"))
-            if (other and not same_person(slots.get("for_whom"), other)) or \
-                    (not other and slots.get("for_whom") and (for_self(text) or theirs)):
+            switched = (other and not same_person(slots.get("for_whom"), other)) or \
+                (not other and slots.get("for_whom") and (for_self(text) or theirs))
+            # "my name is Lucia Ortega, cancel my appointment" in a conversation verified as someone else:
+            # nothing of the first person's is said or changed; the writer is verified first
+            new_writer = not switched and slots.get("verified") and not other and \
+                someone_new_writes(text, slots.get("person_name"))
+            if switched or new_writer:
                 for name, value in IDENTITY_SLOTS.items():
                     if slots.get(name) != value:
                         set_(name, value)
-                set_("for_whom", {"rel": other["rel"], "given": other.get("given")} if other else None)
-                log.info("event=patient_switched other=%s", bool(other))
-            elif slots.get("verified") and not other and someone_new_writes(text, slots.get("person_name")):
-                # "my name is Lucia Ortega, cancel my appointment" in a conversation verified as someone else:
-                # nothing of the first person's is said or changed; the writer is verified first
-                for name, value in IDENTITY_SLOTS.items():
-                    if slots.get(name) != value:
-                        set_(name, value)
-                set_("for_whom", None)
-                log.info("event=writer_changed")
+                set_("for_whom", {"rel": other["rel"], "given": other.get("given")} if switched and other else None)
+                if switched:
+                    log.info("event=patient_switched other=%s", bool(other))
+                else:
+                    log.info("event=writer_changed")
             if queued:  # (the booking before it is done): "Now your son's appointment." / "Now your other appointment."
 
                 if queue[1:]:

@@ -67,9 +67,8 @@ class ActionGoodbye(Action):
             if UNDO.search(text) or guess_goal(text):  # "no, i didn't mean to cancel that!": a request
                 log.info("event=goodbye_not_said form=none")
                 return [FollowupAction("action_next")]
-        from actions.forms.coverage import NO_CARD
-
         from actions.forms.booking import KEEP_IT
+        from actions.forms.coverage import NO_CARD
 
         card_later = tracker.get_slot("requested_slot") == "member_id" and NO_CARD.search(text or "")
         # "never mind, keep it as it is" while moving: the move is given up, and the patient told so

@@ -23,6 +23,9 @@ _CHILD_WORDS = {"son", "daughter", "child", "kid", "baby", "boy", "girl", "toddl
                 "grandson", "granddaughter", "newborn", "infant", "stepson", "stepdaughter", "stepchild", "kids",
                 "children", "hijo", "hija"}
 
+# "his name is Max Ortega", "my daughter's full name is ...": the name after it
+_THEIR_NAME = re.compile(r"\b(?:his|her|their|the (?:child|kid|patient)'?s|(?:my|our) (?:" + _RELS + r")'?s)\s+(?:full )?"
+                         r"name(?:'s|\s+is)\s+(?P<name>.+)", re.I)
 # "my son", "our daughter's", "my 6 year old", "my little boy"; the word after may be a first name
 _OTHER = re.compile(
     rf"\b(?:my|our|mi)\s+(?:(?:little|baby|little baby|youngest|oldest|eldest|older|younger|\d{{1,2}}[\s\-]?(?:year|yr|month|mo)s?[\s\-]?old|two|three|four|five|six|seven|eight|nine|ten)\s+)?"
@@ -40,9 +43,6 @@ _NOT_GIVEN = {"in", "for", "to", "needs", "need", "has", "is", "was", "got", "ge
               "as", "both", "instead", "rather", "actually", "now", "then", "first", "only", "not", "so", "tho", "though",
               "again", "sorry", "thanks", "thank", "please", "same", "time", "day", "week", "one", "here", "there",
               "hes", "shes", "theyre", "its", "im", "whos", "aged", "age"}
-
-
-_NAME_LATER = re.compile(r"\b(?:his|her|their)\s+name(?:'s|\s+is)\s+(.+)$", re.I)
 
 
 def _name_run(text: str) -> List[str]:
@@ -80,9 +80,9 @@ def someone_else(text: str) -> dict | None:
     rel = {"kids": "kid", "children": "child", "hijo": "son", "hija": "daughter", "mum": "mom"}.get(rel, rel)
     # "my son Leo", "my daughter, Emma Lopez,", "my son named Leo"
     run = _name_run(re.sub(r"^\s*,?\s*(?:(?:named|called|whose name is|his name is|her name is)\s+)?", "", rest))
-    later = _NAME_LATER.search(rest)
+    later = _THEIR_NAME.search(rest)
     if not run and later:  # "my kid needs a checkup, his name is Finn"
-        run = _name_run(later.group(1))
+        run = _name_run(later.group("name"))
     after_comma = re.search(r",\s*([^,]+?)\W*$", rest)
     if not run and after_comma and len(_name_run(after_comma.group(1))) >= 2:  # "cancel my wife's appt too, Jenna Morales"
         run = _name_run(after_comma.group(1))
@@ -103,13 +103,20 @@ _NAMED_SUBJECT = re.compile(r"\bdoes\s+(\w+\s+\w+)\s+have\b|\b(\w+\s+\w+)'s\s+(?
 def named_other(text: str, own_name: str | None) -> dict | None:
     """Another person named by full name as the one whose visit it is (not the writer, whose name is
     ``own_name`` when known): {"rel": "person", "given", "name"}, else None."""
-    from actions.next_step import _name_key
-
     for m in _NAMED_SUBJECT.finditer(text or ""):
         full = bare_name((m.group(1) or m.group(2) or m.group(3)).split())
-        if full and not (own_name and _name_key(full) == _name_key(own_name)):
+        if full and not (own_name and name_key(full) == name_key(own_name)):
             return {"rel": "person", "given": full.split()[0], "name": full}
     return None
+
+
+def name_key(name: str) -> tuple:
+    """First and last name without accents or case: tells one person from another in a message."""
+    import unicodedata
+
+    plain = unicodedata.normalize("NFKD", name or "").encode("ascii", "ignore").decode().lower()
+    words = re.findall(r"[a-z]+", plain)
+    return (words[0], words[-1]) if words else ()
 
 
 def for_self(text: str) -> bool:
@@ -166,6 +173,14 @@ class _Ask(Action, ABC):
 
 def _person(tracker: Tracker) -> dict | None:
     return tracker.get_slot("for_whom") or None
+
+
+def owner(tracker: Tracker) -> str:
+    """ "your", or "Jenna's" when the appointment is someone else's (their name once it is known)."""
+    who, name = _person(tracker), tracker.get_slot("person_name")
+    if who and not who.get("given") and name:  # "your wife's" once her name is known: "Jenna's"
+        who = {**who, "given": name.split()[0]}
+    return whose(who)
 
 
 def _their(who: dict) -> str:
@@ -229,7 +244,6 @@ IDENTITY_SLOTS = {"verified": False, "patient_id": None, "person_name": None, "d
                   "coverage_done": False, "coverage_kind": None, "payer": None, "member_id": None}
 
 
-_THEIR_NAME = re.compile(r"\b(?:his|her|their|the (?:child|kid|patient)'?s|(?:my|our) (?:" + _RELS + r")'?s) (?:full )?name(?:'s| is)\s+.+", re.I)
 
 
 def name_for_other(text: str, other: dict | None) -> str | None:
@@ -239,7 +253,7 @@ def name_for_other(text: str, other: dict | None) -> str | None:
     if other and other.get("name"):
         return other["name"]
     m = _THEIR_NAME.search(text or "")
-    return name_in_text("name is " + re.split(r"name(?:'s| is)\s+", m.group(0), maxsplit=1)[1]) if m else None
+    return name_in_text("name is " + m.group("name")) if m else None
 
 
 # "for me and my son Leo", "me n my daughter", "myself & my wife"; "my son and me", "my daughter and i"

@@ -515,7 +515,7 @@ class ValidateBookingForm(FlowForm):
         log.info("event=booking_dropped")
         queued = (tracker.get_slot("paused") or {}).get("then")  # (another booking comes next: action_next)
         moving = tracker.get_slot("old_appt") or {}
-        from actions.forms.manage import owner
+        from actions.who import owner
 
         done = f"OK, I kept {owner(tracker)} appointment on {moving['text']}." if moving.get("text") else "OK, I haven't booked anything."
         say(dispatcher, f"{done}{'' if queued else ' Anything else I can help with?'}")

@@ -10,6 +10,7 @@ from rasa_sdk import Action, Tracker
 
 from actions.common import NO, client, now, option_buttons, say, yes_no
 from actions.forms.base import FlowForm
+from actions.who import owner
 
 log = logging.getLogger("schedbot.actions.manage")
 
@@ -207,16 +208,6 @@ class ActionAskManagePick(Action):
             lines.append("(or reply 'all')")
         say(dispatcher, "\n".join([f"Which appointment do you want to {verb}?", *lines]), buttons=option_buttons(len(appts)))
         return []
-
-
-def owner(tracker: Tracker) -> str:
-    """ "your", or "Jenna's" when the appointment is someone else's (their name once it is known)."""
-    from actions.who import whose
-
-    who, name = tracker.get_slot("for_whom"), tracker.get_slot("person_name")
-    if who and not who.get("given") and name:  # "your wife's" once her name is known: "Jenna's"
-        who = {**who, "given": name.split()[0]}
-    return whose(who)
 
 
 class ActionAskManageConfirm(Action):

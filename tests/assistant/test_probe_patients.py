@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import time
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 import pytest
@@ -26,15 +27,20 @@ BOT_TEXTS: list[str] = []
 ASKS_NAME = re.compile(r"first and last name", re.I)
 
 
+@dataclass(repr=False)  # (the transcript stays what an assertion shows)
 class Probe(Patient):
-    """A Patient whose bot messages are collected for this file's end checks; an SMS number optional."""
+    """A Patient whose bot messages are collected for this file's end checks (and, line by line, for
+    ``heard``: another probe file's); an SMS number optional."""
 
     phone: str | None = None
+    heard: list[str] | None = None
 
     def __call__(self, text: str) -> str:
         meta = {"phone": self.phone} if self.phone else None
         replies = self.stack.texts(self.sender, text, meta)
         BOT_TEXTS.extend(replies)
+        if self.heard is not None:
+            self.heard.extend(line for reply in replies for line in reply.splitlines())
         self.transcript += [f"> {text}", *[f"  {r}" for r in replies]]
         return "\n".join(replies)
 

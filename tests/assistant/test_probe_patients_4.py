@@ -17,13 +17,6 @@ from tests.support.checks import assert_clean_messages, assert_logs_hold_none_of
 BOT_TEXTS: list[str] = []
 
 
-class Heard(Probe):
-    def __call__(self, text: str) -> str:
-        said = super().__call__(text)
-        BOT_TEXTS.extend(said.splitlines())
-        return said
-
-
 def parent_says_her_name_is(stack, p):
     PHI.extend(["Zofia", "Wisniewska", "2019-06-02", "4085550133"])
     p("my kid has an earache, can we get in next tuesday morning")
@@ -151,7 +144,7 @@ PATIENTS = [keeps_it_at_the_when_question_of_a_move, two_messages_that_ask_for_n
 
 @pytest.mark.parametrize("script", [pytest.param(f, id=f.__name__) for f in PATIENTS])
 def test_probe_patient(stack, script):
-    play(script, Heard(stack, f"probe4-{script.__name__}"))
+    play(script, Probe(stack, f"probe4-{script.__name__}", heard=BOT_TEXTS))
 
 
 def test_probe_patients_heard_only_clean_short_messages():

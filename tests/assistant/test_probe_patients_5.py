@@ -19,13 +19,6 @@ from tests.support.checks import assert_clean_messages, assert_logs_hold_none_of
 BOT_TEXTS: list[str] = []
 
 
-class Heard(Probe):
-    def __call__(self, text: str) -> str:
-        said = super().__call__(text)
-        BOT_TEXTS.extend(said.splitlines())
-        return said
-
-
 def cancel_in_fhir(stack, appt_id: str) -> None:
     """The clinic cancels an appointment (as its own EHR screen would), outside the conversation."""
     r = httpx.patch(f"{stack.fhir_base}/Appointment/{appt_id}", json=[{"op": "replace", "path": "/status", "value": "cancelled"}],
@@ -152,7 +145,7 @@ PATIENTS = [says_new_after_a_wrong_birth_date_when_cancelling, types_the_name_ag
 
 @pytest.mark.parametrize("script", [pytest.param(f, id=f.__name__) for f in PATIENTS])
 def test_probe_patient_5(stack, script):
-    play(script, Heard(stack, f"probe5-{script.__name__}"))
+    play(script, Probe(stack, f"probe5-{script.__name__}", heard=BOT_TEXTS))
 
 
 def test_probe_patients_5_heard_only_clean_short_messages():

@@ -20,13 +20,6 @@ from tests.support.checks import assert_clean_messages, assert_logs_hold_none_of
 BOT_TEXTS: list[str] = []
 
 
-class Heard(Probe):
-    def __call__(self, text: str) -> str:
-        said = super().__call__(text)
-        BOT_TEXTS.extend(said.splitlines())
-        return said
-
-
 def clinician_of(appt: dict) -> str:
     return next(p["actor"]["reference"] for p in appt["participant"] if p["actor"].get("reference", "").startswith("Practitioner/"))
 
@@ -210,7 +203,7 @@ PATIENTS = [child_named_at_what_for, another_person_named_in_a_verified_chat, as
 
 @pytest.mark.parametrize("script", [pytest.param(f, id=f.__name__) for f in PATIENTS])
 def test_probe_patient_6(stack, script):
-    play(script, Heard(stack, f"probe6-{script.__name__}"))
+    play(script, Probe(stack, f"probe6-{script.__name__}", heard=BOT_TEXTS))
 
 
 def test_probe_patients_6_heard_only_clean_short_messages():
