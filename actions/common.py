@@ -208,7 +208,8 @@ can could will should may might must get see call back first last name names bec
 who how why which all any one two three sorry oops typo wrong meant mistake actually correction bad oh um uh hmm
 wait lol haha yeah yep nope sure thats that's right correct again try retry real
 am pm mon tue tues wed weds thu thur thurs fri sat wk wks derm gi peds pt selfpay self pay anything works fine whenever thx pls plz
-now feeling better good great later
+now feeling better good great later mornings afternoons evenings night nights best prefer preferably ideally early
+earlier only around maybe probably
 """.split())
 _INTRO = re.compile(r"\b(?:my name is|my name's|name is|name's|name:|i am|i'm|im|this is|it's|its|me llamo|soy)\s+(.+)", re.I)
 
@@ -252,6 +253,7 @@ def name_in_text(text: str, loose: bool = True) -> str | None:
         return None
     for part in (re.split(r"[,.;:!?\n]", t.replace(found_date, ",")) if loose else []):
         part = re.sub(r"\b(born|dob|birthday|name)\b.*$", "", part, flags=re.I)
+        part = re.sub(r"\s+(here|speaking|calling|texting)\s*$", "", part, flags=re.I)  # "Priya Natarajan here"
         words = part.split()
         if words and all(_is_name_word(w) for w in words):
             found = bare_name(words)
@@ -353,7 +355,8 @@ def phone_in_text(text: str) -> str | None:
 
 
 def parse_email(text: str) -> str | None:
-    m = re.search(r"[\w.+\-]+@[\w\-]+\.[\w.\-]+", text or "")
+    # the domain's last label ends the address: "me@example.com." drops the sentence's full stop
+    m = re.search(r"[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+", text or "")
     return m.group(0) if m else None
 
 

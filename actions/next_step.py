@@ -564,7 +564,7 @@ class ActionNext(Action):
             if both:  # the visit asked for is the first person's ("a checkup for me and my son": not pediatrics)
                 spec, visit = care_from_text(without_name(both[0]))
             other = someone_else(both[0] if both else text) or named_other(text, slots.get("person_name"))
-            switched = (other and not same_person(slots.get("for_whom"), other)) or \
+            switched = (other and not same_person(slots.get("for_whom"), other, slots.get("person_name"))) or \
                 (not other and slots.get("for_whom") and (for_self(text) or theirs))
             # "my name is Lucia Ortega, cancel my appointment" in a conversation verified as someone else:
             # nothing of the first person's is said or changed; the writer is verified first

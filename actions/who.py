@@ -28,7 +28,7 @@ _THEIR_NAME = re.compile(r"\b(?:his|her|their|the (?:child|kid|patient)'?s|(?:my
                          r"name(?:'s|\s+is)\s+(?P<name>.+)", re.I)
 # "my son", "our daughter's", "my 6 year old", "my little boy"; the word after may be a first name
 _OTHER = re.compile(
-    rf"\b(?:my|our|mi)\s+(?:(?:little|baby|little baby|youngest|oldest|eldest|older|younger|\d{{1,2}}[\s\-]?(?:year|yr|month|mo)s?[\s\-]?old|two|three|four|five|six|seven|eight|nine|ten)\s+)?"
+    rf"\b(?:my|our|mi)\s+(?:(?:little|baby|little baby|youngest|oldest|eldest|older|younger|other|second|middle|\d{{1,2}}[\s\-]?(?:year|yr|month|mo)s?[\s\-]?old|two|three|four|five|six|seven|eight|nine|ten)\s+)?"
     rf"(?P<rel>{_RELS})(?:'?s)?\b(?P<rest>.*)$", re.I)
 _AGE_ONLY = re.compile(r"\b(?:my|our)\s+\d{1,2}[\s\-]?(?:year|yr)s?[\s\-]?old\b(?P<rest>.*)$", re.I)
 _SELF = re.compile(r"\b(for me|for myself|myself|my own|me too|for me too|me as well|my appointments?|my appts?|mine)\b", re.I)
@@ -232,10 +232,14 @@ def dob_for_other(text: str):
     return dob_in_text(m.group("rest")) if m else None
 
 
-def same_person(before: dict | None, other: dict) -> bool:
+def same_person(before: dict | None, other: dict, their_name: str | None = None) -> bool:
+    """``other`` (from this message) is the family member already being booked: the same relation,
+    and no different first name (``their_name``: the name given for them when ``before`` has none,
+    so "my son Noah" after "my son" + "Leo Okafor" is another son)."""
     if not before or before.get("rel") != other.get("rel"):
         return False
-    a, b = (before.get("given") or "").lower(), (other.get("given") or "").lower()
+    a = (before.get("given") or (their_name or "").split(" ")[0]).lower()
+    b = (other.get("given") or "").lower()
     return not a or not b or a == b
 
 

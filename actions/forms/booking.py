@@ -225,7 +225,7 @@ class ValidateBookingForm(FlowForm):
         other = someone_else(text)
         # at "what for?", "my kid needs a checkup" says whose visit it is without "for" or "actually"
         at_care = tracker.get_slot("requested_slot") == "care" and not for_self(text)
-        if other and not same_person(before, other) and \
+        if other and not same_person(before, other, tracker.get_slot("person_name")) and \
                 (at_care or re.search(r"\b(for|it'?s|its|actually|instead|rather)\b", text, re.I)):
             who = {"rel": other["rel"], "given": other.get("given")}
             label = who["given"] or f"your {who['rel']}"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+import unicodedata
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Tracker
@@ -32,7 +33,9 @@ def says_new(tracker: Tracker, text: str) -> bool:
 
 
 def _norm(text: str) -> str:
-    return re.sub(r"[^a-zà-ÿ]", "", (text or "").lower())
+    """Letters only, lower case, accents dropped: "Tomas" typed on a phone is the record's "Tomás"."""
+    plain = "".join(ch for ch in unicodedata.normalize("NFKD", text or "") if not unicodedata.combining(ch))
+    return re.sub(r"[^a-z]", "", plain.lower())
 
 
 async def find_patient(tracker: Tracker, name: str, dob: str) -> str | None:
@@ -92,7 +95,7 @@ class ValidateVerifyForm(FlowForm):
         from actions.who import one_word_name, same_person, someone_else
 
         other = someone_else(str(value or ""))
-        if other and not same_person(tracker.get_slot("for_whom"), other):  # "it's for my son, Leo Lindgren": his record
+        if other and not same_person(tracker.get_slot("for_whom"), other, tracker.get_slot("person_name")):  # "it's for my son, Leo Lindgren": his record
             who = {"rel": other["rel"], "given": other.get("given")}
             tracker.slots["for_whom"] = who
             if other.get("name"):

@@ -175,8 +175,10 @@ def tokenize(text: str) -> list[Tok]:
             out[n] = Tok("w", "tomorrow", "tom")
             continue
         if tk.k == "w" and tk.raw in LETTER_DAYS:
-            near = [out[m] for m in (n - 1, n + 1) if 0 <= m < len(out)]
-            if any(x.k == "p" and x.v in ("/", "-") for x in near):
+            # a day across the slash or dash ("m/w/f", "tu-th"); "w/ dr boyce" is "with"
+            across = [out[m + m - n] for m in (n - 1, n + 1)
+                      if 0 <= m + m - n < len(out) and out[m].k == "p" and out[m].v in ("/", "-")]
+            if any(x.k == "w" and (x.raw in LETTER_DAYS or x.v in WEEKDAYS) for x in across):
                 out[n] = Tok("w", LETTER_DAYS[tk.raw], tk.raw)
     return out
 

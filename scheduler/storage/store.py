@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import unicodedata
 from typing import Iterable, Sequence
 
 from sqlalchemy import and_, bindparam, create_engine, event, func, or_, select, text
@@ -463,10 +464,21 @@ def digits10(phone: str) -> str:
     return d[-10:]
 
 
+def fold(text: str) -> str:
+    """Lower case without accents: FHIR string search matches "Tomas" to "Tomás"."""
+    return "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch)).lower()
+
+
+def _name_like(column, value: str, prefix: str = ""):
+    """``column`` starts with ``value`` (after ``prefix``), accents ignored. Rows indexed before names
+    were folded keep their accents, so the plain lower-case value is tried as well."""
+    return or_(*[column.like(f"{prefix}{v}%") for v in dict.fromkeys((fold(value), value.lower()))])
+
+
 def patient_columns(res: dict) -> dict:
     names = res.get("name") or [{}]
-    fam = " ".join((n.get("family") or "") for n in names).strip().lower()
-    giv = " ".join(g for n in names for g in (n.get("given") or [])).strip().lower()
+    fam = fold(" ".join((n.get("family") or "") for n in names).strip())
+    giv = fold(" ".join(g for n in names for g in (n.get("given") or [])).strip())
     phones = [digits10(t.get("value", "")) for t in res.get("telecom", []) if t.get("system") in (None, "phone", "sms")]
     return {"family": fam, "given": giv, "birthdate": res.get("birthDate"), "gender": res.get("gender"),
             "phones": _codes(p for p in phones if p), "json": json.dumps(res),
@@ -509,12 +521,12 @@ def search_patients(conn, filters: dict, count: int) -> list[dict]:
             if name == "_id":
                 ors.append(patient.c.id == v)
             elif name == "family":
-                ors.append(patient.c.family.like(f"{v.lower()}%"))
+                ors.append(_name_like(patient.c.family, v))
             elif name == "given":
-                ors.append(or_(patient.c.given.like(f"{v.lower()}%"), patient.c.given.like(f"% {v.lower()}%")))
+                ors.append(or_(_name_like(patient.c.given, v), _name_like(patient.c.given, v, "% ")))
             elif name == "name":
-                ors.append(or_(patient.c.family.like(f"{v.lower()}%"), patient.c.given.like(f"{v.lower()}%"),
-                               patient.c.given.like(f"% {v.lower()}%")))
+                ors.append(or_(_name_like(patient.c.family, v), _name_like(patient.c.given, v),
+                               _name_like(patient.c.given, v, "% ")))
             elif name == "birthdate":
                 ors.append(patient.c.birthdate == v.removeprefix("eq"))
             elif name == "gender":

@@ -497,3 +497,24 @@ def test_spans_member_ids_any_doctor_and_paying_ourselves():
     assert PAYING_MYSELF.search("we pay ourselves") and not PAYING_MYSELF.search("aetna")
     assert someone_else("hi i need to book for my son, hes 6")["given"] is None  # "hes" is no name
     assert parse_windows("what about 2 weeks from now") == parse_windows("2 weeks from now")  # not 2 o'clock
+
+
+def test_qa_stop_17_rules():
+    from actions.common import name_in_text, parse_email
+    from actions.forms.offer_times import parse_windows
+    from actions.forms.verify import _norm
+    from actions.who import same_person, someone_else
+
+    assert parse_email("nora.quinn@example.com.") == "nora.quinn@example.com"  # the sentence's full stop is no part
+    assert parse_email("it's a.b+c@mail.co.uk, thanks") == "a.b+c@mail.co.uk"
+    said = "Hi! Priya Natarajan here, DOB 21 July 1990. Need a GI appt early next week, mornings best."
+    assert name_in_text(said) == "Priya Natarajan"  # not "Mornings Best"
+    assert _norm("Tomás") == _norm("tomas") and _norm("Núñez") == "nunez"
+    assert parse_windows("can i book w/ dr boyce?") == []  # "w/" is "with", not Wednesday
+    assert len(parse_windows("m/w/f mornings")) == 3 and len(parse_windows("t/th afternoon")) == 2
+    noah = someone_else("great now my other son Noah Schultz, dob 3/3/2019, same day")
+    assert noah["rel"] == "son" and noah["name"] == "Noah Schultz"
+    # a son asked for by name after another son (named at the name question) is someone else
+    assert not same_person({"rel": "son", "given": None}, noah, "Leo Okafor")
+    assert same_person({"rel": "son", "given": None}, noah, "Noah Schultz")
+    assert same_person({"rel": "son", "given": None}, {"rel": "son", "given": None}, "Leo Okafor")

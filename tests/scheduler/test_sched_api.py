@@ -209,6 +209,20 @@ def test_patient_create_returns_existing_person(client):
         assert p["id"] in [x["id"] for x in found], q
 
 
+def test_patient_name_search_ignores_accents_and_case(client):
+    body = {"resourceType": "Patient", "name": [{"family": "Álvarez-Núñez", "given": ["Tomás"]}], "birthDate": "1982-01-15",
+            "telecom": [{"system": "phone", "value": "408-555-0901"}]}
+    r = client.post("/Patient", json=body)
+    assert r.status_code == 201, r.text
+    pid = r.json()["id"]
+    for q in ({"family": "alvarez-nunez", "given": "tomas"}, {"family": "ÁLVAREZ", "given": "Tomás"},
+              {"name": "tomas", "birthdate": "1982-01-15"}, {"name": "alvarez"}):
+        assert pid in [x["id"] for x in entries(client.get("/Patient", params=q).json())], q
+    assert pid not in [x["id"] for x in entries(client.get("/Patient", params={"given": "tomasz"}).json())]
+    again = client.post("/Patient", json=dict(body, name=[{"family": "Alvarez-Nunez", "given": ["Tomas"]}]))
+    assert again.status_code == 200 and again.json()["id"] == pid  # the same person, typed without accents
+
+
 def test_coverage_create_search_update(client):
     p = new_patient(client)
     cov = {"resourceType": "Coverage", "status": "active", "subscriberId": "DZW9200000000",
