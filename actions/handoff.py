@@ -17,13 +17,18 @@ log = logging.getLogger("schedbot.actions.handoff")
 
 
 def callback_task(tracker: Tracker) -> dict:
+    from actions.common import name_in_text, phone_in_text
+
     patient_id = tracker.get_slot("patient_id") if tracker.get_slot("verified") else None
-    phone = tracker.get_slot("phone") or sender_phone(tracker)
+    said = [e.get("text") or "" for e in tracker.events if e.get("event") == "user"]
+    # what the patient wrote counts too ("Hi I'm Rosa Delgado, I need to talk to someone"), the latest first
+    phone = tracker.get_slot("phone") or sender_phone(tracker) or next(filter(None, map(phone_in_text, reversed(said))), None)
+    name = tracker.get_slot("person_name") or next(filter(None, map(name_in_text, reversed(said))), None)
     notes = ["Patient asked the scheduling assistant to talk to a person."]
     if phone:
         notes.append(f"Callback number: {phone}")
-    if not patient_id and tracker.get_slot("person_name"):
-        notes.append(f"Name given (not verified): {tracker.get_slot('person_name')}")
+    if not patient_id and name:
+        notes.append(f"Name given (not verified): {name}")
     task = {
         "resourceType": "Task",
         "status": "requested",

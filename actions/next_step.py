@@ -465,12 +465,14 @@ class ActionNext(Action):
         if fresh:
             text = queued["text"] if queued else latest_text(tracker)
             goal = GOAL_INTENTS.get(intent)
+            if goal == "reschedule" and _GOAL_WORDS[0][1].search(text) and not _GOAL_WORDS[1][1].search(text):
+                goal = "cancel"  # "need to cxl my appt on monday" read as a move: the words win
             if goal in ("book", "list") and (CHANGE_EXISTING.search(text) or MOVE_ONLY.search(text) or (switching and OTHER_APPT.search(text))):
                 goal = guess_goal(text)  # "i wanna change my appt" read as booking: the words win
             fixed = CORRECTION.split(text)
             if len(fixed) > 1 and guess_goal(fixed[-1]):
                 goal = guess_goal(fixed[-1])  # "i need to reschedule... no sorry, BOOK one": what they meant
-            if goal is None and intent in ("nlu_fallback", "inform", "affirm", "greet"):
+            if goal is None and (intent in ("nlu_fallback", "inform", "affirm", "greet") or switching):
                 goal = guess_goal(text)  # the classifier's catch-all: the words still say what they want
             if goal is None and NEW_PATIENT.search(text):
                 goal = "book"

@@ -205,6 +205,11 @@ ANY_CLINICIAN = re.compile(r"\b(any|whoever|whichever|anyone|anybody)\s*(?:one\s
                            r"\bdon'?t care (?:who|which)\b", re.I)
 
 
+# in a move, a cancel asked for instead: "no i want to cancel it, not move it", "just cancel it"
+CANCEL_NOT_MOVE = re.compile(r"\b(cancel\w*|cxl|canx)\b.{0,25}\b(not|don'?t|instead|rather)\b.{0,15}\b(mov\w*|resched\w*|chang\w*)\b|"
+                             r"\b(not|don'?t)\b.{0,10}\b(mov\w*|resched\w*|chang\w*)\b.{0,25}\b(cancel\w*|cxl|canx)\b|"
+                             r"^\W*(no,?\s+)?((just|actually|rather)\s+)+(cancel|cxl|canx)\b", re.I)
+
 class ValidateBookingForm(FlowForm):
     def name(self) -> Text:
         return "validate_booking_form"
@@ -260,7 +265,12 @@ class ValidateBookingForm(FlowForm):
         ends with outcome "switch"; action_next puts the booking aside and serves that request first."""
         from actions.next_step import OTHER_APPT
 
-        if tracker.get_slot("goal") != "book" or not OTHER_APPT.search(latest_text(tracker)):
+        text = latest_text(tracker)
+        if tracker.get_slot("goal") == "reschedule" and CANCEL_NOT_MOVE.search(text):
+            log.info("event=cancel_instead_of_move")  # "no i want to CANCEL it not move it": a cancel now
+            tracker.switched_to = {"outcome": "switch"}
+            return {"outcome": "switch"}
+        if tracker.get_slot("goal") != "book" or not OTHER_APPT.search(text):
             return {}
         log.info("event=other_request_mid_booking")
         tracker.switched_to = {"outcome": "switch"}  # (returned by after_validation)

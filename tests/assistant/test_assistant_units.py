@@ -518,3 +518,13 @@ def test_qa_stop_17_rules():
     assert not same_person({"rel": "son", "given": None}, noah, "Leo Okafor")
     assert same_person({"rel": "son", "given": None}, noah, "Noah Schultz")
     assert same_person({"rel": "son", "given": None}, {"rel": "son", "given": None}, "Leo Okafor")
+
+
+def test_a_cancel_asked_for_in_a_move():
+    from actions.forms.booking import CANCEL_NOT_MOVE
+
+    for text in ("no i want to CANCEL it not move it", "just cancel it", "cancel it instead of moving it",
+                 "i dont want to move it, cancel it", "actually just cancel"):
+        assert CANCEL_NOT_MOVE.search(text), text
+    for text in ("monday", "no", "not monday, cancel that time", "cancel please? not tuesday", "none of those"):
+        assert not CANCEL_NOT_MOVE.search(text), text

@@ -10,8 +10,9 @@ from __future__ import annotations
 import pytest
 
 from tests.assistant.test_assistant_e2e import booked, fhir_get, seed_booking
-from tests.assistant.test_probe_patients import Probe
-from tests.assistant.test_simulated_patients import FAMILY, GI, PHI, new_patient, patients_named, play, specialty_codes
+from tests.assistant.test_probe_patients import Probe, task_of
+from tests.assistant.test_simulated_patients import (FAMILY, GI, PHI, new_patient, patients_named, play, specialty_codes,
+                                                      status_of)
 from tests.support.checks import assert_clean_messages, assert_logs_hold_none_of
 
 BOT_TEXTS: list[str] = []
@@ -119,9 +120,41 @@ def with_a_clinician_is_not_wednesday(stack, p):
     assert doctor["name"][0]["family"] == "Boyce", p
 
 
+def cxl_with_a_day_is_a_cancel(stack, p):
+    pid = new_patient(stack, "Prisha", "Natarajo", "1991-07-22", "408-555-0191")
+    appt = seed_booking(stack, pid, "2026-12-07", specialty=FAMILY)
+    p("need to cxl my appt on monday")
+    p("Prisha Natarajo")
+    said = p("07/22/1991")
+    assert "Cancel your appointment on Mon Dec 7" in said and "When works" not in said, p
+    assert "kept" in p("no"), p
+    assert status_of(stack, appt["id"]) == "booked", p
+
+
+def cancel_it_not_move_it(stack, p):
+    pid = new_patient(stack, "Ottilie", "Brannagh", "1972-02-02", "408-555-0192")
+    appt = seed_booking(stack, pid, "2026-12-08", specialty=FAMILY)
+    p("move my appt")
+    p("Ottilie Brannagh")
+    assert "move your appointment on Tue Dec 8" in p("2/2/1972"), p
+    assert "1)" in p("wednesday"), p
+    said = p("no i want to CANCEL it not move it")
+    assert "Cancel your appointment on Tue Dec 8" in said and "When works" not in said, p
+    assert "cancelled" in p("yes"), p
+    assert status_of(stack, appt["id"]) == "cancelled" and booked(stack, pid) == [], p
+
+
+def a_person_asked_for_with_a_name_and_number(stack, p):
+    PHI.extend(["Rosamund", "Delgadillo", "4085550193"])
+    p("Hi I'm Rosamund Delgadillo, I need to talk to someone about a bill. my cell is 408 555 0193")
+    notes = " ".join(n["text"] for n in task_of(p).get("note", []))
+    assert "Rosamund Delgadillo" in notes and "408-555-0193" in notes, p  # the front desk knows whom to call
+
+
 PATIENTS = [a_second_son_after_the_first, another_son_after_start_over, a_parent_gave_her_own_name_for_her_son,
             name_here_and_mornings_best, a_name_typed_without_its_accent, an_email_at_the_end_of_a_sentence,
-            with_a_clinician_is_not_wednesday]
+            with_a_clinician_is_not_wednesday, cxl_with_a_day_is_a_cancel, cancel_it_not_move_it,
+            a_person_asked_for_with_a_name_and_number]
 
 
 @pytest.mark.parametrize("script", [pytest.param(f, id=f.__name__) for f in PATIENTS])
