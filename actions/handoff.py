@@ -10,15 +10,13 @@ import re
 
 from rasa_sdk.events import ActiveLoop, FollowupAction, SlotSet
 
-from actions.common import clinic, client, latest_text, now, say, sender_phone
+from actions.common import clinic, client, latest_text, name_in_text, now, phone_in_text, say, sender_phone
 from actions.next_step import release_hold, reset_flow
 
 log = logging.getLogger("schedbot.actions.handoff")
 
 
 def callback_task(tracker: Tracker) -> dict:
-    from actions.common import name_in_text, phone_in_text
-
     patient_id = tracker.get_slot("patient_id") if tracker.get_slot("verified") else None
     said = [e.get("text") or "" for e in tracker.events if e.get("event") == "user"]
     # what the patient wrote counts too ("Hi I'm Rosa Delgado, I need to talk to someone"), the latest first

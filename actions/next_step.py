@@ -465,7 +465,8 @@ class ActionNext(Action):
         if fresh:
             text = queued["text"] if queued else latest_text(tracker)
             goal = GOAL_INTENTS.get(intent)
-            if goal == "reschedule" and _GOAL_WORDS[0][1].search(text) and not _GOAL_WORDS[1][1].search(text):
+            words = dict(_GOAL_WORDS)
+            if goal == "reschedule" and words["cancel"].search(text) and not words["reschedule"].search(text):
                 goal = "cancel"  # "need to cxl my appt on monday" read as a move: the words win
             if goal in ("book", "list") and (CHANGE_EXISTING.search(text) or MOVE_ONLY.search(text) or (switching and OTHER_APPT.search(text))):
                 goal = guess_goal(text)  # "i wanna change my appt" read as booking: the words win

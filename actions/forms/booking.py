@@ -210,6 +210,7 @@ CANCEL_NOT_MOVE = re.compile(r"\b(cancel\w*|cxl|canx)\b.{0,25}\b(not|don'?t|inst
                              r"\b(not|don'?t)\b.{0,10}\b(mov\w*|resched\w*|chang\w*)\b.{0,25}\b(cancel\w*|cxl|canx)\b|"
                              r"^\W*(no,?\s+)?((just|actually|rather)\s+)+(cancel|cxl|canx)\b", re.I)
 
+
 class ValidateBookingForm(FlowForm):
     def name(self) -> Text:
         return "validate_booking_form"
