@@ -110,12 +110,16 @@ def named_other(text: str, own_name: str | None) -> dict | None:
     return None
 
 
-def name_key(name: str) -> tuple:
-    """First and last name without accents or case: tells one person from another in a message."""
+def folded(text: str) -> str:
+    """Lower case, accents and other non-ASCII letters dropped: "Tomás" and "tomas" are the same name."""
     import unicodedata
 
-    plain = unicodedata.normalize("NFKD", name or "").encode("ascii", "ignore").decode().lower()
-    words = re.findall(r"[a-z]+", plain)
+    return unicodedata.normalize("NFKD", text or "").encode("ascii", "ignore").decode().lower()
+
+
+def name_key(name: str) -> tuple:
+    """First and last name without accents or case: tells one person from another in a message."""
+    words = re.findall(r"[a-z]+", folded(name))
     return (words[0], words[-1]) if words else ()
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import re
-import unicodedata
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Tracker
@@ -34,8 +33,9 @@ def says_new(tracker: Tracker, text: str) -> bool:
 
 def _norm(text: str) -> str:
     """Letters only, lower case, accents dropped: "Tomas" typed on a phone is the record's "Tomás"."""
-    plain = "".join(ch for ch in unicodedata.normalize("NFKD", text or "") if not unicodedata.combining(ch))
-    return re.sub(r"[^a-z]", "", plain.lower())
+    from actions.who import folded
+
+    return re.sub(r"[^a-z]", "", folded(text))
 
 
 async def find_patient(tracker: Tracker, name: str, dob: str) -> str | None:
