@@ -291,7 +291,7 @@ def date_in_text(text: str) -> str | None:
 
 
 def parse_dob(text: str) -> date | None:
-    """A birth date in the past, from 03/14/1985, 3-14-85, 1985-03-14, March 14 1985 ..."""
+    """A birth date in the past, from 03/14/1985, 3-14-85, 1985-03-14, March 14 1985, 19850314, 031485 ..."""
     t = (text or "").strip().lower()
     t = re.sub(r"^(my )?(dob|date of birth|birthday|born)( is)?[:\s]*", "", t)
     t = _ordinals_to_digits(t)
@@ -301,9 +301,16 @@ def parse_dob(text: str) -> date | None:
     today = now().date()
     m = re.fullmatch(r"\s*(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})\s*", t)
     candidates = []
-    m8 = re.fullmatch(r"\s*(\d{2})(\d{2})(\d{4})\s*", t)  # 03141985
+    m8 = re.fullmatch(r"\s*(\d{2})(\d{2})(\d{4})\s*", t)  # 03141985, else 19850314 (the first valid wins)
     if m8:
         candidates.append((int(m8.group(3)), int(m8.group(1)), int(m8.group(2))))
+        candidates.append((int(t.strip()[:4]), int(t.strip()[4:6]), int(t.strip()[6:])))
+    m6 = re.fullmatch(r"\s*(\d{2})(\d{2})(\d{2})\s*", t)  # 031485: month first, as 3/14/85
+    if m6:
+        y = int(m6.group(3)) + (1900 if int(m6.group(3)) > today.year % 100 else 2000)
+        candidates.append((y, int(m6.group(1)), int(m6.group(2))))
+        if int(m6.group(1)) > 12:  # 140385: day first
+            candidates.append((y, int(m6.group(2)), int(m6.group(1))))
     if m:
         candidates.append((int(m.group(1)), int(m.group(2)), int(m.group(3))))
     m = re.search(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{2,4})", t)

@@ -25,9 +25,12 @@ def test_plain_words_map_to_the_guides_codes():
 
 
 def test_birth_dates_names_phones_and_choices():
-    for text in ("03/14/1985", "3/14/85", "1985-03-14", "march 14 1985", "born March 14th, 1985"):
+    for text in ("03/14/1985", "3/14/85", "1985-03-14", "march 14 1985", "born March 14th, 1985",
+                 "03141985", "19850314", "031485", "140385"):
         assert str(parse_dob(text)) == "1985-03-14", text
-    assert parse_dob("tomorrow") is None
+    assert str(parse_dob("122595")) == "1995-12-25" and str(parse_dob("20010203")) == "2001-02-03"
+    for not_a_birth_date in ("tomorrow", "123456", "99999999", "20991231", "4085550199"):
+        assert parse_dob(not_a_birth_date) is None, not_a_birth_date
     assert split_name("my name is jane smith") == ("Jane", "Smith")
     assert split_name("hi") is None
     for early_answer in ("blue shield", "self pay", "Aetna PPO", "medi-cal"):  # a payer is not a name

@@ -2,7 +2,8 @@
 the first was booked as the first (with and without "start over"), a parent's own name given for her
 son could not be corrected by naming him, "Priya Natarajan here, ..., mornings best" made a patient
 called "Mornings Best", a name typed without its accent was not found, an email ending a sentence was
-stored with the full stop, and "w/ dr boyce" was read as Wednesday. Each runs through the REST channel
+stored with the full stop, and "w/ dr boyce" was read as Wednesday; and from stop 18, birth dates typed
+without separators ("19880304", "122595"). Each runs through the REST channel
 against the shared stack and is checked IN FHIR.
 """
 from __future__ import annotations
@@ -151,10 +152,36 @@ def a_person_asked_for_with_a_name_and_number(stack, p):
     assert "Rosamund Delgadillo" in notes and "408-555-0193" in notes, p  # the front desk knows whom to call
 
 
+def a_birth_date_typed_as_eight_digits(stack, p):
+    """Stop 18: "19880304" was not read as a birth date (the question was asked again)."""
+    pid = new_patient(stack, "Dariela", "Vancourt", "1988-03-04", "408-555-0194")
+    PHI.append("19880304")
+    appt = seed_booking(stack, pid, "2026-12-08", specialty=FAMILY)
+    p("what appointments do I have")
+    p("Dariela Vancourt")
+    assert "Tue Dec 8" in p("19880304"), p
+    assert appt["id"] in [a["id"] for a in booked(stack, pid)], p
+
+
+def a_birth_date_typed_as_six_digits(stack, p):
+    """Stop 18: nor was "122595" (month first, as 12/25/95)."""
+    pid = new_patient(stack, "Emrys", "Vancourt", "1995-12-25", "408-555-0195")
+    PHI.append("122595")
+    p("I need a checkup")
+    p("Emrys Vancourt")
+    p("122595")
+    p("self pay")
+    assert "1)" in p("monday afternoon"), p
+    p("1")
+    p("yes")
+    assert len(booked(stack, pid)) == 1, p
+
+
 PATIENTS = [a_second_son_after_the_first, another_son_after_start_over, a_parent_gave_her_own_name_for_her_son,
             name_here_and_mornings_best, a_name_typed_without_its_accent, an_email_at_the_end_of_a_sentence,
             with_a_clinician_is_not_wednesday, cxl_with_a_day_is_a_cancel, cancel_it_not_move_it,
-            a_person_asked_for_with_a_name_and_number]
+            a_person_asked_for_with_a_name_and_number, a_birth_date_typed_as_eight_digits,
+            a_birth_date_typed_as_six_digits]
 
 
 @pytest.mark.parametrize("script", [pytest.param(f, id=f.__name__) for f in PATIENTS])
