@@ -298,19 +298,14 @@ def parse_dob(text: str) -> date | None:
     t = re.sub(r"(\d)(st|nd|rd|th)\b", r"\1", t)
     t = re.sub(r"\b(the|of)\s+", " ", t)  # "the 3rd of march" -> "3 march"
     t = re.sub(r"'(\d{2})\b", r"\1", t)  # '85
+    t = re.sub(r"^\s*(\d{2})(\d{2})(\d{2})\s*$", r"\1/\2/\3", t)  # 031485 is 03/14/85 (read below)
     today = now().date()
     m = re.fullmatch(r"\s*(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})\s*", t)
     candidates = []
-    m8 = re.fullmatch(r"\s*(\d{2})(\d{2})(\d{4})\s*", t)  # 03141985, else 19850314 (the first valid wins)
+    m8 = re.fullmatch(r"\s*(\d{2})(\d{2})(\d{2})(\d{2})\s*", t)  # 03141985, else 19850314 (the first valid wins)
     if m8:
-        candidates.append((int(m8.group(3)), int(m8.group(1)), int(m8.group(2))))
-        candidates.append((int(t.strip()[:4]), int(t.strip()[4:6]), int(t.strip()[6:])))
-    m6 = re.fullmatch(r"\s*(\d{2})(\d{2})(\d{2})\s*", t)  # 031485: month first, as 3/14/85
-    if m6:
-        y = int(m6.group(3)) + (1900 if int(m6.group(3)) > today.year % 100 else 2000)
-        candidates.append((y, int(m6.group(1)), int(m6.group(2))))
-        if int(m6.group(1)) > 12:  # 140385: day first
-            candidates.append((y, int(m6.group(2)), int(m6.group(1))))
+        mm, dd, cc, yy = m8.groups()
+        candidates += [(int(cc + yy), int(mm), int(dd)), (int(mm + dd), int(cc), int(yy))]
     if m:
         candidates.append((int(m.group(1)), int(m.group(2)), int(m.group(3))))
     m = re.search(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{2,4})", t)

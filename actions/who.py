@@ -252,8 +252,6 @@ IDENTITY_SLOTS = {"verified": False, "patient_id": None, "person_name": None, "d
                   "coverage_done": False, "coverage_kind": None, "payer": None, "member_id": None}
 
 
-
-
 def name_for_other(text: str, other: dict | None) -> str | None:
     """The other person's full name in the message: "my daughter Emma Lopez", "his name is Max Ortega"."""
     from actions.common import name_in_text

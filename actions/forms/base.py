@@ -104,14 +104,13 @@ class FlowForm(FormValidationAction):
         from actions.who import drops_other
 
         who = tracker.get_slot("for_whom")
+        queued = (tracker.get_slot("paused") or {}).get("then")  # (another booking comes next: action_next)
         if NEVER_MIND.search(latest_text(tracker)):  # "never mind" for a name or a birth date: the request ends
-            queued = (tracker.get_slot("paused") or {}).get("then")
             log.info("event=request_dropped slot=%s", slot)
             say(dispatcher, f"OK, no problem.{'' if queued else ' Anything else I can help with?'}")
             return {slot: None, "outcome": "dropped"}
         if not drops_other(latest_text(tracker), who):
             return {}
-        queued = (tracker.get_slot("paused") or {}).get("then")  # (another booking comes next: action_next)
         log.info("event=other_person_dropped")
         say(dispatcher, f"OK, nothing booked for {who.get('given') or 'your ' + who.get('rel', 'family member')}."
                         f"{'' if queued else ' Anything else I can help with?'}")
