@@ -271,9 +271,10 @@ def name_in_text(text: str, loose: bool = True) -> str | None:
 
 
 def trailing_name(text: str) -> str | None:
-    """A name signed at the end of a request, after a comma or question mark ("whens my appt, jonah
-    whitcombe" / "cancel my appt? cressida vantongeren"), else None."""
-    parts = [x for x in re.split(r"[,;:!?\n]|\.\s", text or "") if x.strip()]
+    """A name signed at the end of a request, after a comma, a question mark or a dash ("whens my appt,
+    jonah whitcombe" / "cancel my appt? cressida vantongeren" / "still on? - dana reyes"), else None.
+    (A dash with spaces around it: "Mary-Jane" is one name.)"""
+    parts = [x for x in re.split(r"[,;:!?\n]|\.\s|\s[-\u2013\u2014]+\s", text or "") if x.strip()]
     if len(parts) < 2:
         return None
     return bare_name(parts[-1].split())

@@ -46,7 +46,7 @@ def callback_task(tracker: Tracker) -> dict:
 # Words without which a message is not a request for a person, whatever the classifier says.
 ASKS_FOR_PERSON = re.compile(
     r"\b(agent|person|human|some(one|body)|representative|rep|operator|staff|receptionist|front desk|nurse|"
-    r"real|live|call|talk|speak|help|manager|reception|office|transfer|0|zero|persona|humano|agente|hablar)\b", re.I)
+    r"real|live|call|talk|tlk|sum1|some1|sumone|speak|help|manager|reception|office|transfer|0|zero|persona|humano|agente|hablar)\b", re.I)
 
 
 class ActionHandoff(Action):

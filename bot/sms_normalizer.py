@@ -48,6 +48,8 @@ SPELLINGS: Dict[str, str] = {
     **dict.fromkeys(["k", "kk", "okay", "okey", "oki"], "ok"),
     **dict.fromkeys(["g2g"], "gtg"),
     **dict.fromkeys(["wanna"], "want"),
+    **dict.fromkeys(["tlk", "tak", "tawk"], "talk"),
+    **dict.fromkeys(["sum1", "some1", "sumone", "sm1"], "someone"),
     **dict.fromkeys(["bday", "b-day"], "birthday"),
 }
 

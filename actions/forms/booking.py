@@ -152,9 +152,12 @@ def pick_option(text: str, options: list, ambiguous: list | None = None) -> int 
     return parse_choice(text, len(options))
 
 
-# a question about where an offered time is ("is the first one downtown?", "where is that clinic?")
+# a question about where an offered time is ("is the first one downtown?", "where is that clinic?",
+# "is the 2nd one in sf?"; not "is the 2nd one in the morning?")
 PLACE_QUESTION = re.compile(r"^(?=.*\?)(?=.*\b(where|downtown|address|located|location|how far|far from|close to|near|parking|"
-                            r"which (clinic|office|place)|what (clinic|office|place))\b)", re.I | re.S)
+                            r"which (clinic|office|place)|what (clinic|office|place)|"
+                            r"(is|are) (it|that|this|they|those|these|both|the \w+( one)?|#?\d|option #?\d|number \d) in "
+                            r"(?!(the )?(morning|afternoon|evening|week|month)\b|(a|an|person|(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\w*)\b|\d)\w+)\b)", re.I | re.S)
 # a part of the day or an open range: "monday after 2" asks for times, it doesn't point at one offered
 _RANGE = re.compile(r"\b(after|before|between|from|morning|afternoon|evening|later than|earlier than|no earlier|no later)\b", re.I)
 
@@ -482,6 +485,11 @@ class ValidateBookingForm(FlowForm):
         if not tracker.get_slot("held"):
             return {"confirm": None}
         text = str(value or "")
+        if PLACE_QUESTION.search(text):  # "is that in san jose?": answered, the question asked again
+            from actions.digressions import addresses_in
+
+            say(dispatcher, addresses_in([tracker.get_slot("held").get("text") or ""]) or "All our addresses are on our website.")
+            return {"confirm": None}
         if drops_it(text) or (tracker.get_slot("old_appt") and KEEP_IT.search(text)):
             # "actually i don't need it anymore" / "keep it as it is": nothing booked, the request ends
             return {**(await self._give_up(dispatcher, tracker)), "confirm": None}

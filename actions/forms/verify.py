@@ -25,6 +25,11 @@ NOT_A_NAME = re.compile(r"\b(self|pay|cash|insurance|insured|idea|clue|thanks|th
 SAYS_NEW = re.compile(r"\b(new patient|i'?m new|im new|i am new|first time|never been|not a patient|register|sign ?up|nuev[oa])\b", re.I)
 
 
+# a birth date the writer doesn't have ("i don't know his birthday", "no idea", "not sure")
+DOB_UNKNOWN = re.compile(r"\b(do ?n'?t|do not|does ?n'?t|does not) (know|remember|have)\b|\b(no idea|not sure|dunno|idk|no clue|"
+                         r"can'?t remember|(i )?forg[eo]t|unknown|no s[eé])\b", re.I)
+
+
 def says_new(tracker: Tracker, text: str) -> bool:
     """ "I'm new" where a name or birth date was expected: register instead of searching."""
     return latest_intent(tracker) == "new_patient" and bool(SAYS_NEW.search(text)) or bool(
@@ -136,6 +141,16 @@ class ValidateVerifyForm(FlowForm):
         if says_new(tracker, str(value or "")):
             return {"dob": None, "verify_choice": "register"}
         dob = parse_dob(str(value or "")) or dob_in_text(str(value or ""))
+        if not dob and DOB_UNKNOWN.search(str(value or "")):
+            # "i don't know his birthday": asking again cannot help, and no record is looked up without it
+            from actions.who import whose
+
+            who = tracker.get_slot("for_whom")
+            queued = (tracker.get_slot("paused") or {}).get("then")
+            log.info("event=dob_unknown other=%s", bool(who))
+            say(dispatcher, f"Without {whose(who)} date of birth I can't look up the record. Reply 'agent' and someone "
+                            f"from the clinic will call you back.{'' if queued else ' Anything else I can help with?'}")
+            return {"dob": None, "outcome": "dropped"}
         if not dob:
             self.miss(dispatcher, tracker, "Hmm, I couldn't read that date. Please use month/day/year, like 03/14/1985.")
             return {"dob": None}

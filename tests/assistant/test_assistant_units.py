@@ -189,6 +189,8 @@ def test_a_name_signed_at_the_end_and_a_childs_visit():
     assert trailing_name("whens my appt, jonah whitcombe") == "Jonah Whitcombe"
     assert trailing_name("cancel my appt, thanks so much") is None
     assert trailing_name("book a derm appt, anything works") is None
+    assert trailing_name("is my thursday appt still on? - dana reyes") == "Dana Reyes"  # signed after a dash
+    assert trailing_name("is it on — Mary-Jane Okoro") == "Mary-Jane Okoro" and trailing_name("mary-jane okoro") is None
     assert for_a_child(DERMATOLOGY, None) == (PEDIATRICS, None)
     assert for_a_child(FAMILY, "physical") == (PEDIATRICS, "well-child")
     assert dob_question(None) == "What's your date of birth? (for example 03/14/1985)"
@@ -531,3 +533,19 @@ def test_a_cancel_asked_for_in_a_move():
         assert CANCEL_NOT_MOVE.search(text), text
     for text in ("monday", "no", "not monday, cancel that time", "cancel please? not tuesday", "none of those"):
         assert not CANCEL_NOT_MOVE.search(text), text
+
+
+def test_where_questions_while_choosing_and_unknown_birth_dates():
+    from actions.forms.booking import PLACE_QUESTION
+    from actions.forms.verify import DOB_UNKNOWN
+    from actions.handoff import ASKS_FOR_PERSON
+
+    for where in ("is the 2nd one in sf?", "is that in san jose?", "are they in palo alto?", "is the first one downtown?"):
+        assert PLACE_QUESTION.search(where), where
+    for when in ("is the 2nd one in the morning?", "is it in december?", "is it in 2 weeks?", "is it in person?",
+                 "is the 2nd one in sf", "2"):  # (no question mark: not a question)
+        assert not PLACE_QUESTION.search(when), when
+    for unknown in ("i don't know his birthday", "no idea", "not sure", "idk", "I dont have it", "forgot"):
+        assert DOB_UNKNOWN.search(unknown), unknown
+    assert not DOB_UNKNOWN.search("3/14/1985") and not DOB_UNKNOWN.search("march 14")
+    assert ASKS_FOR_PERSON.search("can i tlk to sum1")

@@ -13,6 +13,7 @@ def test_plain_spells_short_forms_and_drops_accents():
         ["tomorrow", "appointment", "please", "thanks", "you", "are", "next", "ok", "ok"]
     assert [plain(w) for w in ["cuándo", "Sí", "mañana", "dirección"]] == ["cuando", "si", "manana", "direccion"]
     assert [plain(w) for w in ["jane", "3/14/1985", "aetna"]] == ["jane", "3/14/1985", "aetna"]
+    assert [plain(w) for w in ["tlk", "sum1", "Some1"]] == ["talk", "someone", "someone"]
 
 
 def test_component_sets_lemmas_in_training_and_at_run_time():

@@ -1,0 +1,80 @@
+"""Probe patients from the QA list of stop 17 that stop 19 fixed: each failed before its fix. A question
+about an appointment with the name signed after a dash started a booking, "can i tlk to sum1" at a
+question was taken for an answer, "is the 2nd one in sf?" held option 2 (and "is that in san jose?"
+was not answered while a time was held), and a friend's unknown birth date was asked for again and
+again. Each runs through the REST channel against the shared stack and is checked IN FHIR.
+"""
+from __future__ import annotations
+
+import pytest
+
+from tests.assistant.test_assistant_e2e import appointments, booked, fhir_get, local, seed_booking
+from tests.assistant.test_probe_patients import Probe, task_of
+from tests.assistant.test_simulated_patients import PHI, new_patient, play
+from tests.support.checks import assert_clean_messages, assert_logs_hold_none_of
+
+BOT_TEXTS: list[str] = []
+
+
+def still_on_signed_after_a_dash(stack, p):
+    pid = new_patient(stack, "Daniela", "Reyesworth", "1985-03-14", "408-555-0401")
+    appt = seed_booking(stack, pid, "2026-12-03")
+    said = p("is my thursday appt with dr boyce still on? - daniela reyesworth")
+    assert "date of birth" in said and "name" not in said.lower(), p  # the signed name was kept
+    said = p("3/14/1985")
+    assert "Thu Dec 3" in said and "insurance" not in said.lower(), p  # listed, not a new booking
+    assert [a["id"] for a in booked(stack, pid)] == [appt["id"]], p
+
+
+def sms_spelling_of_talk_to_someone(stack, p):
+    p("i need a checkup")
+    said = p("can i tlk to sum1")
+    assert "call you back" in said, p
+    assert task_of(p)["status"] == "requested", p  # the call-back request the clinic sees
+
+
+def is_the_second_one_in_a_city(stack, p):
+    pid = new_patient(stack, "Mirela", "Kovacsik", "1983-01-05", "408-555-0402")
+    p("book a derm appt")
+    p("mirela kovacsik")
+    p("1/5/1983")
+    p("self pay")
+    offered = p("next week")
+    second = next(line for line in offered.splitlines() if line.startswith("2)"))
+    said = p("is the 2nd one in sf?")
+    assert "Race Street" in said and "holding" not in said, p  # answered: its address, nothing held
+    assert [a for a in appointments(stack, pid) if a["status"] == "pending"] == [], p
+    assert "holding" in p("2"), p
+    said = p("is that in san jose?")
+    assert "Race Street" in said and "Book it?" in said, p  # answered, and the held time is asked about again
+    p("yes")
+    mine = booked(stack, pid)
+    assert len(mine) == 1 and local(mine[0]).strftime("%-I:%M %p") in second, p
+
+
+def a_friends_birth_date_not_known(stack, p):
+    PHI.extend(["Jonah", "Snowdrift"])
+    p("i need to book an appt for my friend")
+    p("jonah snowdrift")
+    said = p("i don't know his birthday")
+    assert "date of birth" in said and "agent" in said and "03/14" not in said, p  # not asked again
+    assert "call you back" in p("agent"), p
+    assert task_of(p)["status"] == "requested", p
+    assert fhir_get(stack, "Patient", family="Snowdrift").get("entry", []) == [], p  # no record made up for him
+
+
+PATIENTS = [still_on_signed_after_a_dash, sms_spelling_of_talk_to_someone, is_the_second_one_in_a_city,
+            a_friends_birth_date_not_known]
+
+
+@pytest.mark.parametrize("script", [pytest.param(f, id=f.__name__) for f in PATIENTS])
+def test_probe_patient_8(stack, script):
+    play(script, Probe(stack, f"probe8-{script.__name__}", heard=BOT_TEXTS))
+
+
+def test_probe_patients_8_heard_only_clean_short_messages():
+    assert_clean_messages(BOT_TEXTS)
+
+
+def test_probe_patients_8_left_no_details_in_logs(stack):
+    assert_logs_hold_none_of(stack, PHI)
