@@ -354,6 +354,13 @@ class ValidateBookingForm(FlowForm):
 
             spec, visit = for_a_child(spec, visit)
         out: Dict[Text, Any] = {"care": specialty_name(spec), "specialty": spec, "visit_type": visit, "form_misses": 0}
+        if re.search(r"\b(dr|doctor|with)\b", str(value or ""), re.I):  # "a skin check with dr boyce": them too
+            who = await self._clinician_change(str(value), dispatcher, tracker)
+            if who.get("practitioner"):
+                out["practitioner"] = who["practitioner"]
+                if who.get("specialty") and who["specialty"] != spec:  # a dermatologist named for a checkup: theirs
+                    out.update({"care": who["care"], "specialty": who["specialty"], "visit_type": None})
+                    spec = who["specialty"]
         previous = tracker.get_slot("specialty")
         if previous and previous != spec:
             say(dispatcher, f"OK, {specialty_name(spec)} instead.")

@@ -1,8 +1,8 @@
 """Probe patients from the QA list of stop 17 that stop 19 fixed: each failed before its fix. A question
 about an appointment with the name signed after a dash started a booking, "can i tlk to sum1" at a
 question was taken for an answer, "is the 2nd one in sf?" held option 2 (and "is that in san jose?"
-was not answered while a time was held), and a friend's unknown birth date was asked for again and
-again. Each runs through the REST channel against the shared stack and is checked IN FHIR.
+was not answered while a time was held), a friend's unknown birth date was asked for again and
+again, and a clinician named with the reason ("a skin check with dr boyce") was dropped. Each runs through the REST channel against the shared stack and is checked IN FHIR.
 """
 from __future__ import annotations
 
@@ -63,8 +63,24 @@ def a_friends_birth_date_not_known(stack, p):
     assert fhir_get(stack, "Patient", family="Snowdrift").get("entry", []) == [], p  # no record made up for him
 
 
+def a_clinician_named_with_the_reason(stack, p):
+    pid = new_patient(stack, "Hanne", "Sorensgaard", "1975-05-05", "408-555-0403")
+    p("i need an appointment")
+    p("hanne sorensgaard")
+    p("5/5/1975")
+    p("self pay")
+    p("a skin check with dr boyce")
+    offered = p("next week")
+    assert offered.count("Dr. Boyce") == 3, p  # only her times
+    p("1")
+    p("yes")
+    boyce = fhir_get(stack, "Practitioner", name="boyce")["entry"][0]["resource"]["id"]
+    mine = booked(stack, pid)
+    assert len(mine) == 1 and f"Practitioner/{boyce}" in [x["actor"]["reference"] for x in mine[0]["participant"]], p
+
+
 PATIENTS = [still_on_signed_after_a_dash, sms_spelling_of_talk_to_someone, is_the_second_one_in_a_city,
-            a_friends_birth_date_not_known]
+            a_friends_birth_date_not_known, a_clinician_named_with_the_reason]
 
 
 @pytest.mark.parametrize("script", [pytest.param(f, id=f.__name__) for f in PATIENTS])
