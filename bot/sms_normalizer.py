@@ -48,7 +48,7 @@ SPELLINGS: Dict[str, str] = {
     **dict.fromkeys(["k", "kk", "okay", "okey", "oki"], "ok"),
     **dict.fromkeys(["g2g"], "gtg"),
     **dict.fromkeys(["wanna"], "want"),
-    **dict.fromkeys(["tlk", "tak", "tawk"], "talk"),
+    **dict.fromkeys(["tlk", "tawk"], "talk"),  # (not "tak": a given name)
     **dict.fromkeys(["sum1", "some1", "sumone", "sm1"], "someone"),
     **dict.fromkeys(["bday", "b-day"], "birthday"),
 }
