@@ -158,6 +158,13 @@ PLACE_QUESTION = re.compile(r"^(?=.*\?)(?=.*\b(where|downtown|address|located|lo
                             r"which (clinic|office|place)|what (clinic|office|place)|"
                             r"(is|are) (it|that|this|they|those|these|both|the \w+( one)?|#?\d|option #?\d|number \d) in "
                             r"(?!(the )?(morning|afternoon|evening|week|month)\b|(a|an|person|(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\w*)\b|\d)\w+)\b)", re.I | re.S)
+def say_where(dispatcher, texts: list[str]) -> None:
+    """The address of each of our places the offered times in ``texts`` name (a PLACE_QUESTION's answer)."""
+    from actions.digressions import addresses_in
+
+    say(dispatcher, addresses_in(texts) or "All our addresses are on our website.")
+
+
 # a part of the day or an open range: "monday after 2" asks for times, it doesn't point at one offered
 _RANGE = re.compile(r"\b(after|before|between|from|morning|afternoon|evening|later than|earlier than|no earlier|no later)\b", re.I)
 
@@ -444,10 +451,8 @@ class ValidateBookingForm(FlowForm):
         several: list = []
         choice = pick_option(text, options, several)
         if PLACE_QUESTION.search(text):  # "is the first one downtown?": answered, nothing picked yet
-            from actions.digressions import addresses_in
-
             picked = [options[i - 1] for i in ([choice] if choice else several)] or options
-            say(dispatcher, addresses_in([o.get("text") or "" for o in picked]) or "All our addresses are on our website.")
+            say_where(dispatcher, [o.get("text") or "" for o in picked])
             return {"option": None}
         if (choice or several) and not fits_range(text, [options[i - 1] for i in ([choice] if choice else several)], tracker):
             choice, several = None, []  # "monday after 2" while Monday mornings are offered: a new preference
@@ -493,9 +498,7 @@ class ValidateBookingForm(FlowForm):
             return {"confirm": None}
         text = str(value or "")
         if PLACE_QUESTION.search(text):  # "is that in san jose?": answered, the question asked again
-            from actions.digressions import addresses_in
-
-            say(dispatcher, addresses_in([tracker.get_slot("held").get("text") or ""]) or "All our addresses are on our website.")
+            say_where(dispatcher, [tracker.get_slot("held").get("text") or ""])
             return {"confirm": None}
         if drops_it(text) or (tracker.get_slot("old_appt") and KEEP_IT.search(text)):
             # "actually i don't need it anymore" / "keep it as it is": nothing booked, the request ends
