@@ -53,6 +53,25 @@ def old_start(seeded: dict) -> datetime:
     return seeded["start"].astimezone(local({"start": "2026-01-01T00:00:00+00:00"}).tzinfo)
 
 
+def probe_file_tests(prefix: str, patients: list) -> tuple:
+    """A probe file's three tests, in this order: each of ``patients`` as a parametrized test (sender
+    ``<prefix>-<script name>``), then that every message they heard was clean and short, then that
+    the logs hold none of their details. A file assigns them to its own ``test_*`` names."""
+    heard: list[str] = []
+
+    @pytest.mark.parametrize("script", [pytest.param(f, id=f.__name__) for f in patients])
+    def test_patient(stack, script):
+        play(script, Probe(stack, f"{prefix}-{script.__name__}", heard=heard))
+
+    def test_heard_only_clean_short_messages():
+        assert_clean_messages(heard)
+
+    def test_left_no_details_in_logs(stack):
+        assert_logs_hold_none_of(stack, PHI)
+
+    return test_patient, test_heard_only_clean_short_messages, test_left_no_details_in_logs
+
+
 def task_of(p) -> dict:
     task_id = p.slots().get("handoff_task")
     assert task_id, p

@@ -6,15 +6,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-import pytest
-
 from tests.assistant.test_assistant_e2e import booked, fhir_get, local, seed_booking
-from tests.assistant.test_probe_patients import ASKS_NAME, Probe
-from tests.assistant.test_simulated_patients import (DERM, FAMILY, PHI, coverages, new_patient, patients_named, play,
+from tests.assistant.test_probe_patients import ASKS_NAME, probe_file_tests
+from tests.assistant.test_simulated_patients import (DERM, FAMILY, PHI, coverages, new_patient, patients_named,
                                                       specialty_codes, status_of)
-from tests.support.checks import assert_clean_messages, assert_logs_hold_none_of
-
-BOT_TEXTS: list[str] = []
 
 
 def parent_says_her_name_is(stack, p):
@@ -142,14 +137,5 @@ def keeps_it_at_the_when_question_of_a_move(stack, p):
 PATIENTS = [keeps_it_at_the_when_question_of_a_move, two_messages_that_ask_for_nothing, four_appointments_all_but_one, new_patient_says_everything_at_once, parent_says_her_name_is, payer_given_for_the_name, after_2_then_also_cancel_the_other, move_the_skin_one_sooner]
 
 
-@pytest.mark.parametrize("script", [pytest.param(f, id=f.__name__) for f in PATIENTS])
-def test_probe_patient(stack, script):
-    play(script, Probe(stack, f"probe4-{script.__name__}", heard=BOT_TEXTS))
-
-
-def test_probe_patients_heard_only_clean_short_messages():
-    assert_clean_messages(BOT_TEXTS)
-
-
-def test_probe_patients_left_no_details_in_logs(stack):
-    assert_logs_hold_none_of(stack, PHI)
+test_probe_patient, test_probe_patients_heard_only_clean_short_messages, \
+    test_probe_patients_left_no_details_in_logs = probe_file_tests("probe4", PATIENTS)

@@ -8,15 +8,11 @@ against the shared stack and is checked IN FHIR.
 from __future__ import annotations
 
 import httpx
-import pytest
 
 from tests.assistant.test_assistant_e2e import appointments, booked, local, seed_booking
-from tests.assistant.test_probe_patients import Probe
-from tests.assistant.test_simulated_patients import (FAMILY, PHI, coverages, new_patient, patients_named, play,
+from tests.assistant.test_probe_patients import probe_file_tests
+from tests.assistant.test_simulated_patients import (FAMILY, PHI, coverages, new_patient, patients_named,
                                                       status_of)
-from tests.support.checks import assert_clean_messages, assert_logs_hold_none_of
-
-BOT_TEXTS: list[str] = []
 
 
 def cancel_in_fhir(stack, appt_id: str) -> None:
@@ -143,14 +139,5 @@ PATIENTS = [says_new_after_a_wrong_birth_date_when_cancelling, types_the_name_ag
             move_after_the_old_one_was_cancelled, never_mind_for_the_name]
 
 
-@pytest.mark.parametrize("script", [pytest.param(f, id=f.__name__) for f in PATIENTS])
-def test_probe_patient_5(stack, script):
-    play(script, Probe(stack, f"probe5-{script.__name__}", heard=BOT_TEXTS))
-
-
-def test_probe_patients_5_heard_only_clean_short_messages():
-    assert_clean_messages(BOT_TEXTS)
-
-
-def test_probe_patients_5_left_no_details_in_logs(stack):
-    assert_logs_hold_none_of(stack, PHI)
+test_probe_patient_5, test_probe_patients_5_heard_only_clean_short_messages, \
+    test_probe_patients_5_left_no_details_in_logs = probe_file_tests("probe5", PATIENTS)

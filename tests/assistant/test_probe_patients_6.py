@@ -8,16 +8,11 @@ channel against the shared stack and is checked IN FHIR.
 """
 from __future__ import annotations
 
-import pytest
-
 from tests.assistant.test_assistant_e2e import appointments, booked, fhir_get, local, seed_booking
-from tests.assistant.test_probe_patients import Probe
+from tests.assistant.test_probe_patients import probe_file_tests
 from tests.assistant.test_probe_patients_5 import cancel_in_fhir
-from tests.assistant.test_simulated_patients import (DERM, FAMILY, PEDS, PHI, coverages, new_patient, patients_named, play, specialty_codes,
+from tests.assistant.test_simulated_patients import (DERM, FAMILY, PEDS, PHI, coverages, new_patient, patients_named, specialty_codes,
                                                       status_of)
-from tests.support.checks import assert_clean_messages, assert_logs_hold_none_of
-
-BOT_TEXTS: list[str] = []
 
 
 def clinician_of(appt: dict) -> str:
@@ -201,14 +196,5 @@ PATIENTS = [child_named_at_what_for, another_person_named_in_a_verified_chat, as
             name_and_birth_date_before_a_request, keeps_it_as_it_is_at_the_move_question]
 
 
-@pytest.mark.parametrize("script", [pytest.param(f, id=f.__name__) for f in PATIENTS])
-def test_probe_patient_6(stack, script):
-    play(script, Probe(stack, f"probe6-{script.__name__}", heard=BOT_TEXTS))
-
-
-def test_probe_patients_6_heard_only_clean_short_messages():
-    assert_clean_messages(BOT_TEXTS)
-
-
-def test_probe_patients_6_left_no_details_in_logs(stack):
-    assert_logs_hold_none_of(stack, PHI)
+test_probe_patient_6, test_probe_patients_6_heard_only_clean_short_messages, \
+    test_probe_patients_6_left_no_details_in_logs = probe_file_tests("probe6", PATIENTS)

@@ -8,15 +8,10 @@ against the shared stack and is checked IN FHIR.
 """
 from __future__ import annotations
 
-import pytest
-
 from tests.assistant.test_assistant_e2e import booked, fhir_get, seed_booking
-from tests.assistant.test_probe_patients import Probe, task_of
-from tests.assistant.test_simulated_patients import (FAMILY, GI, PHI, new_patient, patients_named, play, specialty_codes,
+from tests.assistant.test_probe_patients import probe_file_tests, task_of
+from tests.assistant.test_simulated_patients import (FAMILY, GI, PHI, new_patient, patients_named, specialty_codes,
                                                       status_of)
-from tests.support.checks import assert_clean_messages, assert_logs_hold_none_of
-
-BOT_TEXTS: list[str] = []
 
 
 def a_second_son_after_the_first(stack, p):
@@ -184,14 +179,5 @@ PATIENTS = [a_second_son_after_the_first, another_son_after_start_over, a_parent
             a_birth_date_typed_as_six_digits]
 
 
-@pytest.mark.parametrize("script", [pytest.param(f, id=f.__name__) for f in PATIENTS])
-def test_probe_patient_7(stack, script):
-    play(script, Probe(stack, f"probe7-{script.__name__}", heard=BOT_TEXTS))
-
-
-def test_probe_patients_7_heard_only_clean_short_messages():
-    assert_clean_messages(BOT_TEXTS)
-
-
-def test_probe_patients_7_left_no_details_in_logs(stack):
-    assert_logs_hold_none_of(stack, PHI)
+test_probe_patient_7, test_probe_patients_7_heard_only_clean_short_messages, \
+    test_probe_patients_7_left_no_details_in_logs = probe_file_tests("probe7", PATIENTS)

@@ -6,14 +6,9 @@ again, and a clinician named with the reason ("a skin check with dr boyce") was 
 """
 from __future__ import annotations
 
-import pytest
-
 from tests.assistant.test_assistant_e2e import appointments, booked, fhir_get, local, seed_booking
-from tests.assistant.test_probe_patients import Probe, task_of
-from tests.assistant.test_simulated_patients import PHI, new_patient, play
-from tests.support.checks import assert_clean_messages, assert_logs_hold_none_of
-
-BOT_TEXTS: list[str] = []
+from tests.assistant.test_probe_patients import probe_file_tests, task_of
+from tests.assistant.test_simulated_patients import PHI, new_patient
 
 
 def still_on_signed_after_a_dash(stack, p):
@@ -83,14 +78,5 @@ PATIENTS = [still_on_signed_after_a_dash, sms_spelling_of_talk_to_someone, is_th
             a_friends_birth_date_not_known, a_clinician_named_with_the_reason]
 
 
-@pytest.mark.parametrize("script", [pytest.param(f, id=f.__name__) for f in PATIENTS])
-def test_probe_patient_8(stack, script):
-    play(script, Probe(stack, f"probe8-{script.__name__}", heard=BOT_TEXTS))
-
-
-def test_probe_patients_8_heard_only_clean_short_messages():
-    assert_clean_messages(BOT_TEXTS)
-
-
-def test_probe_patients_8_left_no_details_in_logs(stack):
-    assert_logs_hold_none_of(stack, PHI)
+test_probe_patient_8, test_probe_patients_8_heard_only_clean_short_messages, \
+    test_probe_patients_8_left_no_details_in_logs = probe_file_tests("probe8", PATIENTS)
