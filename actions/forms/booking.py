@@ -158,6 +158,8 @@ PLACE_QUESTION = re.compile(r"^(?=.*\?)(?=.*\b(where|downtown|address|located|lo
                             r"which (clinic|office|place)|what (clinic|office|place)|"
                             r"(is|are) (it|that|this|they|those|these|both|the \w+( one)?|#?\d|option #?\d|number \d) in "
                             r"(?!(the )?(morning|afternoon|evening|week|month)\b|(a|an|person|(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\w*)\b|\d)\w+)\b)", re.I | re.S)
+
+
 def say_where(dispatcher, texts: list[str]) -> None:
     """The address of each of our places the offered times in ``texts`` name (a PLACE_QUESTION's answer)."""
     from actions.digressions import addresses_in
