@@ -1,7 +1,8 @@
 """action_next: the dispatcher. Runs after a request ("book", "cancel", ...) and after every form,
 and decides the next step from the slots: verify -> (register) -> coverage -> booking, or
-verify -> manage / list. It sets ``next_form``; rules in data/rules/ activate that form. After a
-form, the form's own validation call runs it (FlowForm.then_next), as Rasa would have next."""
+verify -> manage / list. It sets ``next_form``; rules in data/rules/ activate that form, and
+start_form_here (forms/base.py) does Rasa's start of it in the same call. After a form, the form's
+own validation call runs it (FlowForm.then_next), as Rasa would have next."""
 from __future__ import annotations
 
 import logging
@@ -417,6 +418,12 @@ class ActionNext(Action):
         return "action_next"
 
     async def run(self, dispatcher, tracker: Tracker, domain) -> List[Dict[Text, Any]]:
+        from actions.forms.base import start_form_here
+
+        return await start_form_here(dispatcher, tracker, domain, await self.decide(dispatcher, tracker, domain))
+
+    async def decide(self, dispatcher, tracker: Tracker, domain) -> List[Dict[Text, Any]]:
+        """The next step's events: done (listen), or FollowupAction("<form>") to start that form."""
         from actions.fhir import SchedulerError, SchedulerUnavailable
 
         # A form that rejected the message (the patient switched requests) ends here; the rules

@@ -141,12 +141,64 @@ def _patch_endpoint_sessions() -> None:
     EndpointConfig.session = session
 
 
+# What this Rasa tells the action server in the domain it sends (actions/forms/base.py reads it)
+DOMAIN_FLAG = "x-schedbot-rasa"
+
+
+def _patch_forms_chaining() -> None:
+    """A form's validator may end the form and run what comes next in the same call (FlowForm.then_next:
+    action_next, and the next form's start). Its events then hold, after the form's own, those of the
+    actions it ran, each after its ActionExecuted. Rasa 3.6 would take them all as the form's: it would
+    find the form not done (the next form's ActiveLoop and requested_slot come last) and ask its own
+    question. Here the form sees only its own events, up to the first ActionExecuted; the rest follow
+    the form's end, as Rasa would have recorded those actions had it run them itself. The action server
+    chains a form's start only when the domain it gets carries DOMAIN_FLAG, which this patch adds."""
+    import contextvars
+
+    from rasa.core.actions.action import RemoteAction
+    from rasa.core.actions.forms import FormAction
+    from rasa.shared.core.events import ActionExecuted
+
+    original_run, original_validate, original_call = FormAction.run, FormAction.validate_slots, RemoteAction._action_call_format
+    if getattr(original_run, "schedbot_fixed", False):
+        return
+    after_form = contextvars.ContextVar("schedbot_after_form", default=None)
+
+    async def validate_slots(self, slot_candidates, tracker, domain, output_channel, nlg):
+        events = await original_validate(self, slot_candidates, tracker, domain, output_channel, nlg)
+        chained = after_form.get()
+        cut = next((i for i, e in enumerate(events) if isinstance(e, ActionExecuted)), None)
+        if cut is None or chained is None:
+            return events
+        chained.extend(events[cut:])
+        return events[:cut]
+
+    async def run(self, output_channel, nlg, tracker, domain):
+        token = after_form.set([])
+        try:
+            events = await original_run(self, output_channel, nlg, tracker, domain)
+            return events + after_form.get()
+        finally:
+            after_form.reset(token)
+
+    def _action_call_format(self, tracker, domain):
+        call = original_call(self, tracker, domain)
+        if "domain" in call:
+            call["domain"] = {**call["domain"], DOMAIN_FLAG: {"chained_forms": True}}
+        return call
+
+    run.schedbot_fixed = True
+    FormAction.run, FormAction.validate_slots = run, validate_slots
+    RemoteAction._action_call_format = _action_call_format
+
+
 def apply() -> None:
     """Patch Rasa in this process (idempotent)."""
     from rasa.core.actions.action import RemoteAction
 
     _patch_event_lookup()
     _patch_endpoint_sessions()
+    _patch_forms_chaining()
 
     original = RemoteAction._validate_action_result
     if getattr(original, "schedbot_fixed", False):

@@ -2,6 +2,7 @@
 (where the FHIR calls of a form happen: search, create, hold, book), and dynamic required slots."""
 from __future__ import annotations
 
+import contextvars
 import functools
 import logging
 import re
@@ -14,6 +15,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 
 log = logging.getLogger("schedbot.actions.forms")
+RASA_FLAG = "x-schedbot-rasa"  # in the domain a Rasa patched by bot/rasa_server.py sends
 NEVER_MIND = re.compile(r"^\W*(oh\W+|ok\W+|um+\W+)?(never ?mind|nvm|forget (it|about it)|no thanks|no thank you|not now|"
                         r"i'?ll (call|do it) later)\b[\w\s,.!']{0,30}$", re.I)
 
@@ -81,7 +83,11 @@ class FlowForm(FormValidationAction):
         slots = {**tracker.slots, **{e["name"]: e["value"] for e in ended if e.get("event") == "slot"}}
         after = Tracker(tracker.sender_id, slots, tracker.latest_message, [*tracker.events, *ended], False, None, {},
                         self.form_name())
-        return [*ended, ActionExecuted("action_next"), *await ActionNext().run(dispatcher, after, domain)]
+        # action_next also starts the next form here when Rasa can take that (bot/rasa_server.py's flag) or
+        # when this form was itself started here, inside action_next (no form of Rasa's around it)
+        chains = _STARTED_HERE.get() > 0 or (domain.get(RASA_FLAG) or {}).get("chained_forms")
+        step = ActionNext().run if chains else ActionNext().decide
+        return [*ended, ActionExecuted("action_next"), *await step(dispatcher, after, domain)]
 
     async def next_requested_slot(self, dispatcher, tracker, domain):
         needed = self.needed(tracker)
@@ -135,7 +141,7 @@ async def answer_form(dispatcher: CollectingDispatcher, tracker: Tracker, domain
     from rasa_sdk.events import FollowupAction
 
     form, asked = (tracker.active_loop or {}).get("name"), tracker.get_slot("requested_slot")
-    validator = next((cls for cls in _all_subclasses(FlowForm) if cls().form_name() == form), None) if form else None
+    validator = validator_for(form)
     if not (form and asked and validator):
         return None
     events = list(tracker.events) + [{"event": "slot", "timestamp": None, "name": asked, "value": text}]
@@ -143,6 +149,88 @@ async def answer_form(dispatcher: CollectingDispatcher, tracker: Tracker, domain
                    tracker.active_loop, tracker.latest_action_name)
     validated = await validator().validated_events(dispatcher, copy, domain)
     return [*validated, FollowupAction(form)]  # (the form then asks its next question)
+
+
+# how many forms this call has started already (a form done at once starts the next: a bound, like Rasa's
+# max_number_of_predictions)
+_STARTED_HERE = contextvars.ContextVar("schedbot_forms_started_here", default=0)
+
+
+async def start_form_here(dispatcher: CollectingDispatcher, tracker: Tracker, domain,
+                          events: List[EventType]) -> List[EventType]:
+    """action_next's events, ending in FollowupAction("<form>") for Rasa to start that form next, with
+    Rasa's start of the form done in this call instead, recorded as Rasa records it: the form runs
+    (ActionExecuted, ActiveLoop), its validator checks the slots already filled, and it asks its first
+    question; then the loop listens. That spares one more call to the action server and one policy
+    prediction per step. The events are left as they are (Rasa starts the form) when Rasa would also
+    fill a slot from the message as the form starts: a mapping whose conditions match at that moment."""
+    last = events[-1] if events else {}
+    form = last.get("name") if last.get("event") == "followup" else None
+    validator = validator_for(form)
+    if validator is None or _STARTED_HERE.get() >= 2 or any(e.get("event") in ("restart", "reset_slots") for e in events):
+        return events
+    slots = {**tracker.slots, **{e["name"]: e["value"] for e in events if e.get("event") == "slot"}}
+    requested = slots.get("requested_slot")
+    if _fills_at_start(domain, form, requested):
+        return events
+    # Rasa's own: what it sends the validator as the form starts (FormAction.activate, _temporary_tracker)
+    prefilled = [SlotSet(s, slots[s]) for s in domain.get("forms", {}).get(form, {}).get("required_slots", [])
+                 if slots.get(s) is not None]
+    started = [ActionExecuted(form), ActiveLoop(form)]
+    history = [*tracker.events, ActionExecuted("action_next"), *events[:-1], ActiveLoop(form),
+               SlotSet("requested_slot", requested), ActionExecuted(form), *prefilled]
+    loop = {"name": form, "validate": True, "rejected": False, "trigger_message": tracker.latest_message}
+    starting = Tracker(tracker.sender_id, {**slots, **{e["name"]: e["value"] for e in prefilled}}, tracker.latest_message,
+                       history, False, None, loop, form)
+    token = _STARTED_HERE.set(_STARTED_HERE.get() + 1)
+    try:
+        validated = await validator().run(dispatcher, starting, domain)
+    finally:
+        _STARTED_HERE.reset(token)
+    own = _own_events(validated)
+    asked = next((e.get("value") for e in own if e.get("event") == "slot" and e.get("name") == "requested_slot"), None)
+    done = _last(own, "slot", "requested_slot") is None or _last(own, "active_loop") is None
+    if not done and asked and ask_action(form, asked) is None:  # Rasa asks with the domain's response
+        response = next((r for r in (f"utter_ask_{form}_{asked}", f"utter_ask_{asked}") if r in domain.get("responses", {})), None)
+        if response:
+            dispatcher.utter_message(response=response)
+    log.info("event=form_started_here form=%s", form)
+    return [*events[:-1], *started, *validated]
+
+
+def _fills_at_start(domain, form: str, requested) -> bool:
+    """Would Rasa's action_extract_slots fill a slot as ``form`` starts? Only through a mapping of the
+    message (not custom) whose conditions hold then (active loop ``form``, the requested slot as it is)."""
+    for slot in (domain.get("slots") or {}).values():
+        for mapping in slot.get("mappings") or []:
+            if mapping.get("type") == "custom":
+                continue
+            conditions = mapping.get("conditions")
+            if not conditions or any(c.get("active_loop") in (None, form) and c.get("requested_slot") in (None, requested)
+                                     for c in conditions):
+                return True
+    return False
+
+
+def _own_events(validated: List[EventType]) -> List[EventType]:
+    """A validator's events up to those of the actions it ran after the form (then_next)."""
+    end = next((i for i, e in enumerate(validated) if e.get("event") == "action"), len(validated))
+    return validated[:end]
+
+
+def _last(events: List[EventType], kind: str, name: str | None = None, missing: Any = "unset") -> Any:
+    """The value (for slot events) or name (for active_loop events) the last such event set."""
+    for e in reversed(events):
+        if e.get("event") == kind and (name is None or e.get("name") == name):
+            return e.get("value") if kind == "slot" else e.get("name")
+    return missing
+
+
+def validator_for(form: str | None):
+    """The FlowForm that validates ``form``, or None."""
+    if not form:
+        return None
+    return next((cls for cls in _all_subclasses(FlowForm) if cls().form_name() == form), None)
 
 
 def ask_action(form: str, slot: str):

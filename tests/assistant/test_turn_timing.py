@@ -18,3 +18,27 @@ def test_each_turn_is_timed_without_its_text(stack, turn_timings):
     assert mine[1].get("action_server_n", 0) >= 1  # the request went to the action server
     assert mine[0].get("action_server_n", 0) == 0  # a greeting did not
     assert "Zebulon" not in turn_timings.read_text() and "checkup" not in turn_timings.read_text()
+
+
+def test_a_step_that_ends_one_form_and_starts_the_next_is_one_call(stack, turn_timings):
+    """action_next starts the next form in its own call, and a form that is done runs action_next in
+    its validator's call (actions/forms/base.py): each of these booking steps is one call to the
+    action server, and the tracker keeps the history Rasa would have written (the same policies' view)."""
+    import httpx
+
+    sender = "timing-check-chain"
+    patient = {"resourceType": "Patient", "name": [{"family": "Quillfeather", "given": ["Ottoline"]}], "birthDate": "1966-04-09"}
+    pid = httpx.post(f"{stack.fhir_base}/Patient", json=patient, headers={"Content-Type": "application/fhir+json"},
+                     timeout=30).json()["id"]
+    said = ["I need an appointment for my skin rash", "Ottoline Quillfeather", "04/09/1966", "self pay"]
+    for text in said:
+        stack.say(sender, text)
+    mine = [json.loads(line) for line in turn_timings.read_text().splitlines() if json.loads(line)["sender"] == sender]
+    assert [t.get("action_server_n", 0) for t in mine] == [1, 1, 1, 1]
+    names = [e["name"] for e in stack.tracker(sender)["events"] if e["event"] in ("action", "active_loop") and e.get("name")]
+    for form in ("verify_form", "coverage_form", "booking_form"):  # each started right after action_next, as Rasa does
+        at = names.index(form)
+        assert names[at - 1] == "action_next" and names[at + 1] == form  # ActionExecuted, then ActiveLoop
+    coverage = httpx.get(f"{stack.fhir_base}/Coverage", params={"beneficiary": f"Patient/{pid}"}, timeout=30).json()
+    assert [e["resource"]["resourceType"] for e in coverage.get("entry", [])] == ["Coverage"]  # self-pay, recorded
+    assert stack.tracker(sender)["active_loop"]["name"] == "booking_form"

@@ -145,3 +145,63 @@ def test_request_bodies_read_back_as_json_dumps_would_have_written_them():
     with pytest.raises(TypeError):
         rasa_server._dumps(odd)
     assert json.loads(rasa_server._dumps({"huge": 10 ** 30})) == {"huge": 10 ** 30}
+
+
+def test_a_form_that_starts_the_next_in_its_validation_ends_before_it():
+    """FlowForm.then_next: the validator ends its form, then runs action_next, which starts the next
+    form and asks its first question, all in one call. Rasa must end the first form before those
+    events (not take the next form's requested_slot as its own), and the action server must see the
+    flag that says this Rasa can."""
+    import asyncio
+
+    from aiohttp import web
+    from rasa.core.actions.forms import FormAction
+    from rasa.core.channels import CollectingOutputChannel
+    from rasa.core.nlg import TemplatedNaturalLanguageGenerator
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.events import ActionExecuted, ActiveLoop, SlotSet, UserUttered
+    from rasa.shared.core.trackers import DialogueStateTracker
+    from rasa.utils.endpoints import EndpointConfig
+
+    rasa_server.apply()
+    domain = Domain.load("bot/domain")
+    own = [{"event": "slot", "name": "dob", "value": "1970-01-10"}, {"event": "slot", "name": "requested_slot", "value": None},
+           {"event": "active_loop", "name": None}]
+    chained = [{"event": "action", "name": "action_next"}, {"event": "slot", "name": "next_form", "value": "coverage"},
+               {"event": "action", "name": "coverage_form"}, {"event": "active_loop", "name": "coverage_form"},
+               {"event": "slot", "name": "requested_slot", "value": "coverage_kind"}, {"event": "followup", "name": "action_listen"}]
+    flags = []
+
+    async def validator(request):
+        flags.append((await request.json())["domain"].get(rasa_server.DOMAIN_FLAG))
+        return web.json_response({"events": own + chained, "responses": []})
+
+    async def main():
+        app = web.Application()
+        app.router.add_post("/webhook", validator)
+        runner = web.AppRunner(app)
+        await runner.setup()
+        site = web.TCPSite(runner, "127.0.0.1", 0)
+        await site.start()
+        port = site._server.sockets[0].getsockname()[1]
+        tracker = DialogueStateTracker.from_events("chain", [
+            ActionExecuted("action_listen"), ActionExecuted("verify_form"), ActiveLoop("verify_form"),
+            SlotSet("requested_slot", "dob"), ActionExecuted("action_listen"),
+            UserUttered("01/10/1970", {"name": "inform", "confidence": 1.0})], slots=domain.slots)
+        channel = CollectingOutputChannel()
+        try:
+            form = FormAction("verify_form", EndpointConfig(f"http://127.0.0.1:{port}/webhook"))
+            events = await form.run(channel, TemplatedNaturalLanguageGenerator(domain.responses), tracker, domain)
+        finally:
+            await runner.cleanup()
+        tracker.update(ActionExecuted("verify_form"))  # as Rasa's processor logs it
+        tracker.update_with_events(events, domain)
+        return events, tracker, channel
+
+    events, tracker, channel = asyncio.run(main())
+    ended = events.index(ActiveLoop(None), len(own) - 1)
+    assert ended < events.index(ActionExecuted("action_next"))  # the form ended before what followed it
+    assert tracker.active_loop_name == "coverage_form" and tracker.get_slot("requested_slot") == "coverage_kind"
+    assert tracker.followup_action == "action_listen"
+    assert channel.messages == []  # Rasa asked nothing of its own
+    assert flags == [{"chained_forms": True}]
