@@ -228,9 +228,17 @@ def _last(events: List[EventType], kind: str, name: str | None = None, missing: 
 
 def validator_for(form: str | None):
     """The FlowForm that validates ``form``, or None."""
-    if not form:
-        return None
-    return next((cls for cls in _all_subclasses(FlowForm) if cls().form_name() == form), None)
+    return _validators().get(form) if form else None
+
+
+@functools.lru_cache(maxsize=1)
+def _validators() -> Dict[Text, Any]:
+    from actions.forms import booking, coverage, manage, register, verify  # noqa: F401 - (their FlowForms)
+
+    found: Dict[Text, Any] = {}
+    for cls in _all_subclasses(FlowForm):
+        found.setdefault(cls().form_name(), cls)
+    return found
 
 
 def ask_action(form: str, slot: str):

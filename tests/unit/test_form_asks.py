@@ -85,3 +85,37 @@ def test_a_finished_form_runs_action_next_in_the_same_call():
     alone = asyncio.run(ActionNext().run(dispatcher, finished, {"forms": {}}))
     assert events[ran + 1:] == alone
     assert said == [m.get("text") for m in dispatcher.messages]
+
+
+def kinds_of(events: list) -> list:
+    return [(e["event"], e.get("name")) for e in events if e["event"] in ("action", "active_loop", "followup")]
+
+
+def test_action_next_starts_the_next_form_in_its_own_call():
+    """As Rasa starts a form: ActionExecuted and ActiveLoop of the form, its validator on what is already
+    filled, its first question, then listen; not a FollowupAction that costs Rasa one more call."""
+    from actions.next_step import ActionNext
+
+    tracker = Tracker("t", {"requested_slot": None}, {"intent": {"name": "book_appointment"}, "text": "I need an appointment"},
+                      [], False, None, {}, "action_listen")
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(ActionNext().run(dispatcher, tracker, DOMAIN.as_dict()))
+    assert kinds_of(events) == [("active_loop", None), ("action", "verify_form"), ("active_loop", "verify_form"),
+                                ("followup", "action_listen")]
+    assert {"event": "slot", "timestamp": None, "name": "requested_slot", "value": "person_name"} in events
+    assert [m.get("text") for m in dispatcher.messages][-1].endswith("What's your first and last name?")
+
+
+@pytest.mark.parametrize("flagged", [True, False])
+def test_a_finished_form_starts_the_next_only_for_a_rasa_that_takes_it(flagged):
+    """A Rasa without bot/rasa_server.py's fix would take the next form's events for the ending form's
+    own; without the flag in its domain, the next form is left for Rasa to start."""
+    domain = {**DOMAIN.as_dict(), **({"x-schedbot-rasa": {"chained_forms": True}} if flagged else {})}
+    tracker = Tracker("t", {"requested_slot": None, "when_text": "monday", "option": "1", "goal": "book", "verified": False},
+                      {"intent": {"name": "inform"}, "text": "x"}, [], False, None, {"name": "booking_form"}, "action_listen")
+    events = asyncio.run(TinyBooking().run(CollectingDispatcher(), tracker, domain))
+    after = kinds_of(events)[kinds_of(events).index(("action", "action_next")):]
+    if flagged:
+        assert after[-3:] == [("action", "verify_form"), ("active_loop", "verify_form"), ("followup", "action_listen")]
+    else:
+        assert after[-1] == ("followup", "verify_form") and ("active_loop", "verify_form") not in after
