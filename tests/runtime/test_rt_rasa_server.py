@@ -2,6 +2,8 @@
 accept and reject exactly what Rasa's own check does, with Rasa's own error."""
 from __future__ import annotations
 
+import contextlib
+
 import pytest
 from jsonschema import ValidationError
 from rasa.core.actions.action import RemoteAction
@@ -19,6 +21,24 @@ BAD = [
     {"events": [{"event": "slot"}]},  # a slot event needs a name
     {"responses": "hello"},
 ]
+
+
+@contextlib.asynccontextmanager
+async def action_server_standin(handler):
+    """An aiohttp server answering POST /webhook with ``handler``; yields its URL."""
+    from aiohttp import web
+
+    app = web.Application()
+    app.router.add_post("/webhook", handler)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]
+    try:
+        yield f"http://127.0.0.1:{port}/webhook"
+    finally:
+        await runner.cleanup()
 
 
 @pytest.fixture(scope="module")
@@ -110,20 +130,10 @@ def test_calls_to_an_endpoint_reuse_one_connection_with_rasas_headers_and_auth()
         return web.json_response({"events": [], "n": len(seen)})
 
     async def main():
-        app = web.Application()
-        app.router.add_post("/webhook", echo)
-        runner = web.AppRunner(app)
-        await runner.setup()
-        site = web.TCPSite(runner, "127.0.0.1", 0)
-        await site.start()
-        port = site._server.sockets[0].getsockname()[1]
-        try:
-            endpoint = EndpointConfig(f"http://127.0.0.1:{port}/webhook", headers={"X-Clinic": "demo"},
-                                      basic_auth={"username": "rasa", "password": "secret"})
+        async with action_server_standin(echo) as url:
+            endpoint = EndpointConfig(url, headers={"X-Clinic": "demo"}, basic_auth={"username": "rasa", "password": "secret"})
             replies = [await endpoint.request(json={"i": i}) for i in range(3)]
             assert [r["n"] for r in replies] == [1, 2, 3]
-        finally:
-            await runner.cleanup()
 
     asyncio.run(main())
     assert len({port for port, _, _ in seen}) == 1  # one connection for the three calls
@@ -177,23 +187,14 @@ def test_a_form_that_starts_the_next_in_its_validation_ends_before_it():
         return web.json_response({"events": own + chained, "responses": []})
 
     async def main():
-        app = web.Application()
-        app.router.add_post("/webhook", validator)
-        runner = web.AppRunner(app)
-        await runner.setup()
-        site = web.TCPSite(runner, "127.0.0.1", 0)
-        await site.start()
-        port = site._server.sockets[0].getsockname()[1]
         tracker = DialogueStateTracker.from_events("chain", [
             ActionExecuted("action_listen"), ActionExecuted("verify_form"), ActiveLoop("verify_form"),
             SlotSet("requested_slot", "dob"), ActionExecuted("action_listen"),
             UserUttered("01/10/1970", {"name": "inform", "confidence": 1.0})], slots=domain.slots)
         channel = CollectingOutputChannel()
-        try:
-            form = FormAction("verify_form", EndpointConfig(f"http://127.0.0.1:{port}/webhook"))
+        async with action_server_standin(validator) as url:
+            form = FormAction("verify_form", EndpointConfig(url))
             events = await form.run(channel, TemplatedNaturalLanguageGenerator(domain.responses), tracker, domain)
-        finally:
-            await runner.cleanup()
         tracker.update(ActionExecuted("verify_form"))  # as Rasa's processor logs it
         tracker.update_with_events(events, domain)
         return events, tracker, channel
