@@ -109,7 +109,8 @@ async def appointment_book(request, ctx):
 async def search_type(request, ctx):
     params = query(request)
     kind = request.path_params["type"]
-    return respond(await run_in_threadpool(resources.search, ctx, kind, params, base_url(request)))
+    scopes = (request.scope.get("state") or {}).get("scopes")  # set by scheduler/auth when access control is on
+    return respond(await run_in_threadpool(resources.search, ctx, kind, params, base_url(request), scopes))
 
 
 @endpoint

@@ -4,7 +4,8 @@ when you add an interaction)."""
 from __future__ import annotations
 
 from .auth.config import security_section
-from .resources import SEARCH_PARAMS
+from .operations.match import INCLUDES
+from .resources import REVINCLUDES, SEARCH_PARAMS
 
 GUIDE = "http://fhir.org/guides/argonaut-scheduling"
 OPDEF = {
@@ -70,6 +71,10 @@ def capability_statement(settings) -> dict:
         params = sorted(SEARCH_PARAMS.get(kind, set())) if "search-type" in interactions else []
         if params:
             entry["searchParam"] = [{"name": p, "type": PARAM_TYPES.get(p, "string")} for p in params]
+        if kind in INCLUDES:
+            entry["searchInclude"] = [f"{kind}:{param}" for param in INCLUDES[kind]]
+        if kind in REVINCLUDES:
+            entry["searchRevInclude"] = sorted(REVINCLUDES[kind])
         if kind in ops_by_type:
             entry["operation"] = ops_by_type[kind]
         resources.append(entry)

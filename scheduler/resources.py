@@ -133,8 +133,15 @@ def slot_json(ctx, row, now: int) -> dict:
 
 # --- search -------------------------------------------------------------------------------------------
 
-def search(ctx, kind: str, params: dict, base: str) -> dict:
+# `_revinclude` a search takes: each patient's coverage, with the patient search that verifies them
+# (`GET Patient?family=..&birthdate=..&_revinclude=Coverage:beneficiary`), one round trip instead of two
+REVINCLUDES = {"Patient": {"Coverage:beneficiary", "Coverage:patient"}}
+
+
+def search(ctx, kind: str, params: dict, base: str, scopes=None) -> dict:
+    """A type search. ``scopes`` (access control on) limits `_revinclude` to the types they may read."""
     count = count_param(params, DEFAULT_COUNT, MAX_COUNT)
+    revincludes = _revincludes(kind, params, scopes)
     if kind not in SEARCH_PARAMS and kind not in OTHER_TYPES:
         raise FhirError(404, "not-supported", f"resource type {kind[:40]} is not supported")
     if kind in OTHER_TYPES:
@@ -145,7 +152,13 @@ def search(ctx, kind: str, params: dict, base: str) -> dict:
         if kind in DIRECTORY:
             return bundle(st.search_directory(conn, kind, f, count), base)
         if kind == "Patient":
-            return bundle(st.search_patients(conn, f, count), base)
+            patients = st.search_patients(conn, f, count)
+            found = bundle(patients, base)
+            if revincludes and patients:  # Coverage:beneficiary and Coverage:patient name the same element
+                rows = st.search_coverage(conn, [p["id"] for p in patients], MAX_COUNT)
+                found["entry"] += [{"fullUrl": f"{base}/Coverage/{r['id']}", "resource": _versioned(r),
+                                    "search": {"mode": "include"}} for r in rows]
+            return found
         if kind == "Coverage":
             ids = [ref_id(v, "Patient") for v in f.get("beneficiary", []) + f.get("patient", [])]
             rows = st.search_coverage(conn, ids, count)
@@ -181,6 +194,19 @@ def search(ctx, kind: str, params: dict, base: str) -> dict:
                                           ranges=date_ranges(f.get("date", []), ctx.zone), now=now, count=count)
             return bundle([render(r, now) for r in rows], base)
     raise FhirError(404, "not-supported", kind)
+
+
+def _revincludes(kind: str, params: dict, scopes) -> set[str]:
+    from .auth.scopes import Need, allowed
+
+    asked = set(split_list(params.get("_revinclude", [])))
+    unknown = asked - REVINCLUDES.get(kind, set())
+    if unknown:
+        raise FhirError(400, "not-supported", f"_revinclude={sorted(unknown)[0][:60]} is not supported for {kind}")
+    if asked and scopes is not None and not allowed(scopes, Need("Coverage", "read")):
+        # not left out silently (as _include does): a client would take "no coverage on file" from it
+        raise FhirError(403, "forbidden", "_revinclude=Coverage needs access to read Coverage")
+    return asked
 
 
 def _versioned(row) -> dict:

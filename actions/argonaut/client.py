@@ -60,6 +60,7 @@ FHIR_JSON = "application/fhir+json"
 RETRY_STATUSES = {408, 429, 502, 503, 504}
 BOOKED_STATES = {"booked", "arrived", "fulfilled", "checked-in", "pending"}
 DISPLAY_TTL = 300.0
+COVERAGE_SEEN_TTL = 30.0  # how long a patient search's included coverage answers coverages() (once)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -275,6 +276,8 @@ class ArgonautClient:
         self.backoff = backoff
         self.display_ttl = display_ttl
         self._cache: dict[str, tuple[float, Any]] = {}
+        self._revincludes: dict[tuple[str, str], bool] = {}
+        self._coverages_seen: dict[str, tuple[float, list]] = {}  # patient id -> (until, Coverages included)
         self._host = urlsplit(self.base_url).netloc
         _install_log_filter()
         self._http = httpx.AsyncClient(
@@ -396,12 +399,19 @@ class ArgonautClient:
         parts = urlsplit(url)
         return not parts.netloc or parts.netloc == self._host
 
-    async def _search(self, rtype: str, params: list[tuple[str, str]], *, op: str, max_pages: int = 10) -> list:
+    async def _search(self, rtype: str, params: list[tuple[str, str]], *, op: str, max_pages: int = 10,
+                      included: list | None = None) -> list:
+        """The ``rtype`` resources a search finds; the other resources of its answer (``_include``,
+        ``_revinclude``) are added to ``included`` when given."""
         resp, data = await self._send("GET", rtype, params=params, op=op, retry=True)
         found = _read_body(data)
         items = found.of_type(rtype)
         pages = 1
-        while found.next_url and pages < max_pages and self._same_server(found.next_url):
+        while True:
+            if included is not None:
+                included.extend(r for r in found.resources if r.resource_type != rtype)
+            if not (found.next_url and pages < max_pages and self._same_server(found.next_url)):
+                break
             resp, data = await self._send("GET", found.next_url, op=op, retry=True)
             found = _read_body(data)
             items.extend(found.of_type(rtype))
@@ -701,8 +711,11 @@ class ArgonautClient:
         phone: str | None = None,
         identifier: str | None = None,
         gender: str | None = None,
+        with_coverage: bool = False,
     ) -> list[Patient]:
-        """US Core Patient search. ``identifier`` is ``system|value`` or a bare value."""
+        """US Core Patient search. ``identifier`` is ``system|value`` or a bare value. ``with_coverage``:
+        the found patients' coverage comes in the same answer (``_revinclude=Coverage:beneficiary``) when
+        the server offers that, and ``coverages()`` of one of them then needs no call of its own."""
         params: list[tuple[str, str]] = []
         if identifier:
             params.append(("identifier", identifier))
@@ -718,9 +731,37 @@ class ArgonautClient:
             params.append(("gender", gender))
         if not params:
             raise ValueError("search_patients needs at least one criterion")
-        patients = await self._search("Patient", params, op="search_patients")
+        revinclude = with_coverage and await self._offers_revinclude("Patient", "Coverage:beneficiary")
+        if revinclude:
+            params.append(("_revinclude", "Coverage:beneficiary"))
+        included: list = []
+        patients = await self._search("Patient", params, op="search_patients", included=included)
+        if revinclude:
+            self._keep_coverages(patients, included)
         log.info("fhir.search_patients results=%d", len(patients))
         return patients
+
+    async def _offers_revinclude(self, resource_type: str, revinclude: str) -> bool:
+        """Whether the server's CapabilityStatement lists ``revinclude`` for searches of ``resource_type``
+        (read once; a server that cannot say is asked again next time)."""
+        key = (resource_type, revinclude)
+        if key not in self._revincludes:
+            try:
+                _resp, data = await self._send("GET", "metadata", op="metadata", retry=False)
+            except SchedulerError:
+                return False
+            entries = [r for rest in (data or {}).get("rest") or [] for r in rest.get("resource") or []
+                       if isinstance(r, dict) and r.get("type") == resource_type]
+            self._revincludes[key] = any(revinclude in (r.get("searchRevInclude") or []) for r in entries)
+        return self._revincludes[key]
+
+    def _keep_coverages(self, patients: list, included: list) -> None:
+        now = time.monotonic()
+        self._coverages_seen = {k: v for k, v in self._coverages_seen.items() if v[0] > now}
+        for p in patients:
+            mine = [c for c in included if c.resource_type == "Coverage"
+                    and ref_id(getattr(getattr(c, "beneficiary", None), "reference", None) or "") == p.id]
+            self._coverages_seen[p.id] = (now + COVERAGE_SEEN_TTL, mine)
 
     async def create_patient(self, patient: Patient | dict) -> Patient:
         """Register a patient (no If-None-Exist: the server returns the existing record for a duplicate)."""
@@ -738,7 +779,11 @@ class ArgonautClient:
         return await self.update(coverage)
 
     async def coverages(self, patient_id: str) -> list[Coverage]:
-        """The patient's Coverage resources (search by beneficiary)."""
+        """The patient's Coverage resources (search by beneficiary). Right after a patient search with
+        ``with_coverage`` that found this patient, the coverage it included (once, within seconds)."""
+        seen = self._coverages_seen.pop(ref_id(patient_id), None)
+        if seen and seen[0] > time.monotonic():
+            return seen[1]
         return await self._search("Coverage", [("beneficiary", reference("Patient", patient_id))], op="coverages")
 
     # -- display reads (cached) -------------------------------------------------------------------

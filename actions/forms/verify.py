@@ -49,7 +49,8 @@ async def find_patient(tracker: Tracker, name: str, dob: str) -> str | None:
     if not parts:
         return None
     given, family = parts
-    found = await client().search_patients(family=family, given=given, birthdate=dob)
+    # (with their coverage on file: what action_next asks next, once this patient is verified)
+    found = await client().search_patients(family=family, given=given, birthdate=dob, with_coverage=True)
     # The server's name search may match prefixes ("Smi" finds "Smith"): insist on the whole name.
     matches = [p for p in found if str(getattr(p, "birthDate", "") or "") == dob
                and any(_norm(n.family or "") == _norm(family) and _norm((n.given or [""])[0]) == _norm(given)

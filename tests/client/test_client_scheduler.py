@@ -5,6 +5,7 @@ import re
 import uuid
 from datetime import datetime, timezone
 
+import httpx
 import pytest
 
 from actions.fhir import (
@@ -219,3 +220,49 @@ async def test_generic_create(fhir):
     task = await fhir.create({"resourceType": "Task", "status": "requested", "intent": "order",
                               "for": {"reference": f"Patient/{patient.id}"}, "description": "call back"})
     assert task.id and task.resource_type == "Task"
+
+
+class _Recording(httpx.AsyncHTTPTransport):
+    """The real transport, noting each request (and, for ``plain``, a CapabilityStatement without
+    `searchRevInclude`: a server that does not offer it)."""
+
+    def __init__(self, plain: bool = False):
+        super().__init__()
+        self.sent, self.plain = [], plain
+
+    async def handle_async_request(self, request):
+        self.sent.append((request.method, request.url.path.rsplit("/fhir/", 1)[-1], request.url.params.get("_revinclude")))
+        resp = await super().handle_async_request(request)
+        if self.plain and request.url.path.endswith("/metadata"):
+            await resp.aread()
+            cs = resp.json()
+            for r in cs["rest"][0]["resource"]:
+                r.pop("searchRevInclude", None)
+            return httpx.Response(resp.status_code, headers={"Content-Type": "application/fhir+json"}, json=cs)
+        return resp
+
+
+@pytest.mark.parametrize("offered", [True, False])
+async def test_a_patient_search_brings_their_coverage_when_the_server_offers_it(scheduler, offered):
+    """verify, then action_next: the patient search and the coverage on file in one round trip when the
+    CapabilityStatement lists `_revinclude=Coverage:beneficiary`; else (or the second time) a search of its own."""
+    transport = _Recording(plain=not offered)
+    async with ArgonautClient(scheduler, timeout=60.0, transport=transport) as c:
+        family = f"Revinc{uuid.uuid4().hex[:8]}"
+        insured, uninsured = await new_patient(c, family), await new_patient(c, f"Other{uuid.uuid4().hex[:8]}")
+        cov = await c.create_coverage(build_coverage(insured.id, payer_name="Aetna", payer_id="60054", member_id="W1"))
+        transport.sent.clear()
+        for patient, coverage in ((insured, [cov.id]), (uninsured, [])):
+            found = await c.search_patients(family=patient.name[0].family, given="Ann", birthdate="1980-04-12",
+                                            with_coverage=True)
+            assert [p.id for p in found] == [patient.id]
+            assert [x.id for x in await c.coverages(patient.id)] == coverage
+        searches = [s for s in transport.sent if s[1] != "metadata"]
+        if offered:
+            assert searches == [("GET", "Patient", "Coverage:beneficiary")] * 2  # no Coverage search
+        else:
+            assert searches == [("GET", "Patient", None), ("GET", "Coverage", None)] * 2
+        assert [s for s in transport.sent if s[1] == "metadata"] == [("GET", "metadata", None)]  # asked once
+        transport.sent.clear()
+        assert [x.id for x in await c.coverages(insured.id)] == [cov.id]  # used once: asked again
+        assert transport.sent == [("GET", "Coverage", None)]

@@ -457,3 +457,26 @@ def test_every_slot_change_is_journaled(client, database):
         assert journal() == n0 + 5
     finally:
         engine.dispose()
+
+
+def test_patient_search_with_their_coverage(client):
+    """`_revinclude=Coverage:beneficiary`: the patients found (match) and each one's coverage (include),
+    no one else's; listed in the CapabilityStatement; anything else asked of _revinclude is a 400."""
+    mine, other = new_patient(client), new_patient(client)
+    covs = {}
+    for p in (mine, other):
+        r = client.post("/Coverage", json={"resourceType": "Coverage", "status": "active", "subscriberId": f"M{p['id'][:8]}",
+                                           "beneficiary": {"reference": f"Patient/{p['id']}"}, "payor": [{"display": "Aetna"}]})
+        assert r.status_code == 201, r.text
+        covs[p["id"]] = r.json()["id"]
+    q = {"family": mine["name"][0]["family"], "birthdate": mine["birthDate"], "_revinclude": "Coverage:beneficiary"}
+    found = client.get("/Patient", params=q).json()
+    assert [p["id"] for p in entries(found)] == [mine["id"]] and found["total"] == 1
+    assert [c["id"] for c in entries(found, "include")] == [covs[mine["id"]]]
+    plain = client.get("/Patient", params={k: v for k, v in q.items() if k != "_revinclude"}).json()
+    assert entries(plain, "include") == []
+    assert_outcome(client.get("/Patient", params={**q, "_revinclude": "Appointment:patient"}), 400)
+    cs = client.get("/metadata").json()
+    kinds = {x["type"]: x for x in cs["rest"][0]["resource"]}
+    assert "Coverage:beneficiary" in kinds["Patient"]["searchRevInclude"]
+    assert "Appointment:patient" in kinds["Appointment"]["searchInclude"]

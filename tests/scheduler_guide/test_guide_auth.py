@@ -196,3 +196,24 @@ def test_expired_wrong_key_replayed_and_wrong_audience_assertions_are_refused(se
     hs = jwt.encode({"iss": "booking-app", "sub": "booking-app", "aud": aud, "exp": int(time.time()) + 60,
                      "jti": uuid.uuid4().hex}, "a-shared-secret-that-is-long-enough-for-hs256", algorithm="HS256")
     assert _token_request(base, hs, "system/Appointment.read").status_code == 401
+
+
+def test_coverage_comes_with_a_patient_search_only_for_a_client_that_may_read_it(secured, keys):
+    """`_revinclude=Coverage:beneficiary` with no Coverage scope is refused (403), not answered without
+    the coverage: a client would read that as "no coverage on file"."""
+    base, _ = secured
+    r = _token_request(base, _assertion(keys["rsa"], "booking-app", _token_url(base), "rsa-1", "RS384"), "system/Patient.read")
+    assert r.status_code == 200, r.text
+    h = {"Authorization": f"Bearer {r.json()['access_token']}"}
+    q = {"family": "Nobody", "_revinclude": "Coverage:beneficiary"}
+    body = assert_outcome_status(httpx.get(f"{base}/Patient", params=q, headers=h, timeout=60), 403)
+    assert "Coverage" in body["issue"][0]["diagnostics"]
+    assert httpx.get(f"{base}/Patient", params={"family": "Nobody"}, headers=h, timeout=60).status_code == 200
+    reader = {"Authorization": f"Bearer {READER}"}  # reads everything
+    assert httpx.get(f"{base}/Patient", params=q, headers=reader, timeout=60).status_code == 200
+
+
+def assert_outcome_status(r: httpx.Response, status: int) -> dict:
+    assert r.status_code == status, (r.status_code, r.text)
+    assert r.json()["resourceType"] == "OperationOutcome"
+    return r.json()
