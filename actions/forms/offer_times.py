@@ -46,7 +46,12 @@ _DAY_WORDS = re.compile(r"\b(today|tonight|tomorrow|tmrw|tmr|mon|tue|wed|thu|fri
 
 def windows_near(text: str, tracker: Tracker) -> list:
     """A new time preference given while choosing. A clock time or part of day alone ("anything at
-    2?", "afternoon instead") stays on the days the patient asked for before."""
+    2?", "afternoon instead") stays on the days the patient asked for before. During a move, a time said
+    relative to the appointment being moved ("friday, same time-ish") is taken from it."""
+    moving = tracker.get_slot("old_appt") or {}
+    relative = relative_move(text, moving.get("start")) if moving.get("start") else None
+    if relative:
+        return relative
     windows = parse_windows(text)
     if windows and not _DAY_WORDS.search(text or ""):
         before = offered_days(tracker) or tracker.get_slot("windows")
@@ -209,9 +214,12 @@ _RELATIVE_VERB = re.compile(rf"\b(?P<verb>push|bump|move|shift|set|put|bring|pos
                             rf"(?:by\s+)?{_AMOUNT}\b(?:\s+(?P<dir2>{_LATER_WORDS}|{_EARLIER_WORDS})\b)?", re.I)
 # "a week later", "an hour earlier", "2 days after"
 _RELATIVE_BARE = re.compile(rf"\b{_AMOUNT}\s+(?P<dir2>{_LATER_WORDS}|{_EARLIER_WORDS})\b", re.I)
-# "same time next week", "same time on friday", "next week same time"
-_SAME_TIME = re.compile(r"\b(?:(?:at )?(?:the )?same time\b(?P<rest>.{0,30})|(?P<rest2>(?:next|the following|following) week|tomorrow|tmrw|"
-                        r"(?:next |this |on )?(?:mon|tue|wed|thu|fri)\w*)\s+(?:at )?(?:the )?same time)", re.I)
+# "same time next week", "same time on friday", "next week same time", "friday, around the same time",
+# "same time-ish", "same-ish time"
+_SAME = r"(?:(?:at|around|about|roughly|near)\s+)?(?:the\s+)?(?:same[- ]?ish\s+time|same\s+time(?:[- ]?ish)?)"
+_SAME_THEN_DAY = re.compile(rf"\b{_SAME}\b(?P<rest>.{{0,30}})", re.I)
+_DAY_THEN_SAME = re.compile(rf"\b(?P<rest>(?:next|the following|following) week|tomorrow|tmrw|"
+                            rf"(?:next |this |on )?(?:mon|tue|wed|thu|fri)\w*)[,\s]+{_SAME}", re.I)
 _WEEK_AFTER = re.compile(r"\b(?:the )?(?:following week|week after)\b", re.I)
 # "a bit later", "a little earlier": half an hour; "later that day", "earlier in the day": an hour
 _A_BIT = re.compile(r"\b(?:a (?:little )?bit|a little|slightly)\s+(?P<dir>later|earlier)\b", re.I)
@@ -222,7 +230,8 @@ _COUNTS = {"a": 1, "an": 1, "one": 1, "1": 1, "two": 2, "2": 2, "three": 3, "3":
 
 def says_relative(text: str) -> bool:
     """Whether the message moves a time relative to the current one ("push it back a week")."""
-    return any(p.search(text or "") for p in (_RELATIVE_VERB, _RELATIVE_BARE, _SAME_TIME, _WEEK_AFTER, _A_BIT, _SAME_DAY))
+    return any(p.search(text or "") for p in (_RELATIVE_VERB, _RELATIVE_BARE, _SAME_THEN_DAY, _DAY_THEN_SAME, _WEEK_AFTER,
+                                              _A_BIT, _SAME_DAY))
 
 
 def small_move(text: str) -> timedelta | None:
@@ -232,6 +241,20 @@ def small_move(text: str) -> timedelta | None:
         return None
     delta = timedelta(minutes=30) if m.re is _A_BIT else timedelta(hours=1)
     return -delta if m.group("dir").lower() == "earlier" else delta
+
+
+def _same_time_as(text: str, old: datetime) -> datetime | None:
+    """ "same time next week" / "friday, same time-ish": the old time on the day said (the words after
+    "same time" first: "cant do thurs, same time next week" means next week); None without a day."""
+    for m in (_SAME_THEN_DAY.search(text), _DAY_THEN_SAME.search(text)):
+        rest = m.group("rest") if m else ""
+        if re.search(r"\b(next|following)\s+(week|wk)\b|\bweek after\b", rest or "", re.I):
+            return old + timedelta(weeks=1)
+        days = parse_windows(rest) if rest and rest.strip(" ,.?!") else []
+        if days:
+            day = datetime.fromisoformat(days[0][0]).astimezone(old.tzinfo)
+            return day.replace(hour=old.hour, minute=old.minute, second=0, microsecond=0)
+    return None
 
 
 def relative_move(text: str, start: datetime | str | None) -> list[list[str]] | None:
@@ -244,7 +267,7 @@ def relative_move(text: str, start: datetime | str | None) -> list[list[str]] | 
     old = datetime.fromisoformat(start) if isinstance(start, str) else start
     old = old.astimezone(clinic_zone())  # the clinic's wall clock: "same time next week" keeps 10 AM across DST
     m = _RELATIVE_VERB.search(text) or _RELATIVE_BARE.search(text)
-    same = _SAME_TIME.search(text)
+    same = _same_time_as(text, old)
     if m:
         groups = m.groupdict()
         count, unit = _COUNTS.get(groups["n"].lower(), 1), groups["unit"].lower()
@@ -261,15 +284,7 @@ def relative_move(text: str, start: datetime | str | None) -> list[list[str]] | 
             (groups.get("verb") or "").lower() == "bring" and not re.search(rf"\b({_LATER_WORDS})\b", direction))
         target = old - delta if earlier else old + delta
     elif same:
-        rest = same.group("rest") if same.group("rest") is not None else same.group("rest2")
-        if re.search(r"\b(next|following)\s+(week|wk)\b|\bweek after\b", rest or "", re.I):
-            target = old + timedelta(weeks=1)
-        else:
-            days = parse_windows(rest or "")
-            if not days:
-                return None
-            day = datetime.fromisoformat(days[0][0]).astimezone(old.tzinfo)
-            target = day.replace(hour=old.hour, minute=old.minute, second=0, microsecond=0)
+        target = same
     elif _WEEK_AFTER.search(text):
         target = old + timedelta(weeks=1)
     elif small_move(text):

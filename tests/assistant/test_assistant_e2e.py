@@ -62,11 +62,12 @@ def local(appt: dict) -> datetime:
     return datetime.fromisoformat(appt["start"].replace("Z", "+00:00")).astimezone(TZ)
 
 
-def seed_booking(stack, patient_id: str, day: str, specialty: str = DERM) -> dict:
-    """Book an appointment through the Argonaut client ($find + $book), before the conversation."""
+def seed_booking(stack, patient_id: str, day: str, specialty: str = DERM, after: str = "08:00") -> dict:
+    """Book an appointment through the Argonaut client ($find + $book), before the conversation: the
+    first free time of ``day`` from ``after`` on."""
     async def run():
         async with ArgonautClient(stack.fhir_base) as client:
-            found = await client.find(specialty=specialty, start=f"{day}T08:00:00-08:00", end=f"{day}T17:00:00-08:00",
+            found = await client.find(specialty=specialty, start=f"{day}T{after}:00-08:00", end=f"{day}T17:00:00-08:00",
                                       patient_id=patient_id, count=1)
             appt = await client.book(found[0].id, patient_id)
             return {"id": appt.id, "start": appt.start}

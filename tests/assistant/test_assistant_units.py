@@ -177,6 +177,10 @@ def test_moves_relative_to_the_appointment_being_moved(monkeypatch):
     assert first("move it up a day") == "2026-12-01T10:00"
     assert first("same time on friday") == "2026-12-04T10:00"
     assert first("half an hour earlier pls") == "2026-12-02T09:30"
+    for text in ("friday, same time-ish", "same-ish time friday", "friday around the same time", "same time ish on friday"):
+        assert first(text) == "2026-12-04T10:00", text  # "-ish", a comma, "around": the same time that day
+    assert relative_move("same time-ish", old) is None  # no day said: asked, not guessed
+    assert first("cant do wed, same time next week?") == "2026-12-09T10:00"  # the day after "same time" wins
     for text in ("can i come tuesday afternoon", "something later", "push it to friday"):
         assert not says_relative(text) and relative_move(text, old) is None, text
 

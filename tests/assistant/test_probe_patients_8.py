@@ -2,12 +2,14 @@
 about an appointment with the name signed after a dash started a booking, "can i tlk to sum1" at a
 question was taken for an answer, "is the 2nd one in sf?" held option 2 (and "is that in san jose?"
 was not answered while a time was held), a friend's unknown birth date was asked for again and
-again, and a clinician named with the reason ("a skin check with dr boyce") was dropped. Each runs through the REST channel against the shared stack and is checked IN FHIR.
+again, and a clinician named with the reason ("a skin check with dr boyce") was dropped; and (stop 20) "friday, same time-ish" while moving a time. Each runs through the REST channel against the shared stack and is checked IN FHIR.
 """
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 from tests.assistant.test_assistant_e2e import appointments, booked, fhir_get, local, seed_booking
-from tests.assistant.test_probe_patients import probe_file_tests, task_of
+from tests.assistant.test_probe_patients import answer_until_booked, moved, old_start, probe_file_tests, task_of
 from tests.assistant.test_simulated_patients import PHI, new_patient
 
 
@@ -74,8 +76,23 @@ def a_clinician_named_with_the_reason(stack, p):
     assert len(mine) == 1 and f"Practitioner/{boyce}" in [x["actor"]["reference"] for x in mine[0]["participant"]], p
 
 
+def same_time_ish_another_day(stack, p):
+    """(stop 20) "friday, same time-ish" while moving a Thursday afternoon: Friday about then, not Friday's first."""
+    pid = new_patient(stack, "Ottavio", "Brambillasca", "1971-08-21", "408-555-0404")
+    old = seed_booking(stack, pid, "2026-12-03", after="14:00")
+    p("need to move my thursday appt")
+    p("ottavio brambillasca")
+    p("8/21/1971")  # (other Thursday times are offered)
+    first = p("friday, same time-ish")
+    assert "Fri Dec 4" in first, p
+    answer_until_booked(p, {}, first)
+    new = moved(stack, pid, old)
+    assert local(new).date() == date(2026, 12, 4), p
+    assert abs((local(new) - old_start(old) - timedelta(days=1)).total_seconds()) <= 3600, p
+
+
 PATIENTS = [still_on_signed_after_a_dash, sms_spelling_of_talk_to_someone, is_the_second_one_in_a_city,
-            a_friends_birth_date_not_known, a_clinician_named_with_the_reason]
+            a_friends_birth_date_not_known, a_clinician_named_with_the_reason, same_time_ish_another_day]
 
 
 test_probe_patient_8, test_probe_patients_8_heard_only_clean_short_messages, \
