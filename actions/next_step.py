@@ -31,11 +31,11 @@ GOAL_INTENTS = {
 
 # Slots of one request; cleared when a request ends or a new one starts.
 FLOW_SLOTS = [
-    "care", "specialty", "visit_type", "practitioner", "when_text", "windows", "options", "option", "held", "confirm",
+    "care", "specialty", "visit_type", "practitioner", "place", "when_text", "windows", "options", "option", "held", "confirm",
     "seen", "appts", "manage_pick", "manage_confirm", "old_appt", "outcome", "form_misses", "paused",
 ]
 # What a booking put aside for another request keeps ("oh and cancel my other one"): resumed after it.
-PAUSED_SLOTS = ["care", "specialty", "visit_type", "practitioner", "when_text", "windows"]
+PAUSED_SLOTS = ["care", "specialty", "visit_type", "practitioner", "place", "when_text", "windows"]
 
 NEW_PATIENT = re.compile(r"\b(new (patient|pt)|i'?m new|im new|i am new|first (time|visit)|never been( there| here)?( before)?|not a patient|register me|sign me up|nuev[oa] paciente|"
                          r"(haven'?t|have not|havent|not) (been|seen anyone) (there|here|before|to (you|your))|(she'?s|he'?s|they'?re|she is|he is|they are) new)\b", re.I)

@@ -83,8 +83,9 @@ def _iso(value: Any) -> str | None:
 
 
 async def find_options(specialty: str | None, visit_type: str | None, windows: list | None, exclude: list | None = None,
-                       patient_id: str | None = None, practitioner: str | None = None) -> list:
-    """Up to 3 proposed appointments, across the patient's windows (or from now on)."""
+                       patient_id: str | None = None, practitioner: str | None = None, place: str | None = None) -> list:
+    """Up to 3 proposed appointments, across the patient's windows (or from now on), in ``place`` (a city)
+    when given."""
     fhir = client()
     spans = [(datetime.fromisoformat(s), datetime.fromisoformat(e)) for s, e in (windows or [])][:4]
     if not spans:
@@ -98,7 +99,7 @@ async def find_options(specialty: str | None, visit_type: str | None, windows: l
             if end is not None:
                 kwargs["end"] = end
             batch = await fhir.find(specialty=specialty, visit_type=vt, count=6, patient_id=patient_id,
-                                    practitioner=practitioner, **kwargs)
+                                    practitioner=practitioner, location_string=place, **kwargs)
             # a clinician with two specialties may come back under the other one (a pediatrician's
             # appointment for an adult's knee): keep those that say the specialty asked for
             found += [a for a in batch if not specialty or specialty in _codes(a)] or \
@@ -158,6 +159,53 @@ PLACE_QUESTION = re.compile(r"^(?=.*\?)(?=.*\b(where|downtown|address|located|lo
                             r"which (clinic|office|place)|what (clinic|office|place)|"
                             r"(is|are) (it|that|this|they|those|these|both|the \w+( one)?|#?\d|option #?\d|number \d) in "
                             r"(?!(the )?(morning|afternoon|evening|week|month)\b|(a|an|person|(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\w*)\b|\d)\w+)\b)", re.I | re.S)
+
+
+# "anything in san francisco?", "do you have something closer to sf": times in one of our cities instead
+ASKS_PLACE = re.compile(r"^(?=.*\b(?:any|anything|something|openings?|times?|slots?|appts?|appointments?|what about|how about|"
+                        r"do you have|got)\b).*?\b(?:in|at|near|around|closer to|close to)\s+(?:the\s+)?(?P<place>[a-z][a-z .'-]{1,30}?)"
+                        r"(?:\s+(?:clinic|office|location|area))?\s*[?.!]*$", re.I)
+# what follows "in" but is no place: "anything in the afternoon?", "something in december", "in person"
+_NOT_PLACE = re.compile(r"^(?:morning|afternoon|evening|night|noon|week|weekend|month|day|person|a|an|all|that|it|\w+days?|"
+                        r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)\w*|(?:next|this|the|a|an|your|my)\b.*|city|town|area|downtown|"
+                        r"there|here)$", re.I)
+_TIME_WORDS = re.compile(r"\b(?:weeks?|days?|hours?|hrs?|mins?|minutes?|months?|morning|afternoon|evening|time|times|bit|while|"
+                         r"lunch\w*|then|now|once|all|soon|later|earlier|early|late|one|two|three|four|five|six|few|couple)\b", re.I)
+CITY_ALIASES = {"sf": "San Francisco", "san fran": "San Francisco", "frisco": "San Francisco", "sj": "San Jose",
+                "sac": "Sacramento", "sacto": "Sacramento"}
+
+
+def our_cities() -> list[str]:
+    """The cities of the clinic's locations (their addresses: "street, city, state zip")."""
+    from actions.common import clinic
+
+    cities: list[str] = []
+    for loc in clinic().get("locations") or []:
+        parts = [p.strip() for p in (loc.get("address") or "").split(",")]
+        if len(parts) >= 3 and parts[-2] not in cities:
+            cities.append(parts[-2])
+    return cities
+
+
+def place_asked(text: str) -> tuple[str | None, str | None]:
+    """A message asking for times in a city: (the city, when it is one of ours, else None; the place as said)."""
+    from actions.who import folded
+
+    m = ASKS_PLACE.search((text or "").strip())
+    place = m.group("place").strip(" .'-") if m else ""
+    if not place or _NOT_PLACE.match(place) or NO.search(place) or _TIME_WORDS.search(place):
+        return None, None
+    said = folded(place)
+    for city in our_cities():
+        if folded(city) in said or CITY_ALIASES.get(said) == city:
+            return city, place
+    return None, place
+
+
+def not_a_place_of_ours(dispatcher, place: str) -> None:
+    cities = our_cities()
+    where = f"{', '.join(cities[:-1])} and {cities[-1]}" if len(cities) > 1 else "".join(cities)
+    say(dispatcher, f"Sorry, we don't have a clinic in {place.title()}. Our clinics are in {where}.")
 
 
 def say_where(dispatcher, texts: list[str]) -> None:
@@ -450,6 +498,12 @@ class ValidateBookingForm(FlowForm):
             if windows:
                 return {"option": None, "options": None, "when_text": combined, "windows": windows, "seen": seen,
                         "form_misses": 0}
+        city, place = place_asked(text)
+        if city:  # "anything in san francisco?": the same times asked for, there
+            return {"option": None, "options": None, "place": city, "form_misses": 0}  # (those offered may come again)
+        if place:  # a city without a clinic of ours: said so, and the options stand
+            not_a_place_of_ours(dispatcher, place)
+            return {"option": None}
         several: list = []
         choice = pick_option(text, options, several)
         if PLACE_QUESTION.search(text):  # "is the first one downtown?": answered, nothing picked yet
@@ -521,6 +575,13 @@ class ValidateBookingForm(FlowForm):
             if choice and answer is None:
                 return {"confirm": "yes", "form_misses": 0}  # "yes the 10:15 one" said another way
             seen = (tracker.get_slot("seen") or []) + [o["id"] for o in options]
+            city, place = place_asked(text)
+            if city:  # "anything in sf instead?": the held time let go, times there
+                out = await self._drop_hold(tracker)
+                return {**out, "confirm": None, "option": None, "options": None, "place": city, "form_misses": 0}
+            if place:
+                not_a_place_of_ours(dispatcher, place)
+                return {"confirm": None}
             who = await self._clinician_change(text, dispatcher, tracker)
             if who:  # "can I have it with dr boyce instead"
                 out = await self._drop_hold(tracker)
@@ -645,23 +706,32 @@ class ValidateBookingForm(FlowForm):
                 await hold_chosen()
             # 3. care and time known but nothing offered yet -> $find
             if slot("care") and slot("when_text") and not slot("options") and not slot("held"):
-                moving = slot("old_appt") or {}
-                found = []
-                if moving.get("practitioner") and not slot("practitioner") and moving.get("specialty") in (None, slot("specialty")):
-                    # a move: the same clinician's times first, when they have any in the first window asked
-                    # for (the later windows are wider fallbacks: "an hour later" is first 10-11, then the day)
-                    found = await find_options(slot("specialty"), slot("visit_type"), (slot("windows") or [])[:1], slot("seen"),
-                                               slot("patient_id"), moving["practitioner"])
-                found = found or await find_options(slot("specialty"), slot("visit_type"), slot("windows"), slot("seen"),
-                                                    slot("patient_id"), slot("practitioner"))
-                if not found and slot("windows"):
-                    # nothing then: offer the nearest openings after that instead of a dead end
-                    first = min(datetime.fromisoformat(w[0]) for w in slot("windows"))
-                    nearby = [[max(first, now()).isoformat(), (max(first, now()) + timedelta(days=21)).isoformat()]]
-                    found = await find_options(slot("specialty"), slot("visit_type"), nearby, slot("seen"), slot("patient_id"),
-                                               slot("practitioner"))
-                    if found:
-                        log.info("event=find_nearest")  # action_ask_option says so (offered_days)
+                async def look() -> list:
+                    moving = slot("old_appt") or {}
+                    found = []
+                    if moving.get("practitioner") and not slot("practitioner") and moving.get("specialty") in (None, slot("specialty")):
+                        # a move: the same clinician's times first, when they have any in the first window asked
+                        # for (the later windows are wider fallbacks: "an hour later" is first 10-11, then the day)
+                        found = await find_options(slot("specialty"), slot("visit_type"), (slot("windows") or [])[:1], slot("seen"),
+                                                   slot("patient_id"), moving["practitioner"], slot("place"))
+                    found = found or await find_options(slot("specialty"), slot("visit_type"), slot("windows"), slot("seen"),
+                                                        slot("patient_id"), slot("practitioner"), slot("place"))
+                    if not found and slot("windows"):
+                        # nothing then: offer the nearest openings after that instead of a dead end
+                        first = min(datetime.fromisoformat(w[0]) for w in slot("windows"))
+                        nearby = [[max(first, now()).isoformat(), (max(first, now()) + timedelta(days=21)).isoformat()]]
+                        found = await find_options(slot("specialty"), slot("visit_type"), nearby, slot("seen"), slot("patient_id"),
+                                                   slot("practitioner"), slot("place"))
+                        if found:
+                            log.info("event=find_nearest")  # action_ask_option says so (offered_days)
+                    return found
+
+                found = await look()
+                if not found and slot("place"):  # none in the city asked for: say so, and the times elsewhere
+                    log.info("event=find_empty_in_place")
+                    say(dispatcher, f"Sorry, I have no {slot('care')} openings in {slot('place')} for that time.")
+                    out["place"] = None
+                    found = await look()
                 if not found:
                     log.info("event=find_empty")
                     say(dispatcher, f"Sorry, I found no {slot('care')} openings for that time.")

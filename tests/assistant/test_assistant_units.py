@@ -553,3 +553,15 @@ def test_where_questions_while_choosing_and_unknown_birth_dates():
         assert DOB_UNKNOWN.search(unknown), unknown
     assert not DOB_UNKNOWN.search("3/14/1985") and not DOB_UNKNOWN.search("march 14")
     assert ASKS_FOR_PERSON.search("can i tlk to sum1")
+
+
+def test_a_city_asked_for_while_choosing():
+    from actions.forms.booking import place_asked
+
+    for text, city in (("anything in san francisco?", "San Francisco"), ("do you have something closer to sf", "San Francisco"),
+                       ("none of those, any openings in sacramento", "Sacramento"), ("anything at the san jose clinic?", "San Jose")):
+        assert place_asked(text)[0] == city, text
+    assert place_asked("anything in palo alto?") == (None, "palo alto")  # no clinic of ours there: said so
+    for text in ("anything in the afternoon?", "something in december", "anything in two weeks?", "anything in person?",
+                 "is the 2nd one in sf?", "any times in the city?", "anything around then", "anything on monday?"):
+        assert place_asked(text) == (None, None), text

@@ -2,7 +2,7 @@
 about an appointment with the name signed after a dash started a booking, "can i tlk to sum1" at a
 question was taken for an answer, "is the 2nd one in sf?" held option 2 (and "is that in san jose?"
 was not answered while a time was held), a friend's unknown birth date was asked for again and
-again, and a clinician named with the reason ("a skin check with dr boyce") was dropped; and (stop 20) "friday, same time-ish" while moving a time. Each runs through the REST channel against the shared stack and is checked IN FHIR.
+again, and a clinician named with the reason ("a skin check with dr boyce") was dropped; and (stop 20) "friday, same time-ish" while moving a time, and a city asked for while choosing. Each runs through the REST channel against the shared stack and is checked IN FHIR.
 """
 from __future__ import annotations
 
@@ -91,8 +91,32 @@ def same_time_ish_another_day(stack, p):
     assert abs((local(new) - old_start(old) - timedelta(days=1)).total_seconds()) <= 3600, p
 
 
+def a_city_asked_for_while_choosing(stack, p):
+    """(stop 20) "anything in palo alto?" (no clinic there) and "anything in sacramento?" while choosing: said
+    so, nothing held; then that city's times, and the booking is there."""
+    pid = new_patient(stack, "Cosima", "Vanterpool", "1979-09-09", "408-555-0405")
+    p("i need a checkup")
+    p("cosima vanterpool")
+    p("9/9/1979")
+    p("self pay")
+    p("next week")
+    said = p("anything in palo alto?")
+    assert "don't have a clinic in Palo Alto" in said and "Sacramento" in said and "1)" in said, p
+    assert appointments(stack, pid) == [], p  # nothing held
+    offered = p("anything in sacramento?")
+    lines = [line for line in offered.splitlines() if line[:2] in ("1)", "2)", "3)")]
+    assert lines and all("Sacramento Family Clinic" in line for line in lines), p
+    p("1")
+    p("yes")
+    mine = booked(stack, pid)
+    assert len(mine) == 1, p
+    where = [x["actor"]["reference"] for x in mine[0]["participant"] if x["actor"].get("reference", "").startswith("Location/")]
+    assert where and "Sacramento" in fhir_get(stack, where[0])["name"], p
+
+
 PATIENTS = [still_on_signed_after_a_dash, sms_spelling_of_talk_to_someone, is_the_second_one_in_a_city,
-            a_friends_birth_date_not_known, a_clinician_named_with_the_reason, same_time_ish_another_day]
+            a_friends_birth_date_not_known, a_clinician_named_with_the_reason, same_time_ish_another_day,
+            a_city_asked_for_while_choosing]
 
 
 test_probe_patient_8, test_probe_patients_8_heard_only_clean_short_messages, \
