@@ -52,6 +52,16 @@ def hours_text() -> str:
     return text
 
 
+def our_cities() -> list[str]:
+    """The cities of the clinic's locations (their addresses: "street, city, state zip")."""
+    cities: list[str] = []
+    for loc in clinic().get("locations") or []:
+        parts = [p.strip() for p in (loc.get("address") or "").split(",")]
+        if len(parts) >= 3 and parts[-2] not in cities:
+            cities.append(parts[-2])
+    return cities
+
+
 def location_text(question: str) -> str:
     locs = clinic().get("locations") or []
     if not locs:
@@ -62,12 +72,7 @@ def location_text(question: str) -> str:
     if hits:
         lines = [f"{l['name']}: {l['address']}" for l in hits[:3]]
         return "\n".join(lines)
-    cities = []
-    for l in locs:
-        parts = [p.strip() for p in l.get("address", "").split(",")]
-        if len(parts) >= 3 and parts[-2] not in cities:
-            cities.append(parts[-2])
-    return f"We have clinics in {', '.join(cities)}. Tell me a city (like 'address in San Jose') and I'll send the address."
+    return f"We have clinics in {', '.join(our_cities())}. Tell me a city (like 'address in San Jose') and I'll send the address."
 
 
 def insurance_text(question: str) -> tuple[str, dict | None]:

@@ -175,20 +175,9 @@ CITY_ALIASES = {"sf": "San Francisco", "san fran": "San Francisco", "frisco": "S
                 "sac": "Sacramento", "sacto": "Sacramento"}
 
 
-def our_cities() -> list[str]:
-    """The cities of the clinic's locations (their addresses: "street, city, state zip")."""
-    from actions.common import clinic
-
-    cities: list[str] = []
-    for loc in clinic().get("locations") or []:
-        parts = [p.strip() for p in (loc.get("address") or "").split(",")]
-        if len(parts) >= 3 and parts[-2] not in cities:
-            cities.append(parts[-2])
-    return cities
-
-
 def place_asked(text: str) -> tuple[str | None, str | None]:
     """A message asking for times in a city: (the city, when it is one of ours, else None; the place as said)."""
+    from actions.digressions import our_cities
     from actions.who import folded
 
     m = ASKS_PLACE.search((text or "").strip())
@@ -203,6 +192,8 @@ def place_asked(text: str) -> tuple[str | None, str | None]:
 
 
 def not_a_place_of_ours(dispatcher, place: str) -> None:
+    from actions.digressions import our_cities
+
     cities = our_cities()
     where = f"{', '.join(cities[:-1])} and {cities[-1]}" if len(cities) > 1 else "".join(cities)
     say(dispatcher, f"Sorry, we don't have a clinic in {place.title()}. Our clinics are in {where}.")
