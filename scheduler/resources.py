@@ -139,7 +139,7 @@ REVINCLUDES = {"Patient": {"Coverage:beneficiary", "Coverage:patient"}}
 
 
 def search(ctx, kind: str, params: dict, base: str, scopes=None) -> dict:
-    """A type search. ``scopes`` (access control on) limits `_revinclude` to the types they may read."""
+    """A type search. ``scopes`` (access control on): a `_revinclude` of a type they may not read is refused."""
     count = count_param(params, DEFAULT_COUNT, MAX_COUNT)
     revincludes = _revincludes(kind, params, scopes)
     if kind not in SEARCH_PARAMS and kind not in OTHER_TYPES:
