@@ -218,12 +218,13 @@ def _own_events(validated: List[EventType]) -> List[EventType]:
     return validated[:end]
 
 
-def _last(events: List[EventType], kind: str, name: str | None = None, missing: Any = "unset") -> Any:
-    """The value (for slot events) or name (for active_loop events) the last such event set."""
+def _last(events: List[EventType], kind: str, name: str | None = None) -> Any:
+    """The value (for slot events) or name (for active_loop events) the last such event set; "unset"
+    when there is none (None is a value: a form ended)."""
     for e in reversed(events):
         if e.get("event") == kind and (name is None or e.get("name") == name):
             return e.get("value") if kind == "slot" else e.get("name")
-    return missing
+    return "unset"
 
 
 def validator_for(form: str | None):
