@@ -139,10 +139,13 @@ async def create_type(request, ctx):
 @endpoint
 async def update_instance(request, ctx):
     kind, rid = request.path_params["type"], _id(request)
-    if kind != "Coverage":
+    if kind != "Coverage" and kind not in resources.OTHER_TYPES:
         raise FhirError(405, "not-supported", f"update is not supported for {kind[:40]}")
     body = await json_body(request)
-    res, status = await run_in_threadpool(resources.update_coverage, ctx, rid, body, request.headers.get("if-match"))
+    if kind == "Coverage":
+        res, status = await run_in_threadpool(resources.update_coverage, ctx, rid, body, request.headers.get("if-match"))
+    else:
+        res, status = await run_in_threadpool(resources.update_other, ctx, kind, rid, body, request.headers.get("if-match"))
     log.info("update type=%s id=%s", kind, rid)
     return respond(res, status, {"ETag": f'W/"{res["meta"]["versionId"]}"'})
 

@@ -29,10 +29,10 @@ RESOURCES = [
     ("PractitionerRole", ["read", "search-type"], None),
     ("Organization", ["read", "search-type"], None),
     ("Location", ["read", "search-type"], None),
-    ("Task", ["read", "create"], None),
-    ("Communication", ["read", "create"], None),
-    ("CommunicationRequest", ["read", "create"], None),
-    ("ServiceRequest", ["read", "create"], None),
+    ("Task", ["read", "create", "update"], None),
+    ("Communication", ["read", "create", "update"], None),
+    ("CommunicationRequest", ["read", "create", "update"], None),
+    ("ServiceRequest", ["read", "create", "update"], None),
     ("Subscription", ["read", "search-type", "create", "update", "delete"], f"{GUIDE}/StructureDefinition/argo-sub-notif"),
 ]
 # (resource type, operation name, canonical)

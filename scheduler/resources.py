@@ -272,6 +272,27 @@ def update_coverage(ctx, cid: str, res, if_match: str | None) -> tuple[dict, int
     return res, 200
 
 
+def update_other(ctx, kind: str, rid: str, res, if_match: str | None) -> tuple[dict, int]:
+    """PUT of a Task (a call-back request that gains a number, ...): the next version; 201 for a new id."""
+    validate(kind, res)
+    if res.get("id") != rid:
+        raise FhirError(400, "invalid", "the resource id must match the URL")
+    res = dict(res)
+    with ctx.store.write() as conn:
+        row = st.get_resource(conn, kind, rid)
+        now = ctx.now_ts()
+        if row is None:
+            res["meta"] = {"versionId": "1"}
+            st.insert_resource(conn, kind, res, now)
+            return res, 201
+        if if_match and if_match.strip().removeprefix("W/").strip('"') != str(row["version"]):
+            raise FhirError(412, "conflict", "version mismatch (If-Match)")
+        res["meta"] = {"versionId": str(row["version"] + 1)}
+        if not st.update_resource(conn, kind, res, now, row["version"]):
+            raise FhirError(409, "conflict", f"the {kind} changed meanwhile; retry")
+    return res, 200
+
+
 def create_other(ctx, kind: str, res) -> tuple[dict, int]:
     if kind not in OTHER_TYPES:
         raise FhirError(405, "not-supported", f"create is not supported for {kind[:40]}")

@@ -567,6 +567,13 @@ def insert_resource(conn, kind: str, res: dict, now: int) -> None:
     conn.execute(resource.insert().values(type=kind, id=res["id"], version=1, updated=now, json=json.dumps(res)))
 
 
+def update_resource(conn, kind: str, res: dict, now: int, version: int) -> bool:
+    """The next version of a stored resource of another type, if it is still at ``version``."""
+    r = conn.execute(resource.update().where(resource.c.type == kind, resource.c.id == res["id"], resource.c.version == version)
+                     .values(version=version + 1, updated=now, json=json.dumps(res)))
+    return r.rowcount == 1
+
+
 def get_resource(conn, kind: str, rid: str):
     return conn.execute(select(resource).where(resource.c.type == kind, resource.c.id == rid)).mappings().first()
 

@@ -403,6 +403,23 @@ def test_create_task_for_a_callback(client):
     assert_outcome(client.post("/Basic", json={"resourceType": "Basic"}), 405)
 
 
+def test_update_task_adds_a_callback_number(client):
+    """A call-back request gains the number asked for afterwards: PUT, the next version, If-Match checked."""
+    task = {"resourceType": "Task", "status": "requested", "intent": "order", "description": "call back"}
+    created = client.post("/Task", json=task).json()
+    noted = dict(created, note=[{"text": "Callback number: 408-555-0100"}])
+    r = client.put(f"/Task/{created['id']}", json=noted, headers={"If-Match": 'W/"1"'})
+    assert r.status_code == 200 and r.headers["ETag"] == 'W/"2"', r.text
+    stored = client.get(f"/Task/{created['id']}").json()
+    assert stored["note"] == [{"text": "Callback number: 408-555-0100"}] and stored["meta"]["versionId"] == "2"
+    assert_outcome(client.put(f"/Task/{created['id']}", json=noted, headers={"If-Match": 'W/"1"'}), 412)  # stale
+    assert_outcome(client.put(f"/Task/{created['id']}", json=dict(noted, status="whenever")), 422)
+    assert_outcome(client.put("/Task/other-id", json=noted), 400)  # the id in the body is not the URL's
+    assert_outcome(client.put("/Basic/x", json={"resourceType": "Basic", "id": "x"}), 405)
+    task_entry = next(r for r in client.get("/metadata").json()["rest"][0]["resource"] if r["type"] == "Task")
+    assert {"code": "update"} in task_entry["interaction"]
+
+
 def test_schema_driven_no_5xx(client):
     """Every search parameter the CapabilityStatement lists, and every $find input of the guide's
     OperationDefinition, with a fixed set of odd values: never a 5xx, always FHIR JSON."""
