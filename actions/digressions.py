@@ -196,9 +196,13 @@ class ActionDefaultFallback(Action):
         return "action_default_fallback"
 
     async def run(self, dispatcher, tracker: Tracker, domain) -> List[Dict[Text, Any]]:
-        from actions.next_step import guess_goal
+        from actions.common import phone_in_text
+        from actions.next_step import UNDO, guess_goal
 
-        if not tracker.active_loop_name and guess_goal(latest_text(tracker)):
+        text = latest_text(tracker)
+        if not tracker.active_loop_name and (guess_goal(text) or UNDO.search(text) or
+                                             (tracker.get_slot("callback_number_asked") and phone_in_text(text))):
+            # a request said in words the classifier missed ("can i get the friday one back?"), or the number asked for
             log.info("event=fallback_keyword_request")
             return [FollowupAction("action_next")]
         misses = (tracker.get_slot("misses") or 0) + 1

@@ -3,24 +3,29 @@ any hold, ends the current form and tells the patient."""
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
-import re
-
 from rasa_sdk.events import ActiveLoop, FollowupAction, SlotSet
 
-from actions.common import clinic, client, latest_text, name_in_text, now, phone_in_text, say, sender_phone
+from actions.common import clinic, client, latest_text, name_in_text, now, patient_phones, phone_in_text, say, sender_phone
 from actions.next_step import release_hold, reset_flow
 
 log = logging.getLogger("schedbot.actions.handoff")
 
 
-def callback_task(tracker: Tracker) -> dict:
+def known_phone(tracker: Tracker) -> str | None:
+    """The number to call back: given in this conversation, the SMS sender's, or written in a message
+    ("Hi I'm Rosa Delgado, 408 555 0142, I need to talk to someone"), the latest first."""
+    said = [e.get("text") or "" for e in tracker.events if e.get("event") == "user"]
+    return tracker.get_slot("phone") or sender_phone(tracker) or next(filter(None, map(phone_in_text, reversed(said))), None)
+
+
+def callback_task(tracker: Tracker, phone: str | None = None) -> dict:
     patient_id = tracker.get_slot("patient_id") if tracker.get_slot("verified") else None
     said = [e.get("text") or "" for e in tracker.events if e.get("event") == "user"]
-    # what the patient wrote counts too ("Hi I'm Rosa Delgado, I need to talk to someone"), the latest first
-    phone = tracker.get_slot("phone") or sender_phone(tracker) or next(filter(None, map(phone_in_text, reversed(said))), None)
+    phone = phone or known_phone(tracker)
     name = tracker.get_slot("person_name") or next(filter(None, map(name_in_text, reversed(said))), None)
     notes = ["Patient asked the scheduling assistant to talk to a person."]
     if phone:
@@ -78,12 +83,17 @@ async def hand_off(dispatcher, tracker: Tracker) -> List[Dict[Text, Any]]:
 
     await release_hold(tracker)
     phone_line = clinic().get("phone")
-    task_id = None
+    task_id, ask_number = None, False
     try:
-        task = await client().create(callback_task(tracker))
+        phone = known_phone(tracker) or await phone_on_record(tracker)
+        task = await client().create(callback_task(tracker, phone))
         task_id = task.id
-        log.info("event=handoff task=%s", task.id)
-        text = "I've asked our front desk to call you back. They usually reply within one business day."
+        log.info("event=handoff task=%s number=%s", task.id, bool(phone))
+        if phone:
+            text = "I've asked our front desk to call you back. They usually reply within one business day."
+        else:  # (the web chat: no number anywhere) a call back needs one; the request is recorded meanwhile
+            ask_number = True
+            text = "I've asked our front desk to call you back. What's the best number to reach you?"
         if phone_line:
             text += f" You can also call us at {phone_line}."
     except SchedulerError:
@@ -92,4 +102,32 @@ async def hand_off(dispatcher, tracker: Tracker) -> List[Dict[Text, Any]]:
         text += f" Please call us at {phone_line}." if phone_line else " Please call the clinic."
     say(dispatcher, text)
     return [ActiveLoop(None), SlotSet("requested_slot", None), *reset_flow(tracker.slots), SlotSet("goal", None),
-            SlotSet("handoff_task", task_id), SlotSet("misses", 0)]
+            SlotSet("handoff_task", task_id), SlotSet("callback_number_asked", ask_number), SlotSet("misses", 0)]
+
+
+async def phone_on_record(tracker: Tracker) -> str | None:
+    """The phone number on the verified patient's record, if any."""
+    from actions.fhir import SchedulerError
+
+    if not (tracker.get_slot("verified") and tracker.get_slot("patient_id")):
+        return None
+    try:
+        return next(iter(sorted(patient_phones(await client().read("Patient", tracker.get_slot("patient_id"))))), None)
+    except SchedulerError:
+        return None
+
+
+async def add_callback_number(dispatcher, task_id: str, phone: str) -> None:
+    """The number the patient gave after the hand-off asked for it, added to their call-back request."""
+    from actions.fhir import SchedulerError
+
+    try:
+        task = await client().read("Task", task_id)
+        task.note = [*(task.note or []), {"text": f"Callback number: {phone}"}]
+        await client().update(task)
+        log.info("event=callback_number_added task=%s", task_id)
+        say(dispatcher, f"Thanks, they'll call you at {phone}. Anything else I can help with?")
+    except SchedulerError:
+        log.warning("event=callback_number_failed task=%s", task_id)
+        line = clinic().get("phone")
+        say(dispatcher, "Sorry, I couldn't add your number right now." + (f" Please call us at {line}." if line else " Please call the clinic."))

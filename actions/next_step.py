@@ -218,7 +218,8 @@ def appt_practitioner(appt: Any) -> str | None:
 ALL_OF_THEM = re.compile(r"\b(both|everything|all of (them|my|those|these|the)|(them|those|these) all|all (my|the|those|these|\d|two|three)?\s*"
                          r"(appo\w*|appt\w*|visits?|bookings?)|every (appo\w*|appt\w*|one)|each of them|(cancel|drop|clear)\s+all)\b", re.I)
 # "can I get it back", "I didn't mean to cancel": the appointment cancelled, at the same time if still free
-UNDO = re.compile(r"\b(undo|un-?cancel\w*|(get|have|want|need|put|give)( me)? (it|that|them|my appo\w*|the appo\w*|my appt|that appo\w*|that one)( one)? back|"
+UNDO = re.compile(r"\b(undo|un-?cancel\w*|(get|have|want|need|put|give)( me)? (it|that|them|my appo\w*|the appo\w*|my appt|that appo\w*|that one|"
+                  r"(the|my) \w+ (one|appo\w*|appt))( one)? back|"
                   r"didn'?t (mean|want) (to )?cancel|did not (mean|want) (to )?cancel|cancel+ed (it |that )?(by|on) (mistake|accident)|"
                   r"re-?book (it|that|the same)|book (it|that) again|restore (it|that|my)|reinstate|changed my mind about cancel\w*|"
                   r"shouldn'?t have cancel+ed|by mistake|by accident)\b", re.I)
@@ -267,6 +268,12 @@ def said_for(tracker: Tracker, goal: str) -> str:
     return ""
 
 
+def undo_text(tracker: Tracker) -> str:
+    """The latest message that asked to have a cancelled appointment back."""
+    return next((e.get("text") or "" for e in reversed(tracker.events)
+                 if e.get("event") == "user" and UNDO.search(e.get("text") or "")), "")
+
+
 _JUST_ALL = re.compile(r"\W*(all|both|both of them|all of them|every ?one|everything)( please| pls| plz)?\W*", re.I)
 
 
@@ -311,12 +318,16 @@ def next_in_queue(slots: dict) -> list:
     return []
 
 
-async def cancelled_to_restore(patient_id: str, last: dict | None) -> dict | None:
+async def cancelled_to_restore(patient_id: str, last: dict | None, text: str = "") -> dict | None:
     """The appointment to give back: the one cancelled in this conversation, else the patient's
-    upcoming appointment cancelled most recently (FHIR), as {"id", "start", "specialty", "practitioner"}."""
-    if last and last.get("start"):
+    upcoming appointment cancelled most recently (FHIR); of those on the day ``text`` names, if it names
+    one ("can i get the friday one back?" after "cancel both"). As {"id", "start", "specialty", "practitioner"}."""
+    days = day_asked(text)
+    if last and last.get("start") and (not days or within(datetime.fromisoformat(last["start"]), days)):
         return last
     cancelled = await client().appointments(patient_id, status=["cancelled"], start=now())
+    if days:
+        cancelled = [a for a in cancelled if a.start and within(a.start, days)]
     if not cancelled:
         return None
 
@@ -467,6 +478,14 @@ class ActionNext(Action):
             log.info("event=handoff_by_yes")
             events.extend(await hand_off(dispatcher, tracker))
             return done()
+        if slots.get("callback_number_asked"):  # asked once: whatever comes next is answered as usual
+            set_("callback_number_asked", False)
+            number = phone_in_text(latest_text(tracker)) if fresh and not queued else None
+            if number and slots.get("handoff_task"):  # the number the hand-off asked for
+                from actions.handoff import add_callback_number
+
+                await add_callback_number(dispatcher, slots["handoff_task"], number)
+                return done()
         undo = fresh and not queued and bool(UNDO.search(latest_text(tracker))) and bool(re.search(
             r"\b(cancel\w*|back|undo|restore|reinstate|re-?book|again)\b", latest_text(tracker), re.I))
         if fresh:
@@ -509,8 +528,8 @@ class ActionNext(Action):
                         # when they do (checked then, like any name and birth date), and asked what they need
                         name, dob = name_in_text(text), dob_in_text(text)
                         words = text.split()
-                        if not name and 2 <= len(words) <= 3 and all(w[:1].isupper() for w in words):
-                            name = bare_name(words)
+                        if not name and 2 <= len(words) <= 3 and (all(w[:1].isupper() for w in words) or intent in ("inform", "nlu_fallback")):
+                            name = bare_name(words)  # ("jordan halewood" typed in lower case, as texts are)
                         if name:
                             set_("person_name", name)
                         if dob and (name or slots.get("person_name")):
@@ -565,7 +584,7 @@ class ActionNext(Action):
                 set_("paused", {**booking, "then": then} if then else booking)  # (and a booking queued after it)
                 log.info("event=booking_paused")
             # "book my son Leo in": the person verified and booked is the son (actions/who.py)
-            from actions.who import (IDENTITY_SLOTS, for_self, named_other, same_person, someone_else, two_others,
+            from actions.who import (IDENTITY_SLOTS, acting_for, for_self, named_other, same_person, someone_else, two_others,
                                      writer_and_other)
 
             # "for me and my son" (the writer first) / "for my son and daughter" (the son first): the second queued
@@ -573,12 +592,16 @@ class ActionNext(Action):
             theirs = writers_details_out(both[1], text) if both else None
             if both:  # the visit asked for is the first person's ("a checkup for me and my son": not pediatrics)
                 spec, visit = care_from_text(without_name(both[0]))
+            on_behalf = acting_for(text) if (slots.get("person_name") or slots.get("verified")) and not slots.get("for_whom") else None
+            if on_behalf:  # "this is his wife, what appointments does he have?" after his name and birth date: his, as hers to ask
+                set_("for_whom", on_behalf)
+                log.info("event=writer_acts_for")
             other = someone_else(both[0] if both else text) or named_other(text, slots.get("person_name"))
             switched = (other and not same_person(slots.get("for_whom"), other, slots.get("person_name"))) or \
                 (not other and slots.get("for_whom") and (for_self(text) or theirs))
             # "my name is Lucia Ortega, cancel my appointment" in a conversation verified as someone else:
             # nothing of the first person's is said or changed; the writer is verified first
-            new_writer = not switched and slots.get("verified") and not other and \
+            new_writer = not switched and not on_behalf and slots.get("verified") and not other and \
                 someone_new_writes(text, slots.get("person_name"))
             if switched or new_writer:
                 for name, value in IDENTITY_SLOTS.items():
@@ -712,7 +735,7 @@ class ActionNext(Action):
         patient_id = slots.get("patient_id")
         try:
             if goal == "restore":
-                target = await cancelled_to_restore(patient_id, slots.get("last_cancelled"))
+                target = await cancelled_to_restore(patient_id, slots.get("last_cancelled"), undo_text(tracker))
                 set_("last_cancelled", None)
                 set_("goal", "book")
                 if not target:

@@ -247,9 +247,38 @@ def same_person(before: dict | None, other: dict, their_name: str | None = None)
     return not a or not b or a == b
 
 
+# "this is his wife", "it's her son", "i'm their caregiver": the writer on behalf of the person named
+ON_THEIR_BEHALF = re.compile(r"\b(?:this is|it'?s|its|i'?m|im|i am)\s+(?:actually\s+)?(?P<whose>his|her|their)\s+(?P<rel>wife|husband|partner|"
+                             r"spouse|mom|mother|mum|dad|father|son|daughter|sister|brother|friend|caregiver)\b", re.I)
+# who the person is to the writer, from who the writer is to them ("his wife" -> her husband)
+_INVERSE = {"wife": "spouse", "husband": "spouse", "partner": "partner", "spouse": "spouse", "mom": "child", "mother": "child",
+            "mum": "child", "dad": "child", "father": "child", "son": "parent", "daughter": "parent", "sister": "sibling",
+            "brother": "sibling", "friend": "friend", "caregiver": None}
+_BY_PRONOUN = {"spouse": ("husband", "wife", "partner"), "child": ("son", "daughter", "child"), "parent": ("father", "mother", "parent"),
+               "sibling": ("brother", "sister", "sibling")}
+_ABOUT_THEM = re.compile(r"\b(he|him|his|she|her|they|them|their|he'?s|she'?s|hes|shes)\b", re.I)
+_ABOUT_ME = re.compile(r"\b(i|me|my|mine|myself|i'?m|im|i'?d|i'?ve)\b", re.I)
+
+
+def acting_for(text: str) -> dict | None:
+    """ "this is his wife, what appointments does he have?": the writer asks about the person whose details
+    this conversation holds; that person as the writer's family ({"rel": "husband", "given": None}), else
+    None. (About the writer's own visit instead, "this is his wife, whats on my schedule?": None.)"""
+    m = ON_THEIR_BEHALF.search(text or "")
+    if not m:
+        return None
+    rest = text[: m.start()] + " " + text[m.end():]
+    if not _ABOUT_THEM.search(rest) or _ABOUT_ME.search(rest):
+        return None
+    kind = _INVERSE[m.group("rel").lower()]
+    if kind in _BY_PRONOUN:
+        return {"rel": _BY_PRONOUN[kind][("his", "her", "their").index(m.group("whose").lower())], "given": None}
+    return {"rel": kind, "given": None}  # a friend's; a caregiver's: "your family member's"
+
+
 # What identifies the person being verified or booked; forgotten when the visit is for someone else.
 IDENTITY_SLOTS = {"verified": False, "patient_id": None, "person_name": None, "dob": None, "verify_choice": None,
-                  "coverage_done": False, "coverage_kind": None, "payer": None, "member_id": None}
+                  "coverage_done": False, "coverage_kind": None, "payer": None, "member_id": None, "coverage_id": None}
 
 
 def name_for_other(text: str, other: dict | None) -> str | None:

@@ -15,6 +15,7 @@ from actions.care import care_from_text, specialty_name
 from actions.common import (NO, YES, client, describe, last_bot_texts, latest_intent, latest_text, match_option, now,
                             option_buttons, parse_choice, say, yes_no)
 from actions.forms.base import FlowForm
+from actions.forms.coverage import pay_myself_instead
 from actions.forms.offer_times import (EARLIER, LATER, _DAY_WORDS, closed_on_all, hours_note, offered_days, on_days_of, parse_windows,
                                        relative_move, shift_windows, windows_near)
 
@@ -448,6 +449,9 @@ class ValidateBookingForm(FlowForm):
         moving = tracker.get_slot("old_appt") or {}
         if moving and (KEEP_IT.search(text) or drops_it(text)):  # "actually nvm, keep the friday one as is"
             return {**(await self._give_up(dispatcher, tracker)), "when_text": None}
+        paying = await pay_myself_instead(dispatcher, tracker, text)
+        if paying is not None:  # "self pay actually": noted, and the question asked again
+            return {**paying, "when_text": None}
         windows = relative_move(text, moving.get("start"))  # "an hour later": from the appointment being moved
         if not windows and moving.get("start") and not parse_windows(text):
             windows = shift_windows(text, [moving], None)  # "sooner if possible": before it, any day; "later": after it
@@ -489,6 +493,9 @@ class ValidateBookingForm(FlowForm):
             if windows:
                 return {"option": None, "options": None, "when_text": combined, "windows": windows, "seen": seen,
                         "form_misses": 0}
+        paying = await pay_myself_instead(dispatcher, tracker, text)
+        if paying is not None:  # "self pay then": noted, and the options stand
+            return {**paying, "option": None}
         city, place = place_asked(text)
         if city:  # "anything in san francisco?": the same times asked for, there
             return {"option": None, "options": None, "place": city, "form_misses": 0}  # (those offered may come again)
@@ -547,6 +554,9 @@ class ValidateBookingForm(FlowForm):
         if PLACE_QUESTION.search(text):  # "is that in san jose?": answered, the question asked again
             say_where(dispatcher, [tracker.get_slot("held").get("text") or ""])
             return {"confirm": None}
+        paying = None if YES.search(text) else await pay_myself_instead(dispatcher, tracker, text)
+        if paying is not None:  # "self pay then": noted, and the held time asked about again
+            return {**paying, "confirm": None}
         if drops_it(text) or (tracker.get_slot("old_appt") and KEEP_IT.search(text)):
             # "actually i don't need it anymore" / "keep it as it is": nothing booked, the request ends
             return {**(await self._give_up(dispatcher, tracker)), "confirm": None}

@@ -240,6 +240,7 @@ class ValidateCoverageForm(FlowForm):
             return {}
         if kind == "insured" and not (tracker.get_slot("payer") and tracker.get_slot("member_id")):
             return {}
+        created = {}
         try:
             if kind == "self-pay":
                 await client().create_coverage(self_pay_coverage(patient_id))
@@ -248,8 +249,9 @@ class ValidateCoverageForm(FlowForm):
                 payer_name = tracker.get_slot("payer")
                 payer = match_payer(payer_name) or {"name": payer_name, "id": None}
                 member = tracker.get_slot("member_id")
-                await client().create_coverage(build_coverage(
+                plan = await client().create_coverage(build_coverage(
                     patient_id, payer_name=payer["name"], member_id=None if member == LATER else member, payer_id=payer.get("id")))
+                created = {"coverage_id": plan.id}
                 from actions.who import whose
 
                 if member == LATER:
@@ -264,4 +266,34 @@ class ValidateCoverageForm(FlowForm):
             log.warning("event=coverage_rejected")
             say(dispatcher, "I couldn't save the insurance details, but the front desk can take them at your visit.")
         log.info("event=coverage_saved patient=%s kind=%s", patient_id, kind)
-        return {"coverage_done": True}
+        return {"coverage_done": True, **created}
+
+
+async def pay_myself_instead(dispatcher, tracker: Tracker, text: str) -> Dict[Text, Any] | None:
+    """ "self pay then" said after the plan was taken (choosing a time, or with one held): the visit is
+    self-pay. A self-pay Coverage is added, and the plan this conversation put on file is withdrawn
+    (status cancelled; a plan on file from before stays). The slots to set, or None when ``text`` says
+    no such thing."""
+    from actions.fhir import SchedulerError
+
+    patient_id = tracker.get_slot("patient_id")
+    if not (PAYING_MYSELF.search(text or "") and patient_id and tracker.get_slot("verified")):
+        return None
+    if tracker.get_slot("coverage_kind") == "self-pay":
+        say(dispatcher, "Noted: you'll pay for the visit yourself.")
+        return {"form_misses": 0}
+    try:
+        await client().create_coverage(self_pay_coverage(patient_id))
+        plan_id = tracker.get_slot("coverage_id")
+        if plan_id:
+            plan = await client().read("Coverage", plan_id)
+            plan.status = "cancelled"
+            await client().update(plan)
+    except SchedulerError:
+        log.warning("event=coverage_change_failed")
+        say(dispatcher, "Sorry, I couldn't change that right now. The front desk can take care of it at your visit.")
+        return {"form_misses": 0}
+    log.info("event=coverage_saved patient=%s kind=self-pay withdrawn=%s", patient_id, bool(plan_id))
+    say(dispatcher, "OK, self-pay then: I've noted that you'll pay for the visit yourself.")
+    return {"coverage_kind": "self-pay", "payer": None, "member_id": None, "coverage_id": None, "coverage_done": True,
+            "form_misses": 0}

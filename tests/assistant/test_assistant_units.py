@@ -457,6 +457,26 @@ def test_a_new_writer_in_a_verified_conversation_and_never_mind():
     assert not any(NEVER_MIND.search(t) for t in ["Nicole Mind", "Neville Mindy"])
 
 
+def test_the_writer_on_behalf_of_the_person_named():
+    from actions.who import acting_for, whose
+
+    assert whose(acting_for("this is his wife, what appointments does he have?")) == "your husband's"
+    assert whose(acting_for("hi this is her husband, does she have anything next week")) == "your wife's"
+    assert whose(acting_for("its her son, when is her next appt")) == "your mother's"
+    assert whose(acting_for("i'm their caregiver, can you cancel their appointment")) == "your family member's"
+    assert acting_for("this is actually his wife on his phone, whats on my schedule?") is None  # her own
+    assert acting_for("this is his wife") is None  # (nothing asked about him)
+    assert acting_for("what appointments does he have?") is None
+
+
+def test_one_appointment_back_by_its_day():
+    from actions.next_step import UNDO, day_asked
+
+    assert all(UNDO.search(t) for t in ["can i get the friday one back?", "can i have my thursday appt back", "get it back"])
+    assert not UNDO.search("i want the friday one")
+    assert day_asked("actually can i get the friday one back?")  # the day picks which of those cancelled
+
+
 def test_a_name_given_later_in_the_message_is_the_other_persons():
     from actions.who import someone_else
 

@@ -1,0 +1,99 @@
+"""Probe patients from the QA list of stop 17 that stop 21 fixed: each failed before its fix. A wife who
+gave her husband's name and birth date heard his appointments as "your" appointments; a name and birth
+date typed in lower case before any request were not kept ("still not getting it"); "self pay then"
+while choosing kept the plan named before; "can i get the friday one back?" after "cancel both" was not
+understood; a hand-off from the web chat promised a call back without a number to call. Each runs
+through the REST channel against the shared stack and is checked IN FHIR.
+"""
+from __future__ import annotations
+
+from datetime import date
+
+from tests.assistant.test_assistant_e2e import appointments, booked, fhir_get, local, seed_booking
+from tests.assistant.test_probe_patients import old_start, probe_file_tests, task_of
+from tests.assistant.test_simulated_patients import PHI, new_patient
+
+
+def a_wife_asks_about_his_appointments(stack, p):
+    pid = new_patient(stack, "Jordan", "Halewood", "1972-04-09", "408-555-0501")
+    appt = seed_booking(stack, pid, "2026-12-03")
+    said = p("jordan halewood 4/9/1972")
+    assert "Thanks, Jordan" in said, p
+    said = p("this is his wife, what appointments does he have?")
+    assert "Your husband's upcoming appointment" in said and "Your upcoming" not in said, p
+    assert old_start(appt).strftime("%a %b %-d, %-I:%M %p") in said, p  # his one booked appointment, as FHIR has it
+    assert [a["id"] for a in booked(stack, pid)] == [appt["id"]], p  # nothing changed
+
+
+def lower_case_name_and_birth_date_before_a_request(stack, p):
+    pid = new_patient(stack, "Jordyn", "Halewoods", "1972-04-07", "408-555-0502")
+    appt = seed_booking(stack, pid, "2026-12-04")
+    assert "Thanks, Jordyn" in p("jordyn halewoods"), p
+    said = p("4/7/1972")
+    assert "still not getting it" not in said and "date of birth" not in said, p
+    said = p("what appointments do i have")
+    assert "name" not in said.lower() and old_start(appt).strftime("%a %b %-d, %-I:%M %p") in said, p  # kept, and checked
+
+
+def self_pay_then_while_choosing(stack, p):
+    pid = new_patient(stack, "Leontine", "Vasquero", "1988-06-06", "408-555-0503")
+    p("i need a checkup")
+    p("leontine vasquero")
+    p("6/6/1988")
+    p("aetna, member id W123456789")
+    p("next week")
+    said = p("self pay then")
+    assert "pay for the visit yourself" in said and "1)" in said, p  # noted, and the options stand
+    p("1")
+    p("yes")
+    assert len(booked(stack, pid)) == 1, p
+    coverages = [e["resource"] for e in fhir_get(stack, "Coverage", beneficiary=f"Patient/{pid}").get("entry", [])]
+    by_kind = {c["type"]["coding"][0]["code"]: c["status"] for c in coverages}
+    assert by_kind == {"HIP": "cancelled", "pay": "active"}, p  # the plan withdrawn, self-pay on file
+
+
+def one_back_after_cancel_both(stack, p):
+    pid = new_patient(stack, "Ferdinand", "Aukstakalnis", "1966-10-10", "408-555-0504")
+    thursday, friday = seed_booking(stack, pid, "2026-12-03"), seed_booking(stack, pid, "2026-12-04")
+    p("cancel both my appointments")
+    p("ferdinand aukstakalnis")
+    p("10/10/1966")
+    p("yes")
+    assert booked(stack, pid) == [], p
+    said = p("actually can i get the friday one back?")
+    assert "Fri Dec 4" in said and "Book it?" in said, p
+    p("yes")
+    mine = booked(stack, pid)
+    assert len(mine) == 1 and local(mine[0]) == old_start(friday) and local(mine[0]).date() == date(2026, 12, 4), p
+    assert {a["id"]: a["status"] for a in appointments(stack, pid)}[thursday["id"]] == "cancelled", p
+
+
+def web_chat_hand_off_asks_for_a_number(stack, p):
+    PHI.extend(["4085550505", "408-555-0505"])
+    p("book a checkup")
+    said = p("agent")
+    assert "call you back" in said and "number" in said, p  # no number known: asked for
+    assert task_of(p)["status"] == "requested", p  # recorded meanwhile
+    said = p("4085550505")
+    assert "408-555-0505" in said, p
+    notes = [n["text"] for n in task_of(p).get("note", [])]
+    assert "Callback number: 408-555-0505" in notes, p
+
+
+def hand_off_of_a_verified_patient_uses_the_number_on_file(stack, p):
+    pid = new_patient(stack, "Hortensia", "Villalobar", "1979-12-12", "408-555-0506")
+    p("i need to move my appointment")
+    p("hortensia villalobar")
+    p("12/12/1979")
+    said = p("can i talk to a person")
+    assert "call you back" in said and "number" not in said, p  # the record has one
+    task = task_of(p)
+    assert task["for"]["reference"] == f"Patient/{pid}" and "Callback number: 408-555-0506" in [n["text"] for n in task["note"]], p
+
+
+PATIENTS = [a_wife_asks_about_his_appointments, lower_case_name_and_birth_date_before_a_request, self_pay_then_while_choosing,
+            one_back_after_cancel_both, web_chat_hand_off_asks_for_a_number, hand_off_of_a_verified_patient_uses_the_number_on_file]
+
+
+test_probe_patient_9, test_probe_patients_9_heard_only_clean_short_messages, \
+    test_probe_patients_9_left_no_details_in_logs = probe_file_tests("probe9", PATIENTS)
