@@ -449,9 +449,7 @@ class ValidateBookingForm(FlowForm):
         moving = tracker.get_slot("old_appt") or {}
         if moving and (KEEP_IT.search(text) or drops_it(text)):  # "actually nvm, keep the friday one as is"
             return {**(await self._give_up(dispatcher, tracker)), "when_text": None}
-        paying = await pay_myself_instead(dispatcher, tracker, text)
-        if paying is not None:  # "self pay actually": noted, and the question asked again
-            return {**paying, "when_text": None}
+        paying = await pay_myself_instead(dispatcher, tracker, text) or {}  # "self pay actually": noted (and a time with it taken)
         windows = relative_move(text, moving.get("start"))  # "an hour later": from the appointment being moved
         if not windows and moving.get("start") and not parse_windows(text):
             windows = shift_windows(text, [moving], None)  # "sooner if possible": before it, any day; "later": after it
@@ -461,11 +459,11 @@ class ValidateBookingForm(FlowForm):
                 windows = on_days_of(windows, tracker.get_slot("windows")) or windows
         who = await self._clinician_change(text, dispatcher, tracker)
         if windows:
-            return {**who, "when_text": text, "windows": windows, "options": None, "option": None, "form_misses": 0}
+            return {**paying, **who, "when_text": text, "windows": windows, "options": None, "option": None, "form_misses": 0}
         if ANY_TIME.search(text):
-            return {**who, "when_text": "any", "windows": None, "options": None, "option": None, "form_misses": 0}
-        if who:
-            return {**who, "when_text": None}  # the clinician noted; "when" is asked again
+            return {**paying, **who, "when_text": "any", "windows": None, "options": None, "option": None, "form_misses": 0}
+        if who or paying:
+            return {**paying, **who, "when_text": None}  # the clinician or the payment noted; "when" is asked again
         if "care" in tracker.slots_to_validate() and tracker.get_slot("requested_slot") != "care":
             return {"when_text": None}  # it was a change of mind about the care, not a time
         self.miss(dispatcher, tracker, "Sorry, I didn't catch a day or time. Try something like 'tomorrow morning' or 'next Tuesday after 2'.")

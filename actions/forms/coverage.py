@@ -273,15 +273,13 @@ async def pay_myself_instead(dispatcher, tracker: Tracker, text: str) -> Dict[Te
     """ "self pay then" said after the plan was taken (choosing a time, or with one held): the visit is
     self-pay. A self-pay Coverage is added, and the plan this conversation put on file is withdrawn
     (status cancelled; a plan on file from before stays). The slots to set, or None when ``text`` says
-    no such thing."""
+    no such thing or the visit is self-pay already."""
     from actions.fhir import SchedulerError
 
     patient_id = tracker.get_slot("patient_id")
-    if not (PAYING_MYSELF.search(text or "") and patient_id and tracker.get_slot("verified")):
-        return None
-    if tracker.get_slot("coverage_kind") == "self-pay":
-        say(dispatcher, "Noted: you'll pay for the visit yourself.")
-        return {"form_misses": 0}
+    if not (PAYING_MYSELF.search(text or "") and patient_id and tracker.get_slot("verified")) or \
+            tracker.get_slot("coverage_kind") == "self-pay":
+        return None  # (self-pay already: "checkup tues, self pay" in one message)
     try:
         await client().create_coverage(self_pay_coverage(patient_id))
         plan_id = tracker.get_slot("coverage_id")

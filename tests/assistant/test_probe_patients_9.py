@@ -16,7 +16,7 @@ from tests.assistant.test_simulated_patients import PHI, new_patient
 
 def a_wife_asks_about_his_appointments(stack, p):
     pid = new_patient(stack, "Jordan", "Halewood", "1972-04-09", "408-555-0501")
-    appt = seed_booking(stack, pid, "2026-12-03")
+    appt = seed_booking(stack, pid, "2026-12-10")  # (next week: this week's times are for later files' patients)
     said = p("jordan halewood 4/9/1972")
     assert "Thanks, Jordan" in said, p
     said = p("this is his wife, what appointments does he have?")
@@ -27,7 +27,7 @@ def a_wife_asks_about_his_appointments(stack, p):
 
 def lower_case_name_and_birth_date_before_a_request(stack, p):
     pid = new_patient(stack, "Jordyn", "Halewoods", "1972-04-07", "408-555-0502")
-    appt = seed_booking(stack, pid, "2026-12-04")
+    appt = seed_booking(stack, pid, "2026-12-11")
     assert "Thanks, Jordyn" in p("jordyn halewoods"), p
     said = p("4/7/1972")
     assert "still not getting it" not in said and "date of birth" not in said, p
@@ -54,7 +54,8 @@ def self_pay_then_while_choosing(stack, p):
 
 def one_back_after_cancel_both(stack, p):
     pid = new_patient(stack, "Ferdinand", "Aukstakalnis", "1966-10-10", "408-555-0504")
-    thursday, friday = seed_booking(stack, pid, "2026-12-03"), seed_booking(stack, pid, "2026-12-04")
+    # (late afternoons: the mornings of this week are for later files' patients)
+    thursday, friday = seed_booking(stack, pid, "2026-12-03", after="15:30"), seed_booking(stack, pid, "2026-12-04", after="15:30")
     p("cancel both my appointments")
     p("ferdinand aukstakalnis")
     p("10/10/1966")
