@@ -145,9 +145,24 @@ def embedded_question(text: str) -> str | None:
     return None
 
 
+# "how much does a visit cost?", "what's the copay": prices are not the assistant's to quote
+PRICE_QUESTION = re.compile(r"\b(how much|what('?s| is| does) (the|a|it) (cost|price|fee|charge)|cost(s)?\b.*\?|price|pricing|fees?\b|copay|co-pay|"
+                            r"self[- ]?pay rate|cash price)", re.I)
+
+
+def price_text() -> str:
+    phone = clinic().get("phone")
+    return ("The cost depends on the visit and your insurance, so I can't quote it here" +
+            (f"; our front desk can, at {phone}." if phone else "; our front desk can tell you."))
+
+
 def answered_inline(dispatcher, tracker: Tracker) -> bool:
-    """A question given where a name or date was expected: answer it (the form then asks again)."""
+    """A question given where a name, date or payment was expected: answer it (the form then asks again)."""
     intent, text = latest_intent(tracker), latest_text(tracker)
+    if PRICE_QUESTION.search(text) and QUESTION.search(text):
+        say(dispatcher, price_text())
+        log.info("event=answered_inline intent=price")
+        return True
     if intent in QUESTION_INTENTS and QUESTION.search(text):
         say(dispatcher, answer(intent, text)[0])
         log.info("event=answered_inline intent=%s", intent)
@@ -197,10 +212,15 @@ class ActionDefaultFallback(Action):
 
     async def run(self, dispatcher, tracker: Tracker, domain) -> List[Dict[Text, Any]]:
         from actions.common import phone_in_text
-        from actions.next_step import UNDO, guess_goal
+        from actions.next_step import MAKE_IT, UNDO, guess_goal
 
         text = latest_text(tracker)
+        if PRICE_QUESTION.search(text) and QUESTION.search(text):
+            say(dispatcher, price_text())
+            log.info("event=answered intent=price")
+            return [SlotSet("misses", 0)]
         if not tracker.active_loop_name and (guess_goal(text) or UNDO.search(text) or
+                                             (tracker.get_slot("last_booked") and MAKE_IT.search(text)) or
                                              (tracker.get_slot("callback_number_asked") and phone_in_text(text))):
             # a request said in words the classifier missed ("can i get the friday one back?"), or the number asked for
             log.info("event=fallback_keyword_request")

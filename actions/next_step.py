@@ -56,6 +56,10 @@ HAS_PLAN = re.compile(r"\b(i have|i've got|ive got|i got|my insurance is|insured
 STATUS_QUESTION = re.compile(r"^\W*(?:(?:hi|hey|hello|um|so|quick question)\W+)?(?:did|was|were|has|have|is)\s+(?:my|the|our|it|that|you)\b"
                              r"(?!.*\b(?:can|could|would|wondering|please|pls|want|like|need|possible|able|late|allowed|(?:ok|okay|fine) to)\b).{0,40}?"
                              r"\b(?:cancel\w*|moved|rescheduled|changed|still (?:on|happening|booked|scheduled|good|there|ok))\b", re.I)
+# "can we make that thursday instead?", "actually do it at 3": right after a booking, a move of that appointment
+MAKE_IT = re.compile(r"\b(make|do|have|put)\s+(it|that|this|that one|this one|that appt|that appointment)\s+(on\s+|for\s+|at\s+|to\s+)?"
+                     r"(mon|tue|wed|thu|fri|sat|sun|tomorrow|tmrw|today|next|this|the\s+\d|\d|later|earlier|in the|morning|afternoon|"
+                     r"evening|same time)", re.I)
 STRONG_INTRO = re.compile(r"\b(my name is|my name's|name is|name's|this is|me llamo)\b", re.I)
 
 # "no sorry", "i mean": what follows replaces what came before in the same message
@@ -71,7 +75,8 @@ _GOAL_WORDS = [
     ("cancel", re.compile(r"\b(cancel\w*|cancle|cxl|canx|cncl|cansel\w*|delete|remove)\b", re.I)),
     ("reschedule", re.compile(r"\b(resched\w*|re-?s(?:ch|c|h|k)e?d\w*|move|change|switch|rebook|push|postpone|bump|delay|same time next|"
                               r"(can'?t|cannot|cant) (make|do) (it|my|the|that|mon|tue|wed|thu|fri))\b", re.I)),
-    ("list", re.compile(r"\b(my appo\w*|my appts?|when is my|whens my|what appo\w*|list|coming up|upcoming|"
+    ("list", re.compile(r"\b(my appo\w*|my appts?|when is my|whens my|what appo\w*|list|coming up|upcoming|what time (was|is) (that|it|my)|"
+                        r"when (was|is) (that|it) again|remind me (when|what time)|"
                         r"do i have (an|any|some)\w*)\b", re.I)),
     ("book", re.compile(r"\b(book\w*|appo\w*|appt\w*|apo[ion]\w*|schedul\w*|see a|see the|cita|visit|checkup|opening|get in|come in|"
                         r"be seen|get seen|see (dr|doctor|doc|someone|somebody)|(in|seen) with|availab\w*)\b", re.I)),
@@ -496,6 +501,8 @@ class ActionNext(Action):
                 goal = "cancel"  # "need to cxl my appt on monday" read as a move: the words win
             if goal in ("book", "list") and (CHANGE_EXISTING.search(text) or MOVE_ONLY.search(text) or (switching and OTHER_APPT.search(text))):
                 goal = guess_goal(text)  # "i wanna change my appt" read as booking: the words win
+            if slots.get("last_booked") and not was_in_form and not queued and MAKE_IT.search(text):
+                goal = "reschedule"  # "can we make that thursday instead?" right after booking it
             fixed = CORRECTION.split(text)
             if len(fixed) > 1 and guess_goal(fixed[-1]):
                 goal = guess_goal(fixed[-1])  # "i need to reschedule... no sorry, BOOK one": what they meant
@@ -540,6 +547,12 @@ class ActionNext(Action):
                             set_("misses", 0)
                             log.info("event=details_before_request")
                             return done()
+                    from actions.digressions import PRICE_QUESTION, QUESTION, price_text
+
+                    if PRICE_QUESTION.search(text) and QUESTION.search(text):  # "how much is a checkup?"
+                        say(dispatcher, price_text())
+                        log.info("event=answered intent=price")
+                        return done()
                     # a second message in a row that asks for nothing we do: offer a person (as the fallback does)
                     misses = (tracker.get_slot("misses") or 0) + 1 if intent not in ("greet", "thank", "goodbye", "affirm", "deny") else 0
                     say(dispatcher, STILL_UNCLEAR if misses >= 2 else HELP)
@@ -849,6 +862,9 @@ class ActionNext(Action):
                 if dob_in_text(said):  # "jane doe 1/31/71 - move my fri appt": the birth date describes no appointment
                     said = said.replace(date_in_text(said), " ")
                 hint = match_option(said, [a["text"] for a in listed]) or by_kind(said, listed)  # ("cancel my skin appt")
+                last = slots.get("last_booked") or {}
+                if not hint and goal == "reschedule" and MAKE_IT.search(said):  # "make that thursday": the one just booked
+                    hint = next((i for i, a in enumerate(listed, 1) if a["id"] == last.get("id")), None)
                 if EXCEPT.search(said):
                     hint = None  # "all except the tuesday one": the one named is the one to keep; ask which
                 if goal == "reschedule" and asked_to_move_all(tracker):

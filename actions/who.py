@@ -278,7 +278,8 @@ def acting_for(text: str) -> dict | None:
 
 # What identifies the person being verified or booked; forgotten when the visit is for someone else.
 IDENTITY_SLOTS = {"verified": False, "patient_id": None, "person_name": None, "dob": None, "verify_choice": None,
-                  "coverage_done": False, "coverage_kind": None, "payer": None, "member_id": None, "coverage_id": None}
+                  "coverage_done": False, "coverage_kind": None, "payer": None, "member_id": None, "coverage_id": None,
+                  "last_booked": None}
 
 
 def name_for_other(text: str, other: dict | None) -> str | None:

@@ -684,7 +684,11 @@ class ValidateBookingForm(FlowForm):
                         say(dispatcher, f"{first} is booked: {text}. See you then!{'' if queued else ' Anything else I can help with?'}")
                     else:
                         say(dispatcher, f"You're booked: {text}. See you then!{'' if queued else ' Anything else I can help with?'}")
-                    return {"outcome": "rescheduled" if old else "booked", "held": None}
+                    from actions.next_step import appt_practitioner, appt_specialty
+
+                    last = {"id": booked.id, "text": text, "start": _iso(booked.start), "specialty": appt_specialty(booked),
+                            "practitioner": appt_practitioner(booked)}
+                    return {"outcome": "rescheduled" if old else "booked", "held": None, "last_booked": last}
             # 2. a chosen option -> hold it
             async def hold_chosen():
                 idx = int(slot("option")) - 1

@@ -133,6 +133,10 @@ class ValidateCoverageForm(FlowForm):
     async def validate_coverage_kind(self, value: Any, dispatcher, tracker: Tracker, domain) -> Dict[Text, Any]:
         from actions.forms.booking import queue_another_booking
 
+        from actions.digressions import answered_inline  # (digressions reads the payers here: imported late)
+
+        if answered_inline(dispatcher, tracker):  # "how much is it if i pay myself?": answered, asked again
+            return {"coverage_kind": None}
         paused = queue_another_booking(dispatcher, tracker)  # "self pay, and can you book my son too": after this one
         if paused:  # (its words are the next booking's, not this one's time; the payment said is this one's)
             paused["then"][-1]["text"] = SAYS_SELF_PAY.sub(" ", paused["then"][-1]["text"])

@@ -8,7 +8,7 @@ from typing import Any, Dict, List, Text
 
 from rasa_sdk import Tracker
 
-from actions.common import (bare_name, clean_name, client, date_in_text, dob_in_text, latest_intent, name_in_text, parse_dob,
+from actions.common import (bare_name, clean_name, client, date_in_text, dob_in_text, last_bot_texts, latest_intent, name_in_text, parse_dob,
                             patient_phones, say, sender_phone, split_name)
 from actions.digressions import answered_inline
 from actions.forms.base import FlowForm
@@ -73,6 +73,9 @@ async def find_patient(tracker: Tracker, name: str, dob: str) -> str | None:
     return matches[0].id if matches else None
 
 
+NOT_THEIR_NAME = "doesn't look like"
+
+
 class ValidateVerifyForm(FlowForm):
     def name(self) -> Text:
         return "validate_verify_form"
@@ -123,6 +126,14 @@ class ValidateVerifyForm(FlowForm):
                       "Sorry, I need your first and last name, like 'Jane Smith'.")
             return {"person_name": None}
         out: Dict[Text, Any] = {"person_name": clean_name(str(value)), "form_misses": 0}
+        from actions.who import folded
+
+        given = (tracker.get_slot("for_whom") or {}).get("given")
+        if given and folded(out["person_name"].split()[0]) != folded(given) and \
+                not any(NOT_THEIR_NAME in t for t in last_bot_texts(tracker)):
+            # "book my daughter emma" - "corinne lachapelle": the writer's own name, most likely; asked once
+            say(dispatcher, f"That {NOT_THEIR_NAME} {given}'s name. If {given} goes by another name, just send it again.")
+            return {"person_name": None}
         maybe_date = date_in_text(str(value))
         if maybe_date and parse_dob(maybe_date):
             out["dob"] = parse_dob(maybe_date).isoformat()

@@ -477,6 +477,17 @@ def test_one_appointment_back_by_its_day():
     assert day_asked("actually can i get the friday one back?")  # the day picks which of those cancelled
 
 
+def test_a_move_of_what_was_just_booked_a_price_question_and_what_time_again():
+    from actions.digressions import PRICE_QUESTION
+    from actions.next_step import MAKE_IT, guess_goal
+
+    assert all(MAKE_IT.search(t) for t in ["actually can we make that thursday instead?", "can you make it 3pm", "do it next week"])
+    assert not any(MAKE_IT.search(t) for t in ["make it a dermatologist instead", "make it quick", "i can make it"])
+    assert all(PRICE_QUESTION.search(t) for t in ["how much does a visit cost?", "whats the copay", "what is the price of a checkup"])
+    assert not any(PRICE_QUESTION.search(t) for t in ["im feeling better", "a skin check", "after my coffee"])
+    assert guess_goal("what time was that again?") == "list" and guess_goal("when is it again?") == "list"
+
+
 def test_a_name_given_later_in_the_message_is_the_other_persons():
     from actions.who import someone_else
 

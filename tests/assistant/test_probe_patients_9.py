@@ -2,8 +2,10 @@
 gave her husband's name and birth date heard his appointments as "your" appointments; a name and birth
 date typed in lower case before any request were not kept ("still not getting it"); "self pay then"
 while choosing kept the plan named before; "can i get the friday one back?" after "cancel both" was not
-understood; a hand-off from the web chat promised a call back without a number to call. Each runs
-through the REST channel against the shared stack and is checked IN FHIR.
+understood; a hand-off from the web chat promised a call back without a number to call. And four that
+stop 21's own QA found: "can we make that thursday instead?" right after booking, "what time was that
+again?", a price question, and a parent's own name given for the child. Each runs through the REST
+channel against the shared stack and is checked IN FHIR.
 """
 from __future__ import annotations
 
@@ -11,7 +13,7 @@ from datetime import date
 
 from tests.assistant.test_assistant_e2e import appointments, booked, fhir_get, local, seed_booking
 from tests.assistant.test_probe_patients import old_start, probe_file_tests, task_of
-from tests.assistant.test_simulated_patients import PHI, new_patient
+from tests.assistant.test_simulated_patients import PEDS, PHI, new_patient
 
 
 def a_wife_asks_about_his_appointments(stack, p):
@@ -92,8 +94,83 @@ def hand_off_of_a_verified_patient_uses_the_number_on_file(stack, p):
     assert task["for"]["reference"] == f"Patient/{pid}" and "Callback number: 408-555-0506" in [n["text"] for n in task["note"]], p
 
 
+def another_day_right_after_booking(stack, p):
+    """(found in stop 21's QA) "actually can we make that thursday instead?" right after booking: that one moves."""
+    pid = new_patient(stack, "Oswin", "Featherstone", "1981-12-01", "408-555-0507")
+    p("i need to see a gastroenterologist")  # (GI: this week's dermatology mornings are for later files' patients)
+    p("oswin featherstone")
+    p("12/1/81")
+    p("self pay")
+    p("tuesday")
+    p("1")
+    p("yes")
+    first = booked(stack, pid)
+    said = p("actually can we make that thursday instead?")
+    assert "Let's move" in said and "Thu Dec 3" in said, p
+    p("1")
+    p("yes")
+    now = booked(stack, pid)
+    assert len(first) == 1 and len(now) == 1 and now[0]["id"] != first[0]["id"], p
+    assert local(now[0]).date() == date(2026, 12, 3), p
+    assert {a["id"]: a["status"] for a in appointments(stack, pid)}[first[0]["id"]] == "cancelled", p
+
+
+def what_time_was_that_again(stack, p):
+    """(stop 21's QA) asked right after booking: the list, not "I can book, reschedule or cancel"."""
+    pid = new_patient(stack, "Emeka", "Obiora", "1984-03-30", "408-555-0508")
+    p("need a skin check")
+    p("emeka obiora")
+    p("3/30/84")
+    p("cash")
+    p("next wed afternoon")
+    p("1")
+    p("yes")
+    said = p("what time was that again?")
+    mine = booked(stack, pid)
+    assert len(mine) == 1 and local(mine[0]).strftime("%a %b %-d, %-I:%M %p") in said, p
+
+
+def a_price_question_at_the_name_and_the_payment(stack, p):
+    """(stop 21's QA) "how much does a visit cost?" where a name, then a payment was asked: answered with
+    the front desk's number, and the question asked again."""
+    pid = new_patient(stack, "Bartholomew", "Ishikawa", "1968-11-03", "408-555-0509")
+    p("book a physical")
+    said = p("how much does a visit cost?")
+    assert "front desk" in said and "(408) 555-0100" in said and "first and last name" in said and "Sorry" not in said, p
+    p("bartholomew ishikawa")
+    p("11/3/68")
+    said = p("how much is it if i pay myself?")
+    assert "front desk" in said and "insurance, or pay" in said, p
+    p("self pay")
+    p("next monday")
+    p("1")
+    p("yes")
+    assert len(booked(stack, pid)) == 1, p
+
+
+def a_parent_gives_their_own_name_for_the_child(stack, p):
+    """(stop 21's QA) "book my daughter emma" - "corinne lachapelle" (the mother's own record exists): not
+    taken as Emma's; Emma's name and birth date then book Emma, in pediatrics, and nothing for the mother."""
+    mother = new_patient(stack, "Corinne", "Lachapelle", "1985-05-15", "408-555-0510")
+    emma = new_patient(stack, "Emma", "Lachapelle", "2019-05-05", "408-555-0510")
+    p("book my daughter emma for a checkup, she's 7")
+    said = p("corinne lachapelle")
+    assert "doesn't look like Emma's name" in said and "date of birth" not in said, p
+    p("emma lachapelle")
+    p("5/5/2019")
+    p("self pay")
+    p("next friday")
+    p("1")
+    p("yes")
+    assert appointments(stack, mother) == [], p
+    mine = booked(stack, emma)
+    assert len(mine) == 1 and mine[0]["specialty"][0]["coding"][0]["code"] == PEDS, p
+
+
 PATIENTS = [a_wife_asks_about_his_appointments, lower_case_name_and_birth_date_before_a_request, self_pay_then_while_choosing,
-            one_back_after_cancel_both, web_chat_hand_off_asks_for_a_number, hand_off_of_a_verified_patient_uses_the_number_on_file]
+            one_back_after_cancel_both, web_chat_hand_off_asks_for_a_number, hand_off_of_a_verified_patient_uses_the_number_on_file,
+            another_day_right_after_booking, what_time_was_that_again, a_price_question_at_the_name_and_the_payment,
+            a_parent_gives_their_own_name_for_the_child]
 
 
 test_probe_patient_9, test_probe_patients_9_heard_only_clean_short_messages, \
