@@ -183,7 +183,9 @@ class ActionAnswerQuestion(Action):
             from actions.forms.base import answer_form
             from actions.forms.offer_times import says_relative
 
-            if says_relative(text):  # "an hour later?" read as a question about hours: the answer to the form's question
+            if says_relative(text) or (intent == "ask_hours" and tracker.active_loop_name == "booking_form"):
+                # "an hour later?" / "is the 9am with dr boyce still open?" read as a question about our hours:
+                # the answer to the form's question
                 answered = await answer_form(dispatcher, tracker, domain, text)
                 if answered is not None:
                     log.info("event=question_not_said intent=%s", intent)

@@ -131,3 +131,22 @@ async def add_callback_number(dispatcher, task_id: str, phone: str) -> None:
         log.warning("event=callback_number_failed task=%s", task_id)
         line = clinic().get("phone")
         say(dispatcher, "Sorry, I couldn't add your number right now." + (f" Please call us at {line}." if line else " Please call the clinic."))
+
+
+# "never mind, i figured it out", "no need", "don't call": said when asked for the number to call
+CALL_OFF = re.compile(r"\b(never ?mind|nvm|no need|figured it out|don'?t (call|need)|do not call|no thanks|no thank you|"
+                      r"cancel (the|that|my) call\w*)\b", re.I)
+
+
+async def withdraw_callback(dispatcher, task_id: str) -> None:
+    """The call-back request the patient called off, marked cancelled so that nobody calls."""
+    from actions.fhir import SchedulerError
+
+    try:
+        task = await client().read("Task", task_id)
+        task.status = "cancelled"
+        await client().update(task)
+        log.info("event=callback_withdrawn task=%s", task_id)
+        say(dispatcher, "OK, I've called off the call-back request.")
+    except SchedulerError:
+        log.warning("event=callback_withdraw_failed task=%s", task_id)

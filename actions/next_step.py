@@ -491,6 +491,13 @@ class ActionNext(Action):
 
                 await add_callback_number(dispatcher, slots["handoff_task"], number)
                 return done()
+            from actions.handoff import CALL_OFF, withdraw_callback
+
+            if fresh and not queued and slots.get("handoff_task") and CALL_OFF.search(latest_text(tracker)):
+                await withdraw_callback(dispatcher, slots["handoff_task"])  # (a request in the same message goes on)
+                if not guess_goal(CALL_OFF.split(latest_text(tracker))[-1]) and not UNDO.search(latest_text(tracker)):
+                    say(dispatcher, "Anything else I can help with?")
+                    return done()
         undo = fresh and not queued and bool(UNDO.search(latest_text(tracker))) and bool(re.search(
             r"\b(cancel\w*|back|undo|restore|reinstate|re-?book|again)\b", latest_text(tracker), re.I))
         if fresh:

@@ -8,7 +8,7 @@ from typing import Any, Dict, List, Text
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, FollowupAction, SlotSet
 
-from actions.common import YES, latest_text, say
+from actions.common import NO, YES, latest_text, say
 from actions.next_step import HELP, release_hold, reset_flow
 
 log = logging.getLogger("schedbot.actions.restart")
@@ -84,6 +84,13 @@ class ActionGoodbye(Action):
                 log.info("event=goodbye_not_said form=%s", tracker.active_loop_name)
                 return events
         await release_hold(tracker)
+        called_off = []
+        if tracker.get_slot("callback_number_asked") and tracker.get_slot("handoff_task"):
+            from actions.handoff import CALL_OFF, withdraw_callback
+
+            if CALL_OFF.search(text or "") or NO.search(text or ""):  # asked for a number: "never mind" / "no thanks"
+                await withdraw_callback(dispatcher, tracker.get_slot("handoff_task"))
+            called_off = [SlotSet("callback_number_asked", False)]
         log.info("event=goodbye")
         say(dispatcher, "Thanks for reaching out. Take care!")
-        return [ActiveLoop(None), SlotSet("requested_slot", None), *reset_flow(tracker.slots), SlotSet("goal", None)]
+        return [ActiveLoop(None), SlotSet("requested_slot", None), *reset_flow(tracker.slots), SlotSet("goal", None), *called_off]

@@ -618,6 +618,8 @@ class Scanner:
                 self.add("range", (s0 + timedelta(days=7), e0 + timedelta(days=7)))
                 return j + 3
         # ---- negations
+        if w == "never" and self.w(j + 1) in ("mind", "mnd"):
+            return j + 2  # "never mind, can i book for next thursday": no negation
         if w in NEG_PRE or (w == "other" and self.w(j + 1) == "than") or (w == "no" and self.next_is_time(j + 1)) \
                 or (w == "but" and self.next_is_day_or_part(j + 1) and not any(it.kind in ("neg", "negpost") for it in self.items)
                     and not any(self.w(x) in POSITIVE_AFTER_BUT for x in range(j + 1, j + 6))) or (w == "pero" and self.w(j + 1) == "no"):

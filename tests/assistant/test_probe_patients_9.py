@@ -4,7 +4,8 @@ date typed in lower case before any request were not kept ("still not getting it
 while choosing kept the plan named before; "can i get the friday one back?" after "cancel both" was not
 understood; a hand-off from the web chat promised a call back without a number to call. And four that
 stop 21's own QA found: "can we make that thursday instead?" right after booking, "what time was that
-again?", a price question, and a parent's own name given for the child. Each runs through the REST
+again?", a price question, a parent's own name given for the child, a hand-off called off, and "is
+the 9am with dr boyce still open?" while choosing. Each runs through the REST
 channel against the shared stack and is checked IN FHIR.
 """
 from __future__ import annotations
@@ -167,10 +168,51 @@ def a_parent_gives_their_own_name_for_the_child(stack, p):
     assert len(mine) == 1 and mine[0]["specialty"][0]["coding"][0]["code"] == PEDS, p
 
 
+def a_hand_off_called_off_then_a_booking(stack, p):
+    """(stop 21's QA) asked for the number to call, "never mind i figured it out, can i book a physical for
+    next thursday": the call-back request is cancelled, and next Thursday booked ("never mind" is no "never")."""
+    pid = new_patient(stack, "Cornelius", "Vandenberg", "1955-01-31", "408-555-0511")
+    p("agent")
+    said = p("never mind i figured it out, can i book a physical for next thursday")
+    assert "called off" in said, p
+    assert task_of(p)["status"] == "cancelled", p
+    p("cornelius vandenberg")
+    p("1/31/1955")
+    p("self pay")
+    p("1")
+    p("yes")
+    mine = booked(stack, pid)
+    assert len(mine) == 1 and local(mine[0]).date() == date(2026, 12, 10), p
+
+
+def never_mind_when_asked_for_the_number(stack, p):
+    p("talk to a human")
+    p("never mind")
+    assert task_of(p)["status"] == "cancelled", p  # nobody calls
+
+
+def is_the_9am_with_dr_boyce_still_open(stack, p):
+    """(stop 21's QA) asked while choosing: Dr. Boyce's nearest times, not the clinic's opening hours."""
+    pid = new_patient(stack, "Priscilla", "Okonkwo", "1989-06-18", "408-555-0512")
+    p("dermatology please")
+    p("priscilla okonkwo")
+    p("6/18/1989")
+    p("self pay")
+    p("next friday morning")
+    said = p("is the 9am with dr boyce still open?")
+    assert "Mon–Fri" not in said and "1)" in said and said.count("Dr. Boyce") >= 3, p
+    p("1")
+    p("yes")
+    boyce = fhir_get(stack, "Practitioner", name="boyce")["entry"][0]["resource"]["id"]
+    mine = booked(stack, pid)
+    assert len(mine) == 1 and f"Practitioner/{boyce}" in [x["actor"]["reference"] for x in mine[0]["participant"]], p
+
+
 PATIENTS = [a_wife_asks_about_his_appointments, lower_case_name_and_birth_date_before_a_request, self_pay_then_while_choosing,
             one_back_after_cancel_both, web_chat_hand_off_asks_for_a_number, hand_off_of_a_verified_patient_uses_the_number_on_file,
             another_day_right_after_booking, what_time_was_that_again, a_price_question_at_the_name_and_the_payment,
-            a_parent_gives_their_own_name_for_the_child]
+            a_parent_gives_their_own_name_for_the_child, a_hand_off_called_off_then_a_booking, never_mind_when_asked_for_the_number,
+            is_the_9am_with_dr_boyce_still_open]
 
 
 test_probe_patient_9, test_probe_patients_9_heard_only_clean_short_messages, \

@@ -714,6 +714,7 @@ MORE = [
     ('how much does it cost', ''),
     ('cancel', ''),
     ('never mind', ''),
+    ('never mind i figured it out, can i book a physical for next thursday', '12-10'),  # not "never next thursday"
     ('stop', ''),
     ('Hi! Could I get an appointment sometime next week? Mornings are best for me.', '#7 12-07 8-12'),
     ("I'm free tuesday and thursday afternoons", '12-01 12-17, 12-03 12-17'),
