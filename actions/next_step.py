@@ -13,8 +13,8 @@ from typing import Any, Dict, List, Text
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, FollowupAction, SlotSet
 
-from actions.care import care_from_text, for_a_child, specialty_name
-from actions.common import (NO, bare_name, client, describe, dob_in_text, latest_intent, latest_text, name_in_text, now, parse_email,
+from actions.care import care_from_text, for_a_child, specialty_from_text, specialty_name
+from actions.common import (NO, bare_name, client, describe, dob_in_text, last_bot_texts, latest_intent, latest_text, name_in_text, now, parse_email,
                             phone_in_text, say, trailing_name)
 from actions.who import name_key, whose
 from actions.forms.manage import EXCEPT, by_kind
@@ -60,6 +60,8 @@ STATUS_QUESTION = re.compile(r"^\W*(?:(?:hi|hey|hello|um|so|quick question)\W+)?
 MAKE_IT = re.compile(r"\b(make|do|have|put)\s+(it|that|this|that one|this one|that appt|that appointment)\s+(on\s+|for\s+|at\s+|to\s+)?"
                      r"(mon|tue|wed|thu|fri|sat|sun|tomorrow|tmrw|today|next|this|the\s+\d|\d|later|earlier|in the|morning|afternoon|"
                      r"evening|same time)", re.I)
+# words for a kind of visit that any clinician gives: with a clinician named, theirs is the specialty
+GENERIC_VISIT = re.compile(r"\b(follow.?up|check.?up|physical|routine|annual|wellness|regular (visit|appointment|appt)|appo\w*|appt\w*|visit)\b", re.I)
 STRONG_INTRO = re.compile(r"\b(my name is|my name's|name is|name's|this is|me llamo)\b", re.I)
 
 # "no sorry", "i mean": what follows replaces what came before in the same message
@@ -376,6 +378,25 @@ def days_label(windows: list) -> str:
     return f"between {day_text(days[0])} and {day_text(days[-1])}"
 
 
+# "the second one", "the last appointment", "#2": one of the appointments just listed, by its place
+_BY_ORDER = re.compile(r"\b(first|second|third|1st|2nd|3rd|last)\s+(?:one|appo\w*|appt\w*)\b|#\s*(\d)\b|\bnumber\s+(\d)\b", re.I)
+
+
+def listed_by_order(text: str, bot_said: list[str], listed: list[dict]) -> int | None:
+    """Which of ``listed`` (1-based) "the second one" means, when the bot's last message listed them
+    ("- Tue Dec 8, 10:00 AM with ..."), else None."""
+    shown = [line[2:] for said in bot_said for line in said.splitlines() if line.startswith("- ")]
+    m = _BY_ORDER.search(text or "")
+    if not shown or not m:
+        return None
+    word = (m.group(1) or "").lower()
+    n = len(shown) if word == "last" else {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3}.get(word) \
+        or int(m.group(2) or m.group(3))
+    if not 1 <= n <= len(shown):
+        return None
+    return next((i for i, a in enumerate(listed, 1) if a["text"] == shown[n - 1]), None)
+
+
 async def list_appointments(dispatcher, patient_id: str, asked: str = "", name: str | None = None,
                             for_whom: dict | None = None) -> int:
     """Say the patient's upcoming appointments (at most 3 and how many more), only those of the day
@@ -657,8 +678,10 @@ class ActionNext(Action):
                 named = await clinician_slots(text)
                 if named.get("unknown"):  # "Dr. Everyman": not ours; say so rather than book someone else
                     say(dispatcher, f"I couldn't find {named.pop('unknown')} at our clinic, so I'll look at all our clinicians.")
+                # "a follow-up with Dr. Boyce": a kind of visit only (family medicine by default), the clinician's specialty
+                by_visit_only = spec is not None and specialty_from_text(GENERIC_VISIT.sub(" ", without_name(text))) is None
                 for key, value in named.items():  # "I want to see Dr. Boyce"
-                    if key == "practitioner" or not spec:
+                    if key == "practitioner" or not spec or by_visit_only:
                         set_(key, value)
                 from actions.who import is_child
 
@@ -869,6 +892,8 @@ class ActionNext(Action):
                 if dob_in_text(said):  # "jane doe 1/31/71 - move my fri appt": the birth date describes no appointment
                     said = said.replace(date_in_text(said), " ")
                 hint = match_option(said, [a["text"] for a in listed]) or by_kind(said, listed)  # ("cancel my skin appt")
+                if not hint:  # "cancel the second one" right after the list: the second listed
+                    hint = listed_by_order(said, last_bot_texts(tracker), listed)
                 last = slots.get("last_booked") or {}
                 if not hint and goal == "reschedule" and MAKE_IT.search(said):  # "make that thursday": the one just booked
                     hint = next((i for i, a in enumerate(listed, 1) if a["id"] == last.get("id")), None)

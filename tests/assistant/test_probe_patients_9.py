@@ -4,8 +4,9 @@ date typed in lower case before any request were not kept ("still not getting it
 while choosing kept the plan named before; "can i get the friday one back?" after "cancel both" was not
 understood; a hand-off from the web chat promised a call back without a number to call. And four that
 stop 21's own QA found: "can we make that thursday instead?" right after booking, "what time was that
-again?", a price question, a parent's own name given for the child, a hand-off called off, and "is
-the 9am with dr boyce still open?" while choosing. Each runs through the REST
+again?", a price question, a parent's own name given for the child, a hand-off called off, "is the
+9am with dr boyce still open?" while choosing, "cancel the second one" after a list, and a follow-up
+with a named dermatologist. Each runs through the REST
 channel against the shared stack and is checked IN FHIR.
 """
 from __future__ import annotations
@@ -14,7 +15,7 @@ from datetime import date
 
 from tests.assistant.test_assistant_e2e import appointments, booked, fhir_get, local, seed_booking
 from tests.assistant.test_probe_patients import old_start, probe_file_tests, task_of
-from tests.assistant.test_simulated_patients import PEDS, PHI, new_patient
+from tests.assistant.test_simulated_patients import DERM, PEDS, PHI, new_patient
 
 
 def a_wife_asks_about_his_appointments(stack, p):
@@ -208,11 +209,40 @@ def is_the_9am_with_dr_boyce_still_open(stack, p):
     assert len(mine) == 1 and f"Practitioner/{boyce}" in [x["actor"]["reference"] for x in mine[0]["participant"]], p
 
 
+def cancel_the_second_one_after_the_list(stack, p):
+    """(stop 21's QA) "cancel the second one" right after the list: the second listed, not "which one?"."""
+    pid = new_patient(stack, "Wren", "Castellano", "1990-12-25", "408-555-0513")
+    first, second = seed_booking(stack, pid, "2026-12-08"), seed_booking(stack, pid, "2026-12-11")
+    p("what appointments do i have")
+    p("wren castellano")
+    p("25/12/1990")
+    said = p("cancel the second one")
+    assert "Fri Dec 11" in said and "Which appointment" not in said, p
+    p("yes")
+    assert [a["id"] for a in booked(stack, pid)] == [first["id"]], p
+    assert {a["id"]: a["status"] for a in appointments(stack, pid)}[second["id"]] == "cancelled", p
+
+
+def a_follow_up_with_a_named_dermatologist(stack, p):
+    """(stop 21's QA) "I need a follow-up with Dr. Boyce": his specialty, not family medicine by default."""
+    pid = new_patient(stack, "Lorcan", "Fitzgerald", "1971-07-17", "408-555-0514")
+    p("I need a follow-up with Dr. Boyce")
+    p("lorcan fitzgerald")
+    p("7/17/71")
+    p("self pay")
+    said = p("next week")
+    assert said.count("Dr. Boyce") == 3 and "no family medicine" not in said, p
+    p("1")
+    p("yes")
+    mine = booked(stack, pid)
+    assert len(mine) == 1 and mine[0]["specialty"][0]["coding"][0]["code"] == DERM, p
+
+
 PATIENTS = [a_wife_asks_about_his_appointments, lower_case_name_and_birth_date_before_a_request, self_pay_then_while_choosing,
             one_back_after_cancel_both, web_chat_hand_off_asks_for_a_number, hand_off_of_a_verified_patient_uses_the_number_on_file,
             another_day_right_after_booking, what_time_was_that_again, a_price_question_at_the_name_and_the_payment,
             a_parent_gives_their_own_name_for_the_child, a_hand_off_called_off_then_a_booking, never_mind_when_asked_for_the_number,
-            is_the_9am_with_dr_boyce_still_open]
+            is_the_9am_with_dr_boyce_still_open, cancel_the_second_one_after_the_list, a_follow_up_with_a_named_dermatologist]
 
 
 test_probe_patient_9, test_probe_patients_9_heard_only_clean_short_messages, \
