@@ -20,6 +20,14 @@ NEVER_MIND = re.compile(r"^\W*(oh\W+|ok\W+|um+\W+)?(never ?mind|nvm|forget (it|a
                         r"i'?ll (call|do it) later)\b[\w\s,.!']{0,30}$", re.I)
 
 
+# "one sec", "hold on let me check", "brb": no answer yet, and no miss either
+HOLD_ON = re.compile(r"^\W*(?:(?:ok(?:ay)?|um+|uh+|oh|sure|yes|yeah)\W+)?(?:one sec(?:ond)?|1 sec|a sec(?:ond)?|sec|just a (?:sec(?:ond)?|moment|min(?:ute)?)|"
+                     r"hold on|hang on|brb|be right back|give me a (?:sec(?:ond)?|moment|min(?:ute)?)|wait a (?:sec(?:ond)?|moment|min(?:ute)?)|"
+                     r"one moment|one min(?:ute)?|let me (?:check|look|find|see|get|grab))"
+                     r"(?:\W+(?:a|sec|second|moment|min|minute|please|pls|plz|let|me|check|look|find|get|grab|it|that|my|card|"
+                     r"insurance|calendar|schedule|for|i'?ll|im|i'?m|looking|getting|be|right|back|ok|okay|thanks|lol|one|just|up))*\W*$", re.I)
+
+
 class FlowForm(FormValidationAction):
     """Subclasses implement ``needed(tracker)`` (the slots still relevant, in order) and
     optionally ``after_validation`` returning extra slot values."""
@@ -54,7 +62,15 @@ class FlowForm(FormValidationAction):
         return await super().run(dispatcher, tracker, domain)
 
     async def run(self, dispatcher, tracker, domain) -> List[EventType]:
-        events = await self.validated_events(dispatcher, tracker, domain)
+        from actions.common import latest_text, say
+
+        waiting = tracker.get_slot("requested_slot")
+        if waiting and waiting in tracker.slots_to_validate() and HOLD_ON.search(latest_text(tracker)):
+            say(dispatcher, "Sure, take your time.")
+            log.info("event=patient_waits slot=%s", waiting)
+            events: List[EventType] = [SlotSet(waiting, None), SlotSet("requested_slot", waiting)]
+        else:
+            events = await self.validated_events(dispatcher, tracker, domain)
         # What follows is decided here, so that Rasa needs no other call to the action server and no
         # policy prediction on a long tracker. Done (Rasa's test: a requested_slot set to None): what
         # the rule "<form> done" would run next, action_next (data/rules/forms.yml), runs here. Not

@@ -500,6 +500,10 @@ class ValidateBookingForm(FlowForm):
         if place:  # a city without a clinic of ours: said so, and the options stand
             not_a_place_of_ours(dispatcher, place)
             return {"option": None}
+        asked = asks_about_option(text, options)
+        if asked:  # "which doctor is the 2nd one?": told, nothing held yet
+            say(dispatcher, f"Option {asked} is {options[asked - 1]['text']}.")
+            return {"option": None}
         several: list = []
         choice = pick_option(text, options, several)
         if PLACE_QUESTION.search(text):  # "is the first one downtown?": answered, nothing picked yet
@@ -551,6 +555,10 @@ class ValidateBookingForm(FlowForm):
         text = str(value or "")
         if PLACE_QUESTION.search(text):  # "is that in san jose?": answered, the question asked again
             say_where(dispatcher, [tracker.get_slot("held").get("text") or ""])
+            return {"confirm": None}
+        asked = asks_about_option(text, tracker.get_slot("options") or [])
+        if asked:  # "what time is the first one again?": told, and the held time asked about again (not swapped)
+            say(dispatcher, f"Option {asked} is {(tracker.get_slot('options') or [])[asked - 1]['text']}.")
             return {"confirm": None}
         paying = None if YES.search(text) else await pay_myself_instead(dispatcher, tracker, text)
         if paying is not None:  # "self pay then": noted, and the held time asked about again
@@ -764,6 +772,18 @@ class ValidateBookingForm(FlowForm):
             say(dispatcher, "Sorry, something went wrong on our side and nothing was booked. Reply 'agent' and someone from the clinic will call you.")
             out.update({"outcome": "failed"})
         return out
+
+
+# "what time is the first one again?", "who is the 2nd one with?": a question about an option, not a choice of it
+_ABOUT_OPTION = re.compile(r"^\W*(?:(?:hmm+|um+|uh+|oh|ok(?:ay)?|so|actually|wait|sorry)\W+)*(?:what|which|who|when)\b(?!\s+about\b).*\?", re.I)
+
+
+def asks_about_option(text: str, options: list) -> int | None:
+    """The option (1-based) a wh-question asks about, else None."""
+    if not options or not _ABOUT_OPTION.search(text or "") or PLACE_QUESTION.search(text or ""):
+        return None
+    choice = parse_choice(text, len(options))
+    return choice if choice and re.search(r"\b(one|option|#|number|first|second|third|last)\b", text, re.I) else None
 
 
 def reply_hint(n: int) -> str:

@@ -488,6 +488,19 @@ def test_a_move_of_what_was_just_booked_a_price_question_and_what_time_again():
     assert guess_goal("what time was that again?") == "list" and guess_goal("when is it again?") == "list"
 
 
+def test_a_moment_asked_for_and_a_question_about_an_option():
+    from actions.forms.base import HOLD_ON
+    from actions.forms.booking import asks_about_option
+
+    assert all(HOLD_ON.search(t) for t in ["one sec", "hold on let me check", "brb", "ok one sec", "let me grab my card"])
+    assert not any(HOLD_ON.search(t) for t in ["second one", "let me think about it", "hold on, make it friday", "one sec, actually 3/4/85"])
+    options = [{"text": "a"}, {"text": "b"}, {"text": "c"}]
+    assert asks_about_option("hmm actually what time is the first one again?", options) == 1
+    assert asks_about_option("who is option 3 with?", options) == 3
+    assert not any(asks_about_option(t, options) for t in ["what about the first one?", "can i have the first one instead?",
+                                                          "the first one", "what time is it?"])
+
+
 def test_a_name_given_later_in_the_message_is_the_other_persons():
     from actions.who import someone_else
 

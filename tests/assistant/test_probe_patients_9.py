@@ -5,13 +5,13 @@ while choosing kept the plan named before; "can i get the friday one back?" afte
 understood; a hand-off from the web chat promised a call back without a number to call. And four that
 stop 21's own QA found: "can we make that thursday instead?" right after booking, "what time was that
 again?", a price question, a parent's own name given for the child, a hand-off called off, "is the
-9am with dr boyce still open?" while choosing, "cancel the second one" after a list, and a follow-up
-with a named dermatologist. Each runs through the REST
+9am with dr boyce still open?" while choosing, "cancel the second one" after a list, a follow-up
+with a named dermatologist, "one sec" at a question, and a question about option 1 while option 2 is held. Each runs through the REST
 channel against the shared stack and is checked IN FHIR.
 """
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from tests.assistant.test_assistant_e2e import appointments, booked, fhir_get, local, seed_booking
 from tests.assistant.test_probe_patients import old_start, probe_file_tests, task_of
@@ -238,11 +238,52 @@ def a_follow_up_with_a_named_dermatologist(stack, p):
     assert len(mine) == 1 and mine[0]["specialty"][0]["coding"][0]["code"] == DERM, p
 
 
+def a_patient_who_needs_a_moment(stack, p):
+    """(stop 21's QA) "one sec", "hold on let me check", "brb" at a question: no miss, the question stands."""
+    pid = new_patient(stack, "Ambrose", "Thistlewood", "1969-05-09", "408-555-0515")
+    p("need a checkup")
+    p("ambrose thistlewood")
+    for wait in ["one sec", "hold on let me check", "brb"]:
+        said = p(wait)
+        assert "take your time" in said and "Sorry" not in said and "couldn't" not in said and "agent" not in said, p
+        p({"one sec": "5/9/1969", "hold on let me check": "self pay", "brb": "next tuesday"}[wait])
+    p("1")
+    p("yes")
+    mine = booked(stack, pid)
+    assert len(mine) == 1 and local(mine[0]).date() == date(2026, 12, 8), p
+
+
+def what_time_is_the_first_one_while_another_is_held(stack, p):
+    """(stop 21's QA) a question about option 1 while option 2 is held: answered; the held one is booked."""
+    pid = new_patient(stack, "Leopold", "Marchand", "1978-08-30", "408-555-0516")
+    p("book derm")
+    p("leopold marchand")
+    p("8/30/78")
+    p("self pay")
+    p("next friday afternoon")
+    options = p.slots()["options"]
+    p("2")
+    said = p("hmm actually what time is the first one again?")
+    assert options[0]["text"] in said and "Book it?" in said, p
+    held = [a for a in appointments(stack, pid) if a["status"] == "pending"]
+    assert len(held) == 1 and clinician(held[0]) in options[1]["text"], p  # still option 2's
+    p("ok keep the one you're holding")
+    mine = booked(stack, pid)
+    assert len(mine) == 1 and clinician(mine[0]) in options[1]["text"], p
+    assert datetime.fromisoformat(mine[0]["start"]) == datetime.fromisoformat(options[1]["start"]), p
+
+
+def clinician(appt: dict) -> str:
+    """ "Dr. Billingsley" from the appointment's practitioner ("Dr. Phlox Billingsley")."""
+    name = next(x["actor"]["display"] for x in appt["participant"] if x["actor"].get("reference", "").startswith("Practitioner/"))
+    return f"Dr. {name.split()[-1]}"
+
 PATIENTS = [a_wife_asks_about_his_appointments, lower_case_name_and_birth_date_before_a_request, self_pay_then_while_choosing,
             one_back_after_cancel_both, web_chat_hand_off_asks_for_a_number, hand_off_of_a_verified_patient_uses_the_number_on_file,
             another_day_right_after_booking, what_time_was_that_again, a_price_question_at_the_name_and_the_payment,
             a_parent_gives_their_own_name_for_the_child, a_hand_off_called_off_then_a_booking, never_mind_when_asked_for_the_number,
-            is_the_9am_with_dr_boyce_still_open, cancel_the_second_one_after_the_list, a_follow_up_with_a_named_dermatologist]
+            is_the_9am_with_dr_boyce_still_open, cancel_the_second_one_after_the_list, a_follow_up_with_a_named_dermatologist,
+            a_patient_who_needs_a_moment, what_time_is_the_first_one_while_another_is_held]
 
 
 test_probe_patient_9, test_probe_patients_9_heard_only_clean_short_messages, \
