@@ -505,15 +505,13 @@ class ActionNext(Action):
             events.extend(await hand_off(dispatcher, tracker))
             return done()
         if slots.get("callback_number_asked"):  # asked once: whatever comes next is answered as usual
+            from actions.handoff import CALL_OFF, add_callback_number, withdraw_callback
+
             set_("callback_number_asked", False)
             number = phone_in_text(latest_text(tracker)) if fresh and not queued else None
             if number and slots.get("handoff_task"):  # the number the hand-off asked for
-                from actions.handoff import add_callback_number
-
                 await add_callback_number(dispatcher, slots["handoff_task"], number)
                 return done()
-            from actions.handoff import CALL_OFF, withdraw_callback
-
             if fresh and not queued and slots.get("handoff_task") and CALL_OFF.search(latest_text(tracker)):
                 await withdraw_callback(dispatcher, slots["handoff_task"])  # (a request in the same message goes on)
                 if not guess_goal(CALL_OFF.split(latest_text(tracker))[-1]) and not UNDO.search(latest_text(tracker)):

@@ -286,15 +286,18 @@ async def pay_myself_instead(dispatcher, tracker: Tracker, text: str) -> Dict[Te
         return None  # (self-pay already: "checkup tues, self pay" in one message)
     try:
         await client().create_coverage(self_pay_coverage(patient_id))
-        plan_id = tracker.get_slot("coverage_id")
-        if plan_id:
-            plan = await client().read("Coverage", plan_id)
-            plan.status = "cancelled"
-            await client().update(plan)
     except SchedulerError:
         log.warning("event=coverage_change_failed")
         say(dispatcher, "Sorry, I couldn't change that right now. The front desk can take care of it at your visit.")
         return {"form_misses": 0}
+    plan_id = tracker.get_slot("coverage_id")
+    try:
+        if plan_id:
+            plan = await client().read("Coverage", plan_id)
+            plan.status = "cancelled"
+            await client().update(plan)
+    except SchedulerError:  # self-pay is on file, the newer of the two; the front desk sees both
+        log.warning("event=coverage_withdraw_failed")
     log.info("event=coverage_saved patient=%s kind=self-pay withdrawn=%s", patient_id, bool(plan_id))
     say(dispatcher, "OK, self-pay then: I've noted that you'll pay for the visit yourself.")
     return {"coverage_kind": "self-pay", "payer": None, "member_id": None, "coverage_id": None, "coverage_done": True,
