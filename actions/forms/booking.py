@@ -40,6 +40,15 @@ def asks_another_time(text: str) -> bool:
                 or parse_windows(text))
 
 
+# "how about the week after", "the day after that": the days asked for before, a week (or a day) later
+THE_ONE_AFTER = re.compile(r"^\W*(?:(?:ok|okay|hmm+|um+|so|then|what|how)\W+)*(?:about\W+)?(?:the\s+)?(week|day)\s+after(?:\s+that)?(?:\s+(?:then|instead|please|pls))?\W*$", re.I)
+
+
+def one_later(windows: list, unit: str) -> list:
+    step = timedelta(days=7 if unit.lower() == "week" else 1)
+    return [[(datetime.fromisoformat(s) + step).isoformat(), (datetime.fromisoformat(e) + step).isoformat()] for s, e in windows]
+
+
 def drops_it(text: str) -> bool:
     """No booking at all, rather than another time ("never mind, anything friday?" is another time).
     Only the words besides the giving up are read for that: "maybe another time" and "I'll call back
@@ -377,6 +386,8 @@ class ValidateBookingForm(FlowForm):
             return {"care": None}  # (the question being asked: nothing answered)
         if not tracker.get_slot("verified"):
             return {"care": None}  # the visit is for someone else now: they are verified first
+        if drops_it(str(value or "")):  # "actually i changed my mind, i dont need it": nothing booked, the request ends
+            return {**(await self._give_up(dispatcher, tracker)), "care": None}
         entity = next(tracker.get_latest_entity_values("specialty"), None)
         spec, visit = care_from_text(str(entity or value or ""))
         if not spec and re.fullmatch(r"\d{9}", str(value or "")):
@@ -447,7 +458,7 @@ class ValidateBookingForm(FlowForm):
         if text == SAME_TIME and tracker.get_slot("windows"):  # giving back a cancelled appointment
             return {"when_text": text}
         moving = tracker.get_slot("old_appt") or {}
-        if moving and (KEEP_IT.search(text) or drops_it(text)):  # "actually nvm, keep the friday one as is"
+        if (moving and KEEP_IT.search(text)) or drops_it(text):  # "actually nvm, keep the friday one as is" / "i dont need it"
             return {**(await self._give_up(dispatcher, tracker)), "when_text": None}
         paying = await pay_myself_instead(dispatcher, tracker, text) or {}  # "self pay actually": noted (and a time with it taken)
         windows = relative_move(text, moving.get("start"))  # "an hour later": from the appointment being moved
@@ -457,6 +468,8 @@ class ValidateBookingForm(FlowForm):
             windows = parse_windows(text)
             if windows and tracker.get_slot("windows") and not _DAY_WORDS.search(text):
                 windows = on_days_of(windows, tracker.get_slot("windows")) or windows
+        if not windows and tracker.get_slot("windows") and THE_ONE_AFTER.search(text):
+            windows = one_later(tracker.get_slot("windows"), THE_ONE_AFTER.search(text).group(1))  # "how about the week after"
         who = await self._clinician_change(text, dispatcher, tracker)
         if windows:
             return {**paying, **who, "when_text": text, "windows": windows, "options": None, "option": None, "form_misses": 0}

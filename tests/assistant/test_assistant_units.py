@@ -494,6 +494,12 @@ def test_a_moment_asked_for_and_a_question_about_an_option():
 
     assert all(HOLD_ON.search(t) for t in ["one sec", "hold on let me check", "brb", "ok one sec", "let me grab my card"])
     assert not any(HOLD_ON.search(t) for t in ["second one", "let me think about it", "hold on, make it friday", "one sec, actually 3/4/85"])
+    from actions.forms.booking import THE_ONE_AFTER, one_later
+
+    assert all(THE_ONE_AFTER.search(t) for t in ["how about the week after", "the day after that", "ok the week after then"])
+    assert not THE_ONE_AFTER.search("the week after next")  # (the parser's: a date of its own)
+    assert one_later([["2026-12-07T00:00:00-08:00", "2026-12-12T00:00:00-08:00"]], "week") == \
+        [["2026-12-14T00:00:00-08:00", "2026-12-19T00:00:00-08:00"]]
     options = [{"text": "a"}, {"text": "b"}, {"text": "c"}]
     assert asks_about_option("hmm actually what time is the first one again?", options) == 1
     assert asks_about_option("who is option 3 with?", options) == 3

@@ -6,7 +6,8 @@ understood; a hand-off from the web chat promised a call back without a number t
 stop 21's own QA found: "can we make that thursday instead?" right after booking, "what time was that
 again?", a price question, a parent's own name given for the child, a hand-off called off, "is the
 9am with dr boyce still open?" while choosing, "cancel the second one" after a list, a follow-up
-with a named dermatologist, "one sec" at a question, and a question about option 1 while option 2 is held. Each runs through the REST
+with a named dermatologist, "one sec" at a question, a question about option 1 while option 2 is held,
+"i dont need it" at "what for?", and "how about the week after". Each runs through the REST
 channel against the shared stack and is checked IN FHIR.
 """
 from __future__ import annotations
@@ -273,6 +274,34 @@ def what_time_is_the_first_one_while_another_is_held(stack, p):
     assert datetime.fromisoformat(mine[0]["start"]) == datetime.fromisoformat(options[1]["start"]), p
 
 
+def changed_my_mind_at_what_for(stack, p):
+    """(stop 21's QA) "actually i changed my mind, i dont need it" at "what's the visit for?": the request ends."""
+    pid = new_patient(stack, "Ezekiel", "Harrow", "1966-06-16", "408-555-0517")
+    p("can i see a doctor tomorrow")
+    p("ezekiel harrow")
+    p("6/16/1966")
+    p("self pay")
+    said = p("actually i changed my mind, i dont need it")
+    assert "haven't booked anything" in said and "What's the visit for" not in said, p
+    assert appointments(stack, pid) == [], p
+
+
+def the_week_after_when_none_fit(stack, p):
+    """(stop 21's QA) "none of those work" then "how about the week after": the week after the one asked for."""
+    pid = new_patient(stack, "Agatha", "Penhallow", "1950-02-28", "408-555-0518")
+    p("hi I need to book my annual physical")
+    p("agatha penhallow")
+    p("2/28/1950")
+    p("self pay")
+    p("next week sometime")
+    p("none of those work")
+    assert "1)" in p("how about the week after"), p
+    p("1")
+    p("yes")
+    mine = booked(stack, pid)
+    assert len(mine) == 1 and date(2026, 12, 14) <= local(mine[0]).date() <= date(2026, 12, 18), p
+
+
 def clinician(appt: dict) -> str:
     """ "Dr. Billingsley" from the appointment's practitioner ("Dr. Phlox Billingsley")."""
     name = next(x["actor"]["display"] for x in appt["participant"] if x["actor"].get("reference", "").startswith("Practitioner/"))
@@ -283,7 +312,8 @@ PATIENTS = [a_wife_asks_about_his_appointments, lower_case_name_and_birth_date_b
             another_day_right_after_booking, what_time_was_that_again, a_price_question_at_the_name_and_the_payment,
             a_parent_gives_their_own_name_for_the_child, a_hand_off_called_off_then_a_booking, never_mind_when_asked_for_the_number,
             is_the_9am_with_dr_boyce_still_open, cancel_the_second_one_after_the_list, a_follow_up_with_a_named_dermatologist,
-            a_patient_who_needs_a_moment, what_time_is_the_first_one_while_another_is_held]
+            a_patient_who_needs_a_moment, what_time_is_the_first_one_while_another_is_held,
+            changed_my_mind_at_what_for, the_week_after_when_none_fit]
 
 
 test_probe_patient_9, test_probe_patients_9_heard_only_clean_short_messages, \
