@@ -150,18 +150,21 @@ PRICE_QUESTION = re.compile(r"\b(how much|what('?s| is| does) (the|a|it) (cost|p
                             r"self[- ]?pay rate|cash price)", re.I)
 
 
-def price_text() -> str:
+def answered_price(dispatcher, text: str, event: str = "answered") -> bool:
+    """A question about the cost: the front desk's number said (logged as ``event``); whether it was one."""
+    if not (PRICE_QUESTION.search(text or "") and QUESTION.search(text or "")):
+        return False
     phone = clinic().get("phone")
-    return ("The cost depends on the visit and your insurance, so I can't quote it here" +
-            (f"; our front desk can, at {phone}." if phone else "; our front desk can tell you."))
+    say(dispatcher, "The cost depends on the visit and your insurance, so I can't quote it here" +
+        (f"; our front desk can, at {phone}." if phone else "; our front desk can tell you."))
+    log.info("event=%s intent=price", event)
+    return True
 
 
 def answered_inline(dispatcher, tracker: Tracker) -> bool:
     """A question given where a name, date or payment was expected: answer it (the form then asks again)."""
     intent, text = latest_intent(tracker), latest_text(tracker)
-    if PRICE_QUESTION.search(text) and QUESTION.search(text):
-        say(dispatcher, price_text())
-        log.info("event=answered_inline intent=price")
+    if answered_price(dispatcher, text, "answered_inline"):
         return True
     if intent in QUESTION_INTENTS and QUESTION.search(text):
         say(dispatcher, answer(intent, text)[0])
@@ -217,9 +220,7 @@ class ActionDefaultFallback(Action):
         from actions.next_step import MAKE_IT, UNDO, guess_goal
 
         text = latest_text(tracker)
-        if PRICE_QUESTION.search(text) and QUESTION.search(text):
-            say(dispatcher, price_text())
-            log.info("event=answered intent=price")
+        if answered_price(dispatcher, text):
             return [SlotSet("misses", 0)]
         if not tracker.active_loop_name and (guess_goal(text) or UNDO.search(text) or
                                              (tracker.get_slot("last_booked") and MAKE_IT.search(text)) or

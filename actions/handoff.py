@@ -22,10 +22,9 @@ def known_phone(tracker: Tracker) -> str | None:
     return tracker.get_slot("phone") or sender_phone(tracker) or next(filter(None, map(phone_in_text, reversed(said))), None)
 
 
-def callback_task(tracker: Tracker, phone: str | None = None) -> dict:
+def callback_task(tracker: Tracker, phone: str | None) -> dict:
     patient_id = tracker.get_slot("patient_id") if tracker.get_slot("verified") else None
     said = [e.get("text") or "" for e in tracker.events if e.get("event") == "user"]
-    phone = phone or known_phone(tracker)
     name = tracker.get_slot("person_name") or next(filter(None, map(name_in_text, reversed(said))), None)
     notes = ["Patient asked the scheduling assistant to talk to a person."]
     if phone:

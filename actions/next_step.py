@@ -573,11 +573,9 @@ class ActionNext(Action):
                             set_("misses", 0)
                             log.info("event=details_before_request")
                             return done()
-                    from actions.digressions import PRICE_QUESTION, QUESTION, price_text
+                    from actions.digressions import answered_price
 
-                    if PRICE_QUESTION.search(text) and QUESTION.search(text):  # "how much is a checkup?"
-                        say(dispatcher, price_text())
-                        log.info("event=answered intent=price")
+                    if answered_price(dispatcher, text):  # "how much is a checkup?"
                         return done()
                     # a second message in a row that asks for nothing we do: offer a person (as the fallback does)
                     misses = (tracker.get_slot("misses") or 0) + 1 if intent not in ("greet", "thank", "goodbye", "affirm", "deny") else 0
