@@ -238,8 +238,8 @@ def name_in_text(text: str, loose: bool = True) -> str | None:
     is", or (when the message also gives a birth date) a part of the message of its own, or the
     words right before the birth date."""
     t = text or ""
-    m = _INTRO.search(t)
-    if m:
+    start = 0
+    while m := _INTRO.search(t, start):  # each intro in turn: "I'm new here. My name is Priya Raman"
         words = []
         for w in m.group(1).split():
             if not _is_name_word(w) or (words and re.search(r"[,.;:!?]$", words[-1])):
@@ -248,6 +248,7 @@ def name_in_text(text: str, loose: bool = True) -> str | None:
         found = bare_name(words) if len(words) <= 3 else None
         if found:
             return found
+        start = m.start(1)
     found_date = date_in_text(t)
     if not found_date:
         return None

@@ -52,6 +52,12 @@ ASKS_FOR_PERSON = re.compile(
     r"\b(agent|person|human|some(one|body)|representative|rep|operator|staff|receptionist|front desk|nurse|"
     r"real|live|call|talk|tlk|sum1|some1|sumone|speak|help|manager|reception|office|transfer|0|zero|persona|humano|agente|hablar)\b", re.I)
 
+# "can i speak with a nurse", "let me talk to someone", "can a nurse call me": a person, whatever the
+# classifier made of it (a booking, or the answer to a form's question)
+ASKS_TO_SPEAK = re.compile(
+    r"\b(speak|talk|tlk|chat)\s+(to|with)\s+(a|an|the|some|your|a real|a live)?\s*(nurse|person|human|some(one|body)|receptionist|"
+    r"staff|agent|representative|operator|front desk)\b|\b(a nurse|some(one|body)|a person|staff|the office)\s+(to\s+)?call\s+me\b", re.I)
+
 
 class ActionHandoff(Action):
     def name(self) -> Text:

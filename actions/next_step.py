@@ -16,6 +16,7 @@ from rasa_sdk.events import ActiveLoop, FollowupAction, SlotSet
 from actions.care import care_from_text, for_a_child, specialty_from_text, specialty_name
 from actions.common import (NO, bare_name, client, describe, dob_in_text, last_bot_texts, latest_intent, latest_text, name_in_text, now, parse_email,
                             phone_in_text, say, trailing_name)
+from actions.urgent import warn_if_urgent
 from actions.who import name_key, whose
 from actions.forms.manage import EXCEPT, by_kind
 
@@ -496,12 +497,19 @@ class ActionNext(Action):
         fresh = bool(queued) or switching or tracker.latest_action_name in ("action_listen", "action_default_fallback", "action_handoff",
                                                                             "action_goodbye", "action_answer_question")
         intent = ("reschedule_appointment" if queued.get("goal") == "reschedule" else "book_appointment") if queued else latest_intent(tracker)
+        from actions.handoff import ASKS_TO_SPEAK, hand_off
+
+        if fresh and not queued:
+            warn_if_urgent(dispatcher, tracker, latest_text(tracker))  # "chest pain": 911 first, then as asked
         if fresh and not queued and offered_a_person(tracker) and WANTS_PERSON.search(latest_text(tracker)) \
                 and not NO.search(latest_text(tracker)):
             # "...reply 'agent' and someone will call you" - "yes please": that is the hand-off
-            from actions.handoff import hand_off
-
             log.info("event=handoff_by_yes")
+            events.extend(await hand_off(dispatcher, tracker))
+            return done()
+        if fresh and not queued and intent != "handoff" and ASKS_TO_SPEAK.search(latest_text(tracker)):
+            # "can i speak with a nurse please" read as a booking: the words win
+            log.info("event=handoff_by_words intent=%s", intent)
             events.extend(await hand_off(dispatcher, tracker))
             return done()
         if slots.get("callback_number_asked"):  # asked once: whatever comes next is answered as usual

@@ -63,12 +63,26 @@ class FlowForm(FormValidationAction):
 
     async def run(self, dispatcher, tracker, domain) -> List[EventType]:
         from actions.common import latest_text, say
+        from actions.handoff import ASKS_TO_SPEAK
+        from actions.urgent import URGENT, warn_if_urgent
 
         waiting = tracker.get_slot("requested_slot")
-        if waiting and waiting in tracker.slots_to_validate() and HOLD_ON.search(latest_text(tracker)):
-            say(dispatcher, "Sure, take your time.")
+        answering = bool(waiting) and waiting in tracker.slots_to_validate()
+        # "i've had chest pain since yesterday": 911 first (once); no answer (and no miss) unless asked what for
+        urgent = answering and bool(URGENT.search(latest_text(tracker)))
+        if urgent:
+            warn_if_urgent(dispatcher, tracker, latest_text(tracker))
+            urgent = waiting != "care"
+        if answering and (urgent or HOLD_ON.search(latest_text(tracker))):
+            if not urgent:
+                say(dispatcher, "Sure, take your time.")
             log.info("event=patient_waits slot=%s", waiting)
             events: List[EventType] = [SlotSet(waiting, None), SlotSet("requested_slot", waiting)]
+        elif answering and ASKS_TO_SPEAK.search(latest_text(tracker)):
+            from actions.handoff import hand_off  # "can i speak with a nurse?": no answer to the question
+
+            log.info("event=handoff_asked slot=%s", waiting)
+            return await hand_off(dispatcher, tracker)
         else:
             events = await self.validated_events(dispatcher, tracker, domain)
         # What follows is decided here, so that Rasa needs no other call to the action server and no

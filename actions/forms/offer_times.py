@@ -224,6 +224,8 @@ _WEEK_AFTER = re.compile(r"\b(?:the )?(?:following week|week after)\b", re.I)
 # "a bit later", "a little earlier": half an hour; "later that day", "earlier in the day": an hour
 _A_BIT = re.compile(r"\b(?:a (?:little )?bit|a little|slightly)\s+(?P<dir>later|earlier)\b", re.I)
 _SAME_DAY = re.compile(r"\b(?P<dir>later|earlier)\s+(?:that|the same|in the|on the same)\s+day\b", re.I)
+# "later that week", "earlier in the week": the other days of the appointment's own week
+_THAT_WEEK = re.compile(r"\b(?P<dir>later|earlier)\s+(?:that|in the|in that|the same)\s+week\b", re.I)
 _COUNTS = {"a": 1, "an": 1, "one": 1, "1": 1, "two": 2, "2": 2, "three": 3, "3": 3, "four": 4, "4": 4, "a couple of": 2, "couple": 2,
            "half a": 0.5, "half an": 0.5, "15": 15, "30": 30, "45": 45}
 
@@ -231,7 +233,7 @@ _COUNTS = {"a": 1, "an": 1, "one": 1, "1": 1, "two": 2, "2": 2, "three": 3, "3":
 def says_relative(text: str) -> bool:
     """Whether the message moves a time relative to the current one ("push it back a week")."""
     return any(p.search(text or "") for p in (_RELATIVE_VERB, _RELATIVE_BARE, _SAME_THEN_DAY, _DAY_THEN_SAME, _WEEK_AFTER,
-                                              _A_BIT, _SAME_DAY))
+                                              _A_BIT, _SAME_DAY, _THAT_WEEK))
 
 
 def small_move(text: str) -> timedelta | None:
@@ -257,6 +259,30 @@ def _same_time_as(text: str, old: datetime) -> datetime | None:
     return None
 
 
+def _rest_of_week(text: str, old: datetime) -> list[list[str]] | None:
+    """ "an afternoon later that week": the days after the appointment's (before it, for "earlier"), up
+    to the end of its week and from now on, in the part of day said with it; None without those words."""
+    m = _THAT_WEEK.search(text)
+    if not m:
+        return None
+    day = old.replace(hour=0, minute=0, second=0, microsecond=0)
+    if m.group("dir").lower() == "later":
+        days = [day + timedelta(days=d) for d in range(1, 7 - old.weekday())]
+    else:
+        days = [day - timedelta(days=d) for d in range(old.weekday(), 0, -1)]
+    hours = parse_windows(text[:m.start()] + " " + text[m.end():])
+    start, end = (datetime.fromisoformat(hours[0][0]), datetime.fromisoformat(hours[0][1])) if hours else (None, None)
+    if not (start and end - start < timedelta(days=1)):
+        start = end = None  # no part of day said: the whole days
+    out = []
+    for d in days:
+        lo = d.replace(hour=start.hour, minute=start.minute) if start else d
+        hi = d.replace(hour=end.hour, minute=end.minute) if end and end.date() == start.date() else d + timedelta(days=1)
+        if hi > now():
+            out.append([max(lo, now()).isoformat(), hi.isoformat()])
+    return out
+
+
 def relative_move(text: str, start: datetime | str | None) -> list[list[str]] | None:
     """A new time said relative to the appointment being moved ("push it back a week", "same time
     next week", "an hour later", "move it up a day", "a bit later"): the old time moved (and a little
@@ -266,6 +292,9 @@ def relative_move(text: str, start: datetime | str | None) -> list[list[str]] | 
         return None
     old = datetime.fromisoformat(start) if isinstance(start, str) else start
     old = old.astimezone(clinic_zone())  # the clinic's wall clock: "same time next week" keeps 10 AM across DST
+    week = _rest_of_week(text, old)
+    if week is not None:
+        return week or None
     m = _RELATIVE_VERB.search(text) or _RELATIVE_BARE.search(text)
     same = _same_time_as(text, old)
     if m:

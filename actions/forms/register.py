@@ -8,7 +8,8 @@ from typing import Any, Dict, List, Text
 
 from rasa_sdk import Tracker
 
-from actions.common import clean_name, client, date_in_text, dob_in_text, parse_dob, parse_email, parse_phone, say, sender_phone, split_name
+from actions.common import (clean_name, client, date_in_text, dob_in_text, parse_dob, parse_email, parse_phone, phone_in_text, say,
+                            sender_phone, split_name)
 from actions.digressions import answered_inline
 from actions.forms.base import FlowForm
 
@@ -58,7 +59,14 @@ class ValidateRegisterForm(FlowForm):
         if not parts or (NOT_A_NAME.search(str(value)) and not re.search(r"\bname\b", str(value), re.I)):
             self.miss(dispatcher, tracker, "Sorry, I need the first and last name, like 'Jane Smith'.")
             return {"person_name": None}
-        return {"person_name": clean_name(str(value)), "form_misses": 0}
+        return {"person_name": clean_name(str(value)), "form_misses": 0, **self._also_said(tracker, str(value))}
+
+    @staticmethod
+    def _also_said(tracker: Tracker, text: str) -> Dict[Text, Any]:
+        """ "my name is Priya Raman, born 3/14/1991, cell 650-555-0142": the rest isn't asked again."""
+        dob, phone, email = dob_in_text(text), phone_in_text(text), parse_email(text)
+        found = {"dob": dob.isoformat() if dob else None, "phone": phone, "email": email}
+        return {slot: value for slot, value in found.items() if value and not tracker.get_slot(slot)}
 
     async def validate_dob(self, value: Any, dispatcher, tracker: Tracker, domain) -> Dict[Text, Any]:
         # "actually just me for now" (no visit for them) / "oh and my son needs one too" (after this one)

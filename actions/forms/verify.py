@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import logging
 import re
+from datetime import date
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Tracker
 
-from actions.common import (bare_name, clean_name, client, date_in_text, dob_in_text, last_bot_texts, latest_intent, name_in_text, parse_dob,
-                            patient_phones, say, sender_phone, split_name)
+from actions.common import (bare_name, clean_name, client, date_in_text, dob_in_text, last_bot_texts, latest_intent, name_in_text, now,
+                            parse_dob, patient_phones, say, sender_phone, split_name)
 from actions.digressions import answered_inline
 from actions.forms.base import FlowForm
 
@@ -74,6 +75,26 @@ async def find_patient(tracker: Tracker, name: str, dob: str) -> str | None:
 
 
 NOT_THEIR_NAME = "doesn't look like"
+_THEIRS = {"his": "his", "her": "hers", "their": "theirs"}
+
+
+def adult_for_a_child(dispatcher, tracker: Tracker, dob: str | None) -> Dict[Text, Any] | None:
+    """ "my daughter needs a checkup" - "Rosalind Achterberg 8/19/1985" (her name and birth date asked
+    for, both given in one message): the parent's own details, most likely. Asked once (a grown-up son or
+    daughter is sent again), and nothing is looked up. (A birth date asked for on its own, after the
+    child's name, is taken as given.)"""
+    from actions.who import is_child, pronoun, whose
+
+    who = tracker.get_slot("for_whom")
+    if not dob or not is_child(who) or who.get("adult_ok"):
+        return None
+    born, today = date.fromisoformat(dob), now().date()
+    if today.year - born.year - ((today.month, today.day) < (born.month, born.day)) < 18:
+        return None
+    log.info("event=adult_for_child")
+    say(dispatcher, f"That date of birth is an adult's. If those were your own details, please send {whose(who)} name "
+                    f"and date of birth. If they are {_THEIRS[pronoun(who)]}, just send them again.")
+    return {"person_name": None, "dob": None, "for_whom": {**who, "adult_ok": True}}
 
 
 class ValidateVerifyForm(FlowForm):
@@ -110,7 +131,8 @@ class ValidateVerifyForm(FlowForm):
             if other.get("name"):
                 return {"person_name": other["name"], "for_whom": who, "form_misses": 0}
             return {"person_name": None, "dob": None, "for_whom": who}
-        value = one_word_name(str(value or ""), tracker.get_slot("for_whom")) or value
+        said = str(value or "")
+        value = one_word_name(said, tracker.get_slot("for_whom")) or value
         parts = split_name(str(value or ""))
         if not parts and name_in_text(str(value or "")):
             value = name_in_text(str(value))
@@ -134,10 +156,10 @@ class ValidateVerifyForm(FlowForm):
             # "book my daughter emma" - "corinne lachapelle": the writer's own name, most likely; asked once
             say(dispatcher, f"That {NOT_THEIR_NAME} {given}'s name. If {given} goes by another name, just send it again.")
             return {"person_name": None}
-        maybe_date = date_in_text(str(value))
+        maybe_date = date_in_text(said)  # (the whole message: "jo park 8/19/2001, yes that's him")
         if maybe_date and parse_dob(maybe_date):
             out["dob"] = parse_dob(maybe_date).isoformat()
-        return out
+        return adult_for_a_child(dispatcher, tracker, out.get("dob")) or out
 
     async def validate_dob(self, value: Any, dispatcher, tracker: Tracker, domain) -> Dict[Text, Any]:
         dropped = self.other_person_dropped(dispatcher, tracker, "dob")

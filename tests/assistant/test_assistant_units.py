@@ -615,3 +615,28 @@ def test_a_city_asked_for_while_choosing():
     for text in ("anything in the afternoon?", "something in december", "anything in two weeks?", "anything in person?",
                  "is the 2nd one in sf?", "any times in the city?", "anything around then", "anything on monday?"):
         assert place_asked(text) == (None, None), text
+
+
+def test_qa_stop_22_rules(monkeypatch):
+    from actions.common import name_in_text
+    from actions.forms.offer_times import relative_move, says_relative
+    from actions.handoff import ASKS_TO_SPEAK
+    from actions.urgent import URGENT
+
+    # the name after a second intro ("I'm new here. My name is ...")
+    assert name_in_text("Hi, I'm new here. My name is Priya Raman, born 3/14/1991") == "Priya Raman"
+    assert name_in_text("im new, im jane smith") == "Jane Smith" and name_in_text("i'm new here, need a checkup") is None
+    # "later that week": the days after the appointment's, to the end of its week, in the part of day said
+    monkeypatch.setenv("SCHEDBOT_NOW", "2026-11-30T07:00:00-08:00")
+    old = "2026-12-09T10:00:00-08:00"  # a Wednesday
+    week = relative_move("can i change it to an afternoon later that week", old)
+    assert [w[0][:16] for w in week][:2] == ["2026-12-10T12:00", "2026-12-11T12:00"] and all(w[1][11:16] == "17:00" for w in week)
+    assert [w[0][:10] for w in relative_move("earlier in the week", old)] == ["2026-12-07", "2026-12-08"]
+    assert says_relative("later in the week") and not says_relative("later this week")  # (this week: the parser's)
+    assert relative_move("earlier that week", "2026-11-30T10:00:00-08:00") is None  # a Monday: no day before it
+    # a person by their words; an emergency by its symptoms
+    assert all(ASKS_TO_SPEAK.search(t) for t in ["can i speak with a nurse please", "actually can i talk to a nurse first",
+                                                  "I need to talk to someone about my bill", "can a nurse call me"])
+    assert not any(ASKS_TO_SPEAK.search(t) for t in ["i want to see a nurse practitioner", "book a checkup", "call me maybe tuesday"])
+    assert all(URGENT.search(t) for t in ["I have chest pain and trouble breathing", "i can't breathe", "my dad is having a stroke"])
+    assert not any(URGENT.search(t) for t in ["a rash on my chest", "back pain", "a checkup", "painful breathing exercises"])

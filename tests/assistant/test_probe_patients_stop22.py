@@ -1,0 +1,134 @@
+"""Probe patients that stop 22's QA found failing, each fixed and checked IN FHIR: "I'm new here. My name
+is …" (the name after a second intro) and a name question answered with birth date and cell too; a
+parent who answered their daughter's name question with their own name and birth date (a pediatrics
+visit was booked on the parent's adult record); "an afternoon later that week" when moving (today's
+afternoon was offered); "can i speak with a nurse?" (read as a booking); chest pain (no word about
+911). Each runs through the REST channel against the shared stack. (Next week's afternoons: this week's
+mornings are for later files' patients.)
+"""
+from __future__ import annotations
+
+from datetime import date
+
+from tests.assistant.test_assistant_e2e import appointments, booked, fhir_get, local, seed_booking
+from tests.assistant.test_probe_patients import probe_file_tests, task_of
+from tests.assistant.test_simulated_patients import DERM, PEDS, PHI, new_patient, patients_named, specialty_codes
+from actions.urgent import WARNING
+
+
+def registered(stack, family: str, dob: str) -> dict:
+    found = patients_named(stack, family, dob)
+    assert len(found) == 1, found
+    return found[0]
+
+
+def new_here_then_my_name_is(stack, p):
+    PHI.extend(["Priyanka", "Raghunathan", "1991-03-14", "650-555-0142"])
+    said = p("Hi, I'm new here. My name is Priyanka Raghunathan, born 3/14/1991, cell 650-555-0142. "
+             "I'd like to see a dermatologist next thursday afternoon")
+    assert "email" in said and "name" not in said, p  # nothing asked again
+    p("skip")
+    p("no insurance")
+    p("2")
+    p("yes please")
+    patient = registered(stack, "Raghunathan", "1991-03-14")
+    assert patient["telecom"][0]["value"] == "650-555-0142", p
+    mine = booked(stack, patient["id"])
+    assert len(mine) == 1 and specialty_codes(mine[0]) == [DERM] and local(mine[0]).date() == date(2026, 12, 10), p
+
+
+def name_birth_date_and_cell_at_the_name_question(stack, p):
+    PHI.extend(["Tamsin", "Oyelowo", "1993-07-22", "650-555-0143", "tamsin@example.com"])
+    p("hi i'm new here, i need a physical")
+    said = p("My name is Tamsin Oyelowo, born 7/22/1993, cell 650-555-0143")
+    assert "email" in said and "birth" not in said and "phone" not in said, p
+    p("tamsin@example.com")
+    patient = registered(stack, "Oyelowo", "1993-07-22")
+    assert {t["value"] for t in patient["telecom"]} == {"650-555-0143", "tamsin@example.com"}, p
+
+
+def a_parent_answers_for_the_daughter_with_their_own_details(stack, p):
+    parent = new_patient(stack, "Rosalind", "Achterberg", "1985-08-19", "408-555-0601")
+    PHI.extend(["Wilhelmina", "2019-06-02"])
+    p("my daughter needs a checkup, she's 7")
+    said = p("Rosalind Achterberg 8/19/1985")
+    assert "adult" in said and "daughter's name" in said, p  # not looked up as hers
+    p("Her name is Wilhelmina Achterberg")
+    p("June 2 2019")
+    p("new patient")
+    p("408-555-0601")
+    p("skip")
+    p("we're self pay")
+    p("next monday after 3pm")
+    p("1")
+    p("yep")
+    child = registered(stack, "Achterberg", "2019-06-02")
+    mine = booked(stack, child["id"])
+    assert len(mine) == 1 and specialty_codes(mine[0]) == [PEDS], p
+    assert appointments(stack, parent) == [], p  # nothing on the parent's record
+
+
+def a_grown_son_sent_again(stack, p):
+    son = new_patient(stack, "Bartholomew", "Achterberg", "2001-08-19", "408-555-0602")
+    p("book a physical for my son")
+    assert "adult" in p("Bartholomew Achterberg 8/19/2001"), p
+    assert "insurance" in p("Bartholomew Achterberg 8/19/2001, yes that's him"), p  # asked once: now his
+    p("self pay")
+    p("next tuesday afternoon")
+    p("1")
+    p("yes")
+    assert len(booked(stack, son)) == 1, p
+
+
+def later_that_week_when_moving(stack, p):
+    pid = new_patient(stack, "Marisol", "Quintanar", "1979-09-30", "408-555-0603")
+    old = seed_booking(stack, pid, "2026-12-09", after="15:00")
+    said = p("need to change my appt to an afternoon later that week")
+    said = p("marisol quintanar 09/30/1979")
+    assert "Thu Dec 10" in said or "Fri Dec 11" in said, p
+    p("1")
+    p("yes")
+    mine = booked(stack, pid)
+    assert len(mine) == 1 and local(mine[0]).date() in (date(2026, 12, 10), date(2026, 12, 11)) and local(mine[0]).hour >= 12, p
+    assert {a["id"]: a["status"] for a in appointments(stack, pid)}[old["id"]] == "cancelled", p
+
+
+def a_nurse_asked_for_while_booking(stack, p):
+    pid = new_patient(stack, "Octavius", "Brennan", "1955-05-26", "408-555-0604")
+    p("book a checkup")
+    p("Octavius Brennan 5/26/1955")
+    p("self pay")
+    said = p("actually can i talk to a nurse first")
+    assert "call you back" in said, p
+    task = task_of(p)
+    assert task["status"] == "requested" and task["for"]["reference"] == f"Patient/{pid}", p
+    assert [a for a in appointments(stack, pid) if a["status"] in ("booked", "pending")] == [], p  # nothing held
+
+
+def a_nurse_asked_for_after_the_greeting(stack, p):
+    p("hello")
+    assert "call you back" in p("can i speak with a nurse please"), p
+    assert task_of(p)["status"] == "requested", p
+
+
+def chest_pain_first_and_at_the_payment_question(stack, p):
+    pid = new_patient(stack, "Ottilie", "Brandauer", "1950-05-05", "408-555-0605")
+    said = p("I have chest pain and trouble breathing, can I get an appointment?")
+    assert WARNING in said and "name" in said, p  # 911 first, then the request goes on as asked
+    p("Ottilie Brandauer 5/5/1950")
+    said = p("i've had some chest pain since yesterday")
+    assert "Sorry" not in said and "insurance" in said and WARNING not in said, p  # said once; no miss
+    p("self pay")
+    p("next wednesday afternoon")
+    p("1")
+    p("yes")
+    assert len(booked(stack, pid)) == 1, p
+    assert fhir_get(stack, "Coverage", beneficiary=f"Patient/{pid}")["total"] == 1, p
+
+
+PATIENTS = [new_here_then_my_name_is, name_birth_date_and_cell_at_the_name_question,
+            a_parent_answers_for_the_daughter_with_their_own_details, a_grown_son_sent_again, later_that_week_when_moving,
+            a_nurse_asked_for_while_booking, a_nurse_asked_for_after_the_greeting, chest_pain_first_and_at_the_payment_question]
+
+test_probe_patient_stop22, test_probe_patients_stop22_heard_only_clean_short_messages, \
+    test_probe_patients_stop22_left_no_details_in_logs = probe_file_tests("probe22", PATIENTS)
