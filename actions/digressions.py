@@ -184,11 +184,12 @@ class ActionAnswerQuestion(Action):
         asks = dict(_ASKS).get(intent)
         if tracker.active_loop_name and asks and not asks.search(text):
             from actions.forms.base import answer_form
+            from actions.forms.booking import HOW_LONG
             from actions.forms.offer_times import says_relative
 
-            if says_relative(text) or (intent == "ask_hours" and tracker.active_loop_name == "booking_form"):
-                # "an hour later?" / "is the 9am with dr boyce still open?" read as a question about our hours:
-                # the answer to the form's question
+            if says_relative(text) or (tracker.active_loop_name == "booking_form" and (intent == "ask_hours" or HOW_LONG.search(text))):
+                # "an hour later?" / "is the 9am with dr boyce still open?" / "how long will it take?" read as a
+                # question about our hours or insurance: the answer to the form's question (or one about it)
                 answered = await answer_form(dispatcher, tracker, domain, text)
                 if answered is not None:
                     log.info("event=question_not_said intent=%s", intent)

@@ -12,10 +12,10 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 
 from actions.care import care_from_text, specialty_name
-from actions.common import (NO, YES, client, describe, last_bot_texts, latest_intent, latest_text, match_option, now,
+from actions.common import (NO, YES, client, clinic, describe, last_bot_texts, latest_intent, latest_text, match_option, now,
                             option_buttons, parse_choice, say, yes_no)
 from actions.forms.base import FlowForm
-from actions.forms.coverage import pay_myself_instead
+from actions.forms.coverage import payment_instead
 from actions.forms.offer_times import (EARLIER, LATER, _DAY_WORDS, closed_on_all, hours_note, offered_days, on_days_of, parse_windows,
                                        relative_move, shift_windows, windows_near)
 
@@ -460,7 +460,7 @@ class ValidateBookingForm(FlowForm):
         moving = tracker.get_slot("old_appt") or {}
         if (moving and KEEP_IT.search(text)) or drops_it(text):  # "actually nvm, keep the friday one as is" / "i dont need it"
             return {**(await self._give_up(dispatcher, tracker)), "when_text": None}
-        paying = await pay_myself_instead(dispatcher, tracker, text) or {}  # "self pay actually": noted (and a time with it taken)
+        paying = await payment_instead(dispatcher, tracker, text) or {}  # "self pay actually": noted (and a time with it taken)
         windows = relative_move(text, moving.get("start"))  # "an hour later": from the appointment being moved
         if not windows and moving.get("start") and not parse_windows(text):
             windows = shift_windows(text, [moving], None)  # "sooner if possible": before it, any day; "later": after it
@@ -504,7 +504,7 @@ class ValidateBookingForm(FlowForm):
             if windows:
                 return {"option": None, "options": None, "when_text": combined, "windows": windows, "seen": seen,
                         "form_misses": 0}
-        paying = await pay_myself_instead(dispatcher, tracker, text)
+        paying = await payment_instead(dispatcher, tracker, text)
         if paying is not None:  # "self pay then": noted, and the options stand
             return {**paying, "option": None}
         city, place = place_asked(text)
@@ -512,6 +512,9 @@ class ValidateBookingForm(FlowForm):
             return {"option": None, "options": None, "place": city, "form_misses": 0}  # (those offered may come again)
         if place:  # a city without a clinic of ours: said so, and the options stand
             not_a_place_of_ours(dispatcher, place)
+            return {"option": None}
+        if HOW_LONG.search(text):  # "how long is the appointment?": told, nothing picked yet
+            say_how_long(dispatcher, options)
             return {"option": None}
         asked = asks_about_option(text, options)
         if asked:  # "which doctor is the 2nd one?": told, nothing held yet
@@ -569,11 +572,14 @@ class ValidateBookingForm(FlowForm):
         if PLACE_QUESTION.search(text):  # "is that in san jose?": answered, the question asked again
             say_where(dispatcher, [tracker.get_slot("held").get("text") or ""])
             return {"confirm": None}
+        if HOW_LONG.search(text):  # "how long will it take?": told, and the held time asked about again
+            say_how_long(dispatcher, [tracker.get_slot("held")])
+            return {"confirm": None}
         asked = asks_about_option(text, tracker.get_slot("options") or [])
         if asked:  # "what time is the first one again?": told, and the held time asked about again (not swapped)
             say(dispatcher, f"Option {asked} is {(tracker.get_slot('options') or [])[asked - 1]['text']}.")
             return {"confirm": None}
-        paying = None if YES.search(text) else await pay_myself_instead(dispatcher, tracker, text)
+        paying = None if YES.search(text) else await payment_instead(dispatcher, tracker, text)
         if paying is not None:  # "self pay then": noted, and the held time asked about again
             return {**paying, "confirm": None}
         if drops_it(text) or (tracker.get_slot("old_appt") and KEEP_IT.search(text)):
@@ -724,7 +730,7 @@ class ValidateBookingForm(FlowForm):
                     say(dispatcher, "Sorry, that time was just taken. Let me look again.")
                     out.update({"option": None, "options": None, "seen": (slot("seen") or []) + [chosen["id"]]})
                 else:
-                    out.update({"held": {"id": appt.id, "text": chosen["text"]}, "confirm": None})
+                    out.update({"held": {"id": appt.id, "text": chosen["text"], "minutes": chosen.get("minutes")}, "confirm": None})
 
             if slot("option") and not slot("held") and slot("options"):
                 await hold_chosen()
@@ -762,7 +768,8 @@ class ValidateBookingForm(FlowForm):
                     out.update({"when_text": None, "windows": None, "options": None, "option": None})
                 else:
                     texts = await describe(found)
-                    out.update({"options": [{"id": a.id, "text": t, "start": _iso(a.start)} for a, t in zip(found, texts)],
+                    out.update({"options": [{"id": a.id, "text": t, "start": _iso(a.start), "minutes": minutes_of(a)}
+                                            for a, t in zip(found, texts)],
                                 "option": None})
                     from actions.next_step import SAME_TIME
 
@@ -789,6 +796,30 @@ class ValidateBookingForm(FlowForm):
 
 # "what time is the first one again?", "who is the 2nd one with?": a question about an option, not a choice of it
 _ABOUT_OPTION = re.compile(r"^\W*(?:(?:hmm+|um+|uh+|oh|ok(?:ay)?|so|actually|wait|sorry)\W+)*(?:what|which|who|when)\b(?!\s+about\b).*\?", re.I)
+
+
+HOW_LONG = re.compile(r"\bhow long\b|\bhow many (minutes|mins)\b|\b(duration|length) of\b", re.I)
+
+
+def minutes_of(appt) -> int | None:
+    """The appointment's length in minutes, as the scheduler has it (minutesDuration, else end - start)."""
+    if getattr(appt, "minutesDuration", None):
+        return int(appt.minutesDuration)
+    if appt.start and appt.end:
+        return int((appt.end - appt.start).total_seconds() // 60)
+    return None
+
+
+def say_how_long(dispatcher, offered: list) -> None:
+    """ "Each of these is a 15-minute visit." from the times offered (or held); the front desk otherwise."""
+    lengths = {o.get("minutes") for o in offered if o}
+    if len(lengths) == 1 and None not in lengths:
+        n = lengths.pop()
+        which = "It's" if len(offered) == 1 else "Each of these is"
+        say(dispatcher, f"{which} a {n}-minute visit.")
+    else:
+        line = clinic().get("phone")
+        say(dispatcher, "The front desk can tell you how long the visit takes" + (f": {line}." if line else "."))
 
 
 def asks_about_option(text: str, options: list) -> int | None:

@@ -273,19 +273,36 @@ class ValidateCoverageForm(FlowForm):
         return {"coverage_done": True, **created}
 
 
-async def pay_myself_instead(dispatcher, tracker: Tracker, text: str) -> Dict[Text, Any] | None:
-    """ "self pay then" said after the plan was taken (choosing a time, or with one held): the visit is
-    self-pay. A self-pay Coverage is added, and the plan this conversation put on file is withdrawn
-    (status cancelled; a plan on file from before stays). The slots to set, or None when ``text`` says
-    no such thing or the visit is self-pay already."""
-    from actions.fhir import SchedulerError
+# "i have new insurance now, it's aetna W987654321", "my insurance changed to cigna": a plan that replaces the one on file
+NEW_PLAN = re.compile(r"\b(new|different|another|changed?|switched|updated?)\b.{0,25}\b(insurance|plan|coverage)\b|"
+                      r"\b(insurance|plan|coverage)\b.{0,20}\b(changed|is now|switched|instead)\b", re.I)
+
+
+async def payment_instead(dispatcher, tracker: Tracker, text: str) -> Dict[Text, Any] | None:
+    """ "self pay then", or a new plan ("i have new insurance now, it's aetna W987654321"), said after
+    the payment was settled (choosing a time, or with one held; a plan on file). A Coverage is added for
+    it, and the plan this conversation put on file is withdrawn (status cancelled; a plan on file from
+    before stays: the front desk sees both, the newer first). The slots to set, or None when ``text``
+    says no such thing or changes nothing."""
+    from actions.fhir import SchedulerError, build_coverage
 
     patient_id = tracker.get_slot("patient_id")
-    if not (PAYING_MYSELF.search(text or "") and patient_id and tracker.get_slot("verified")) or \
-            tracker.get_slot("coverage_kind") == "self-pay":
-        return None  # (self-pay already: "checkup tues, self pay" in one message)
+    if not (patient_id and tracker.get_slot("verified")):
+        return None
+    payer = match_payer(text) if NEW_PLAN.search(text or "") and not PAYING_MYSELF.search(text or "") else None
+    if payer:
+        member = member_id_in(text)
+        coverage = build_coverage(patient_id, payer_name=payer["name"], member_id=member, payer_id=payer.get("id"))
+        done = (f"Thanks, your {payer['name']} coverage is on file." if member else
+                f"OK, {payer['name']} is noted. Please bring your insurance card to the visit.")
+        kind = "insured"
+    elif PAYING_MYSELF.search(text or "") and tracker.get_slot("coverage_kind") != "self-pay":
+        coverage, kind = self_pay_coverage(patient_id), "self-pay"  # (self-pay already: "checkup tues, self pay" in one message)
+        done = "OK, self-pay then: I've noted that you'll pay for the visit yourself."
+    else:
+        return None
     try:
-        await client().create_coverage(self_pay_coverage(patient_id))
+        created = await client().create_coverage(coverage)
     except SchedulerError:
         log.warning("event=coverage_change_failed")
         say(dispatcher, "Sorry, I couldn't change that right now. The front desk can take care of it at your visit.")
@@ -296,9 +313,9 @@ async def pay_myself_instead(dispatcher, tracker: Tracker, text: str) -> Dict[Te
             plan = await client().read("Coverage", plan_id)
             plan.status = "cancelled"
             await client().update(plan)
-    except SchedulerError:  # self-pay is on file, the newer of the two; the front desk sees both
+    except SchedulerError:  # the new one is on file, the newer of the two; the front desk sees both
         log.warning("event=coverage_withdraw_failed")
-    log.info("event=coverage_saved patient=%s kind=self-pay withdrawn=%s", patient_id, bool(plan_id))
-    say(dispatcher, "OK, self-pay then: I've noted that you'll pay for the visit yourself.")
-    return {"coverage_kind": "self-pay", "payer": None, "member_id": None, "coverage_id": None, "coverage_done": True,
-            "form_misses": 0}
+    log.info("event=coverage_saved patient=%s kind=%s withdrawn=%s", patient_id, kind, bool(plan_id))
+    say(dispatcher, done)
+    return {"coverage_kind": kind, "payer": payer["name"] if payer else None, "member_id": None,
+            "coverage_id": created.id if payer else None, "coverage_done": True, "form_misses": 0}

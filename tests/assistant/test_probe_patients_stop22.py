@@ -3,12 +3,15 @@ is …" (the name after a second intro) and a name question answered with birth 
 parent who answered their daughter's name question with their own name and birth date (a pediatrics
 visit was booked on the parent's adult record); "an afternoon later that week" when moving (today's
 afternoon was offered); "can i speak with a nurse?" (read as a booking); chest pain (no word about
-911). Each runs through the REST channel against the shared stack. (Next week's afternoons: this week's
+911); "i have new insurance now, it's aetna …" with a plan on file, and "how long is the appointment?"
+while choosing (neither understood). Each runs through the REST channel against the shared stack. (Next week's afternoons: this week's
 mornings are for later files' patients.)
 """
 from __future__ import annotations
 
 from datetime import date
+
+import httpx
 
 from tests.assistant.test_assistant_e2e import appointments, booked, fhir_get, local, seed_booking
 from tests.assistant.test_probe_patients import probe_file_tests, task_of
@@ -126,9 +129,34 @@ def chest_pain_first_and_at_the_payment_question(stack, p):
     assert fhir_get(stack, "Coverage", beneficiary=f"Patient/{pid}")["total"] == 1, p
 
 
+def a_new_plan_and_how_long_while_booking(stack, p):
+    pid = new_patient(stack, "Valentina", "Okafor", "1982-04-12", "408-555-0606")
+    PHI.append("W987654321")
+    cigna = {"resourceType": "Coverage", "status": "active", "beneficiary": {"reference": f"Patient/{pid}"},
+             "type": {"coding": [{"system": "http://terminology.hl7.org/CodeSystem/v3-ActCode", "code": "HIP"}]},
+             "subscriberId": "CG123", "payor": [{"display": "Cigna"}]}
+    httpx.post(f"{stack.fhir_base}/Coverage", json=cigna, headers={"Content-Type": "application/fhir+json"}).raise_for_status()
+    p("I need a checkup")
+    p("Valentina Okafor 4/12/1982")  # (a plan on file: not asked)
+    said = p("i have new insurance now, it's aetna W987654321")
+    assert "Aetna coverage is on file" in said and "When works" in said, p
+    p("next tuesday afternoon")
+    said = p("how long is the appointment?")
+    assert "15-minute visit" in said and "1)" in said, p  # told, and the options stand
+    p("1")
+    assert "15-minute visit" in p("how long will it take"), p
+    assert "Blue Shield" in p("my insurance changed to blue shield actually"), p
+    p("yes")
+    assert len(booked(stack, pid)) == 1, p
+    plans = {c["payor"][0]["display"]: (c["status"], bool(c.get("identifier")))
+             for c in fhir_get(stack, "Coverage", beneficiary=f"Patient/{pid}")["entry"] for c in [c["resource"]]}
+    assert plans == {"Cigna": ("active", False), "Aetna": ("cancelled", True), "Blue Shield of California": ("active", False)}, p
+
+
 PATIENTS = [new_here_then_my_name_is, name_birth_date_and_cell_at_the_name_question,
             a_parent_answers_for_the_daughter_with_their_own_details, a_grown_son_sent_again, later_that_week_when_moving,
-            a_nurse_asked_for_while_booking, a_nurse_asked_for_after_the_greeting, chest_pain_first_and_at_the_payment_question]
+            a_nurse_asked_for_while_booking, a_nurse_asked_for_after_the_greeting, chest_pain_first_and_at_the_payment_question,
+            a_new_plan_and_how_long_while_booking]
 
 test_probe_patient_stop22, test_probe_patients_stop22_heard_only_clean_short_messages, \
     test_probe_patients_stop22_left_no_details_in_logs = probe_file_tests("probe22", PATIENTS)
