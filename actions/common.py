@@ -232,6 +232,10 @@ def _is_name_word(w: str) -> bool:
     return bool(w) and bool(re.fullmatch(r"[A-Za-zÀ-ÿ'\-]+", w)) and w.lower() not in _NOT_NAME_WORDS
 
 
+_GREETING = re.compile(r"^\s*(hi|hello|hey|good (morning|afternoon|evening))\b[\s,!]*", re.I)
+_SIGNED_OFF = re.compile(r"\s+(here|speaking|calling|texting)\s*$", re.I)
+
+
 def name_in_text(text: str, loose: bool = True) -> str | None:
     """A first + last name inside a longer message ("hi im jane smith born 3/4/85 need a checkup"),
     or None. Strict on purpose: 2-3 words that are not everyday words, either after "I'm / my name
@@ -254,14 +258,14 @@ def name_in_text(text: str, loose: bool = True) -> str | None:
         return None
     for part in (re.split(r"[,.;:!?\n]", t.replace(found_date, ",")) if loose else []):
         part = re.sub(r"\b(born|dob|birthday|name)\b.*$", "", part, flags=re.I)
-        part = re.sub(r"\s+(here|speaking|calling|texting)\s*$", "", part, flags=re.I)  # "Priya Natarajan here"
+        part = _SIGNED_OFF.sub("", _GREETING.sub("", part))  # "hi Priya Natarajan here"
         words = part.split()
         if words and all(_is_name_word(w) for w in words):
             found = bare_name(words)
             if found:
                 return found
     before = re.split(r"[,.;:!?\n]", t[: t.find(found_date)])[-1]
-    before = re.sub(r"\b(born( on)?|dob( is)?|birthday( is)?)\s*$", "", before.strip(), flags=re.I)
+    before = _SIGNED_OFF.sub("", re.sub(r"\b(born( on)?|dob( is)?|birthday( is)?)\s*$", "", before.strip(), flags=re.I))
     words = before.split()
     run = []
     for w in reversed(words):

@@ -74,11 +74,15 @@ STILL_UNCLEAR = ("Sorry, I'm still not getting it. Reply 'agent' and someone fro
                  "'cancel' or 'my appointments'.")
 
 
+# "when is her appointment?", "can you tell me when my appt is": a question about one booked already
+WHEN_IS_IT = re.compile(r"\bwhen(?: is|'?s)? (my|his|her|their|our) (next )?(appo\w*|appts?)\b|"
+                        r"\bwhen (my|his|her|their|our) (next )?(appo\w*|appts?) is\b", re.I)
 _GOAL_WORDS = [
     ("cancel", re.compile(r"\b(cancel\w*|cancle|cxl|canx|cncl|cansel\w*|delete|remove)\b", re.I)),
     ("reschedule", re.compile(r"\b(resched\w*|re-?s(?:ch|c|h|k)e?d\w*|move|change|switch|rebook|push|postpone|bump|delay|same time next|"
                               r"(can'?t|cannot|cant) (make|do) (it|my|the|that|mon|tue|wed|thu|fri))\b", re.I)),
-    ("list", re.compile(r"\b(my appo\w*|my appts?|when is my|whens my|what appo\w*|list|coming up|upcoming|what time (was|is) (that|it|my)|"
+    ("list", re.compile(r"\b(my appo\w*|my appts?|when is (my|his|her|their|our)|whens my|what appo\w*|list|coming up|upcoming|"
+                        r"when (my|his|her|their|our) (next )?(appo\w*|appts?) is|what time (was|is) (that|it|my)|"
                         r"when (was|is) (that|it) again|remind me (when|what time)|"
                         r"do i have (an|any|some)\w*)\b", re.I)),
     ("book", re.compile(r"\b(book\w*|appo\w*|appt\w*|apo[ion]\w*|schedul\w*|see a|see the|cita|visit|checkup|opening|get in|come in|"
@@ -155,7 +159,7 @@ def someone_new_writes(text: str, verified_name: str | None) -> bool:
     "my name is" or a birth date ("hi its Jordan Hale dob 2/28/95"), or "this is his wife"."""
     if ON_THEIR_PHONE.search(text or ""):
         return True
-    if not (STRONG_INTRO.search(text or "") or re.search(r"(it'?s|its|im|i'?m)\s+[A-Z]", text or "") or dob_in_text(text or "")):
+    if not (STRONG_INTRO.search(text or "") or re.search(r"\b(it'?s|its|im|i'?m)\s+[A-Z]", text or "") or dob_in_text(text or "")):
         return False
     said = name_in_text(text or "", loose=False)
     return bool(said and verified_name) and name_key(said) != name_key(verified_name)
@@ -535,6 +539,8 @@ class ActionNext(Action):
                 goal = "cancel"  # "need to cxl my appt on monday" read as a move: the words win
             if goal in ("book", "list") and (CHANGE_EXISTING.search(text) or MOVE_ONLY.search(text) or (switching and OTHER_APPT.search(text))):
                 goal = guess_goal(text)  # "i wanna change my appt" read as booking: the words win
+            if goal == "book" and WHEN_IS_IT.search(text):
+                goal = "list"  # "can you tell me when her appointment is?" read as booking: the words win
             if slots.get("last_booked") and not was_in_form and not queued and MAKE_IT.search(text):
                 goal = "reschedule"  # "can we make that thursday instead?" right after booking it
             fixed = CORRECTION.split(text)
@@ -819,7 +825,7 @@ class ActionNext(Action):
             def same_day_as(old: dict) -> None:
                 """ "move it to the afternoon": on the old appointment's day (a new day named stays);
                 "push it back a week" / "same time next week": from the old appointment's time."""
-                from actions.forms.offer_times import _DAY_WORDS, on_days_of, relative_move
+                from actions.forms.offer_times import _DAY_WORDS, in_its_week, on_days_of, relative_move
 
                 said = moved_by(tracker)
                 relative = relative_move(said, old.get("start")) if said else None
@@ -829,6 +835,9 @@ class ActionNext(Action):
                     log.info("event=relative_move")
                     return
                 when, windows = slots.get("when_text"), slots.get("windows")
+                if when and windows and old.get("start") and in_its_week(when, windows, old["start"]) != windows:
+                    set_("windows", in_its_week(when, windows, old["start"]))  # "to thursday": that week's Thursday
+                    return
                 if not (when and windows and old.get("start")) or _DAY_WORDS.search(when):
                     return
                 day = datetime.fromisoformat(old["start"]).replace(hour=0, minute=0, second=0, microsecond=0)

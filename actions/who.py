@@ -63,6 +63,14 @@ def someone_else(text: str) -> dict | None:
     t = text or ""
     if _COMPANY.search(t):
         return None
+    named = _NAMED_BEHALF.search(t)
+    if named:  # "this is bernadette's daughter, when is her appointment?": Bernadette, the writer's mother
+        kind = _INVERSE[named.group("rel").lower()]
+        pron = re.search(r"\b(his|him|he|her|she)\b", t[named.end():], re.I)
+        rel = _BY_PRONOUN[kind][0 if pron.group(1).lower() in ("his", "him", "he") else 1] if kind in _BY_PRONOUN and pron else \
+            {"spouse": "spouse", "child": "child", "parent": "parent", "sibling": "sibling"}.get(kind, kind or "person")
+        given = named.group("given")
+        return {"rel": rel, "given": given[:1].upper() + given[1:].lower(), "name": None}
     m = _OTHER.search(t)
     if m and _NOT_FOR.search(t[: m.start()]):
         # "after I drop off my kids": not who the visit is for ("come in with my son" is, for a child)
@@ -108,6 +116,24 @@ def named_other(text: str, own_name: str | None) -> dict | None:
         if full and not (own_name and name_key(full) == name_key(own_name)):
             return {"rel": "person", "given": full.split()[0], "name": full}
     return None
+
+
+# everyday names that are not the start of the name they stand for ("Alex" for "Alexander" needs no entry)
+_NICKNAMES = {"bill": "william", "will": "william", "bob": "robert", "rob": "robert", "bobby": "robert", "dick": "richard",
+              "rick": "richard", "jim": "james", "jimmy": "james", "liz": "elizabeth", "beth": "elizabeth", "betty": "elizabeth",
+              "peggy": "margaret", "maggie": "margaret", "meg": "margaret", "jack": "john", "johnny": "john", "mike": "michael",
+              "joe": "joseph", "chuck": "charles", "ted": "edward", "ned": "edward", "sue": "susan", "patty": "patricia",
+              "tony": "anthony", "hank": "henry", "harry": "henry", "kate": "katherine", "katie": "katherine", "kathy": "katherine",
+              "tom": "thomas", "tommy": "thomas", "sandy": "sandra", "jen": "jennifer", "jenny": "jennifer", "sally": "sarah", "nate": "nathaniel", "zach": "zachary"}
+
+
+def same_first_name(a: str, b: str) -> bool:
+    """ "Tom" and "Thomas", "Alex" and "Alexander": the first name a person is called by, and the record's."""
+    a, b = folded(a), folded(b)
+    if a == b or _NICKNAMES.get(a) == b or _NICKNAMES.get(b) == a:
+        return True
+    short, long_ = sorted((a, b), key=len)
+    return len(short) >= 3 and long_.startswith(short)
 
 
 def folded(text: str) -> str:
@@ -250,6 +276,9 @@ def same_person(before: dict | None, other: dict, their_name: str | None = None)
 # "this is his wife", "it's her son", "i'm their caregiver": the writer on behalf of the person named
 ON_THEIR_BEHALF = re.compile(r"\b(?:this is|it'?s|its|i'?m|im|i am)\s+(?:actually\s+)?(?P<whose>his|her|their)\s+(?P<rel>wife|husband|partner|"
                              r"spouse|mom|mother|mum|dad|father|son|daughter|sister|brother|friend|caregiver)\b", re.I)
+# "this is bernadette's daughter", "i'm tom's wife": the writer on behalf of the person named
+_NAMED_BEHALF = re.compile(r"\b(?:this is|it'?s|its|i'?m|im|i am)\s+(?:actually\s+)?(?P<given>(?!(?:his|her|their|my|your)\b)[A-Za-z]{2,})'s\s+"
+                           r"(?P<rel>wife|husband|partner|spouse|mom|mother|mum|dad|father|son|daughter|sister|brother|friend|caregiver)\b", re.I)
 # who the person is to the writer, from who the writer is to them ("his wife" -> her husband)
 _INVERSE = {"wife": "spouse", "husband": "spouse", "partner": "partner", "spouse": "spouse", "mom": "child", "mother": "child",
             "mum": "child", "dad": "child", "father": "child", "son": "parent", "daughter": "parent", "sister": "sibling",

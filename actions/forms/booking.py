@@ -16,8 +16,8 @@ from actions.common import (NO, YES, client, clinic, describe, last_bot_texts, l
                             option_buttons, parse_choice, say, yes_no)
 from actions.forms.base import FlowForm
 from actions.forms.coverage import payment_instead
-from actions.forms.offer_times import (EARLIER, LATER, _DAY_WORDS, closed_on_all, hours_note, offered_days, on_days_of, parse_windows,
-                                       relative_move, shift_windows, windows_near)
+from actions.forms.offer_times import (EARLIER, LATER, _DAY_WORDS, closed_on_all, hours_note, in_its_week, offered_days, on_days_of,
+                                       parse_windows, relative_move, shift_windows, windows_near)
 
 log = logging.getLogger("schedbot.actions.booking")
 NOT_DAY = re.compile(r"\b(?:not|no|except|but not|anything but|other than)\s+(?:on\s+)?(mon|tue|wed|thu|fri|sat|sun)[a-z]*\b", re.I)
@@ -144,6 +144,9 @@ def _codes(appt) -> set:
     return {c.code for concept in (getattr(appt, "specialty", None) or []) for c in (getattr(concept, "coding", None) or [])}
 
 
+CLOCK = re.compile(r"\d\s*(:\d\d|am\b|pm\b|a\.m|p\.m)", re.I)
+
+
 def pick_option(text: str, options: list, ambiguous: list | None = None) -> int | None:
     """Which offered option the patient means: by its time/day/clinician ("the 10:15 one"),
     then by number or order ("2", "the second one", "last"). ``ambiguous`` collects the numbers
@@ -158,7 +161,7 @@ def pick_option(text: str, options: list, ambiguous: list | None = None) -> int 
         return len(options)
     if len(options) == 1 and YES.search(text or "") and not NO.search(text or ""):
         return 1  # "I have one opening: ..." - "ok"
-    if re.search(r"\d\s*(:\d\d|am\b|pm\b|a\.m|p\.m)", text or "", re.I):
+    if CLOCK.search(text or ""):
         return None  # a clock time that is none of the options: not "option 2"
     return parse_choice(text, len(options))
 
@@ -465,7 +468,7 @@ class ValidateBookingForm(FlowForm):
         if not windows and moving.get("start") and not parse_windows(text):
             windows = shift_windows(text, [moving], None)  # "sooner if possible": before it, any day; "later": after it
         if not windows:
-            windows = parse_windows(text)
+            windows = in_its_week(text, parse_windows(text), moving.get("start"))  # "to thursday": that week's
             if windows and tracker.get_slot("windows") and not _DAY_WORDS.search(text):
                 windows = on_days_of(windows, tracker.get_slot("windows")) or windows
         if not windows and tracker.get_slot("windows") and THE_ONE_AFTER.search(text):
@@ -534,6 +537,10 @@ class ValidateBookingForm(FlowForm):
             hit = match_option(text, [options[i - 1]["text"] for i in narrowed])
             if hit:
                 choice, several = narrowed[hit - 1], []
+        asked_for = tracker.get_slot("when_text") or ""
+        if not (choice or several) and YES.search(text) and not NO.search(text) and CLOCK.search(asked_for):
+            # "friday at 2pm with dr boyce?" - (the options) - "yes": the one option that is the time asked for
+            choice = match_option(asked_for, [o.get("text") or "" for o in options], [])
         if choice:
             return {"option": str(choice), "form_misses": 0}
         if several:  # "the 10:15 one" when two clinicians are free at 10:15

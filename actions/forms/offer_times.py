@@ -44,6 +44,30 @@ _DAY_WORDS = re.compile(r"\b(today|tonight|tomorrow|tmrw|tmr|mon|tue|wed|thu|fri
                         r"jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|\d{1,2}/\d{1,2}|\d+(st|nd|rd|th))", re.I)
 
 
+# a weekday said alone ("thursday", "on fri"), not "this thursday", "next fri" or a date
+_BARE_WEEKDAY = re.compile(r"\b(mon|tue|wed|thu|fri|sat|sun)[a-z]*\b", re.I)
+_WEEK_SAID = re.compile(r"\b(this|next|coming|following|week|wk|today|tomorrow|tmrw)\b|\d{1,2}/\d{1,2}|\b\d{1,2}(st|nd|rd|th)\b|"
+                        r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? \d", re.I)
+
+
+def in_its_week(text: str, windows: list, start: str | None) -> list:
+    """A move of a later appointment to a weekday said alone ("move my tuesday appt to thursday", with
+    Tuesday next week): that weekday in the appointment's own week, not the nearest one. ``windows``
+    (the parser's reading of ``text``) as they are otherwise."""
+    if not (windows and start and _BARE_WEEKDAY.search(text or "")) or _WEEK_SAID.search(text or ""):
+        return windows
+    old = datetime.fromisoformat(start).astimezone(clinic_zone())
+    its_monday = (old - timedelta(days=old.weekday())).date()
+    shifted = []
+    for a, b in windows:
+        a, b = datetime.fromisoformat(a), datetime.fromisoformat(b)
+        weeks = (its_monday - (a.date() - timedelta(days=a.weekday()))).days // 7
+        if weeks <= 0:
+            return windows  # already in (or after) the appointment's week
+        shifted.append([(a + timedelta(weeks=weeks)).isoformat(), (b + timedelta(weeks=weeks)).isoformat()])
+    return shifted
+
+
 def windows_near(text: str, tracker: Tracker) -> list:
     """A new time preference given while choosing. A clock time or part of day alone ("anything at
     2?", "afternoon instead") stays on the days the patient asked for before. During a move, a time said
@@ -52,7 +76,7 @@ def windows_near(text: str, tracker: Tracker) -> list:
     relative = relative_move(text, moving.get("start")) if moving.get("start") else None
     if relative:
         return relative
-    windows = parse_windows(text)
+    windows = in_its_week(text, parse_windows(text), moving.get("start"))
     if windows and not _DAY_WORDS.search(text or ""):
         before = offered_days(tracker) or tracker.get_slot("windows")
         if before:  # on the days asked for before (or offered instead, when those had nothing)

@@ -148,10 +148,10 @@ class ValidateVerifyForm(FlowForm):
                       "Sorry, I need your first and last name, like 'Jane Smith'.")
             return {"person_name": None}
         out: Dict[Text, Any] = {"person_name": clean_name(str(value)), "form_misses": 0}
-        from actions.who import folded
+        from actions.who import same_first_name
 
         given = (tracker.get_slot("for_whom") or {}).get("given")
-        if given and folded(out["person_name"].split()[0]) != folded(given) and \
+        if given and not same_first_name(out["person_name"].split()[0], given) and \
                 not any(NOT_THEIR_NAME in t for t in last_bot_texts(tracker)):
             # "book my daughter emma" - "corinne lachapelle": the writer's own name, most likely; asked once
             say(dispatcher, f"That {NOT_THEIR_NAME} {given}'s name. If {given} goes by another name, just send it again.")

@@ -640,3 +640,25 @@ def test_qa_stop_22_rules(monkeypatch):
     assert not any(ASKS_TO_SPEAK.search(t) for t in ["i want to see a nurse practitioner", "book a checkup", "call me maybe tuesday"])
     assert all(URGENT.search(t) for t in ["I have chest pain and trouble breathing", "i can't breathe", "my dad is having a stroke"])
     assert not any(URGENT.search(t) for t in ["a rash on my chest", "back pain", "a checkup", "painful breathing exercises"])
+
+
+def test_qa_stop_22_who_and_which_week(monkeypatch):
+    from actions.common import name_in_text
+    from actions.forms.offer_times import in_its_week, parse_windows
+    from actions.next_step import WHEN_IS_IT
+    from actions.who import same_first_name, someone_else
+
+    assert name_in_text("Hi Clementine Abernathy here dob 06/30/1969, I need to move my appt") == "Clementine Abernathy"
+    assert someone_else("hi this is bernadette's daughter, when is her appointment?") == \
+        {"rel": "mother", "given": "Bernadette", "name": None}
+    assert someone_else("i'm Tom's wife, he needs a checkup")["rel"] == "husband" and someone_else("this is his wife") is None
+    assert all(same_first_name(a, b) for a, b in [("Tom", "Thomas"), ("Liz", "Elizabeth"), ("alex", "Alexander"), ("Zoë", "zoe")])
+    assert not any(same_first_name(a, b) for a, b in [("Emma", "Corinne"), ("Al", "Alan"), ("Mike", "Mitchell")])
+    assert WHEN_IS_IT.search("can you tell me when her appointment is?") and not WHEN_IS_IT.search("book her appointment")
+    # a weekday said alone, in a move of next week's Tuesday: that week's, not this week's
+    monkeypatch.setenv("SCHEDBOT_NOW", "2026-11-30T07:00:00-08:00")
+    tuesday_next_week, tuesday = "2026-12-08T10:00:00-08:00", "2026-12-01T10:00:00-08:00"
+    assert in_its_week("thursday at 11", parse_windows("thursday at 11"), tuesday_next_week)[0][0][:16] == "2026-12-10T11:00"
+    assert in_its_week("thursday", parse_windows("thursday"), tuesday)[0][0][:10] == "2026-12-03"  # this week's own
+    for said in ("this thursday", "thursday the 3rd", "next thursday", "tomorrow"):
+        assert in_its_week(said, parse_windows(said), tuesday_next_week) == parse_windows(said), said

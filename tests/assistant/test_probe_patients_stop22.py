@@ -4,7 +4,11 @@ parent who answered their daughter's name question with their own name and birth
 visit was booked on the parent's adult record); "an afternoon later that week" when moving (today's
 afternoon was offered); "can i speak with a nurse?" (read as a booking); chest pain (no word about
 911); "i have new insurance now, it's aetna …" with a plan on file, and "how long is the appointment?"
-while choosing (neither understood). Each runs through the REST channel against the shared stack. (Next week's afternoons: this week's
+while choosing (neither understood); "yes" to options when the first is the time asked for; "Hi Clementine
+Abernathy here dob …, move my Tuesday appointment to Thursday at 11" (the name missed, and this week's
+Thursday taken for next week's Tuesday's); "this is bernadette's daughter, when is her appointment?"
+(the writer's own record asked for, then a booking); "i'm Tom's wife" and Thomas's record ("doesn't
+look like Tom's name"). Each runs through the REST channel against the shared stack. (Next week's afternoons: this week's
 mornings are for later files' patients.)
 """
 from __future__ import annotations
@@ -14,7 +18,7 @@ from datetime import date
 import httpx
 
 from tests.assistant.test_assistant_e2e import appointments, booked, fhir_get, local, seed_booking
-from tests.assistant.test_probe_patients import probe_file_tests, task_of
+from tests.assistant.test_probe_patients import old_start, probe_file_tests, task_of
 from tests.assistant.test_simulated_patients import DERM, PEDS, PHI, new_patient, patients_named, specialty_codes
 from actions.urgent import WARNING
 
@@ -153,10 +157,55 @@ def a_new_plan_and_how_long_while_booking(stack, p):
     assert plans == {"Cigna": ("active", False), "Aetna": ("cancelled", True), "Blue Shield of California": ("active", False)}, p
 
 
+def yes_to_the_time_asked_for(stack, p):
+    pid = new_patient(stack, "Theodora", "Papadakis", "1991-01-15", "408-555-0607")
+    said = p("Can I book with Dr. Boyce on Friday Dec 11 at 2pm? I'm Theodora Papadakis, 1/15/1991, self pay")
+    assert "1) Fri Dec 11, 2:00 PM with Dr. Boyce" in said, p
+    assert "holding Fri Dec 11, 2:00 PM" in p("yes"), p  # the one that is what was asked for
+    p("yes")
+    mine = booked(stack, pid)
+    assert len(mine) == 1 and local(mine[0]).strftime("%a %d %H:%M") == "Fri 11 14:00", p
+
+
+def name_here_dob_then_a_move_to_a_weekday(stack, p):
+    pid = new_patient(stack, "Clementine", "Abernathy", "1969-06-30", "408-555-0608")
+    old = seed_booking(stack, pid, "2026-12-08", after="14:00")  # next week's Tuesday
+    said = p("Hi Clementine Abernathy here dob 06/30/1969, I need to move my Tuesday appointment to Thursday at 11")
+    assert "Let's move" in said and "Thu Dec 10, 11:00 AM" in said, p  # that week's Thursday, not this week's
+    p("1")
+    p("yes")
+    mine = booked(stack, pid)
+    assert len(mine) == 1 and local(mine[0]).strftime("%a %d %H:%M") == "Thu 10 11:00", p
+    assert {a["id"]: a["status"] for a in appointments(stack, pid)}[old["id"]] == "cancelled", p
+
+
+def a_daughter_asks_when_her_mothers_appointment_is(stack, p):
+    pid = new_patient(stack, "Bernadette", "Quayle", "1962-09-09", "408-555-0609")
+    appt = seed_booking(stack, pid, "2026-12-10", after="14:00")
+    said = p("hi this is bernadette's daughter, can you tell me when her appointment is?")
+    assert "Bernadette's first and last name" in said, p
+    p("Bernadette Quayle")
+    said = p("9/9/1962")
+    assert "Bernadette's upcoming appointment" in said and old_start(appt).strftime("%a %b %-d, %-I:%M %p") in said, p
+    assert [a["id"] for a in booked(stack, pid)] == [appt["id"]], p  # nothing else done
+
+
+def a_wife_books_for_tom(stack, p):
+    pid = new_patient(stack, "Thomas", "Eberhardt", "1960-10-10", "408-555-0610")
+    p("i'm Tom's wife, he needs a checkup next week")
+    assert "date of birth" in p("Thomas Eberhardt"), p  # Tom is Thomas: no "doesn't look like Tom's name"
+    p("10/10/1960")
+    p("self pay")
+    p("1")
+    p("yes")
+    assert len(booked(stack, pid)) == 1, p
+
+
 PATIENTS = [new_here_then_my_name_is, name_birth_date_and_cell_at_the_name_question,
             a_parent_answers_for_the_daughter_with_their_own_details, a_grown_son_sent_again, later_that_week_when_moving,
             a_nurse_asked_for_while_booking, a_nurse_asked_for_after_the_greeting, chest_pain_first_and_at_the_payment_question,
-            a_new_plan_and_how_long_while_booking]
+            a_new_plan_and_how_long_while_booking, yes_to_the_time_asked_for, name_here_dob_then_a_move_to_a_weekday,
+            a_daughter_asks_when_her_mothers_appointment_is, a_wife_books_for_tom]
 
 test_probe_patient_stop22, test_probe_patients_stop22_heard_only_clean_short_messages, \
     test_probe_patients_stop22_left_no_details_in_logs = probe_file_tests("probe22", PATIENTS)
