@@ -197,11 +197,14 @@ def print_breakdown(path: Path) -> None:
             "hours question": [t[0] for s, t in turns.items() if s.startswith("bench-hours-")]}
     for j, step in enumerate(STEPS):
         rows[step] = [t[j] for s, t in turns.items() if s.startswith("bench-book-") and len(t) > j]
-    cols = ["total", "fetch", "nlu", "predict", "predict_n", "actions", "action_server", "action_server_n", "save"]
+    cols = ["total", "fetch", "nlu", "predict", "predict_n", "actions", "action_server", "action_server_n", "save", "gc"]
     print("inside Rasa, median ms per turn (action_server = calls to the action server, incl. its FHIR calls):")
     print(f"  {'step':18s}" + "".join(f"{c:>16s}" for c in cols))
     for step, rs in rows.items():
         print(f"  {step:18s}" + "".join(f"{statistics.median([r.get(c, 0) for r in rs]):16.1f}" for c in cols))
+    full = [t["gc_full"] for ts in turns.values() for t in ts if t.get("gc_full")]
+    print(f"full garbage collections inside a turn: {len(full)}" + (f", longest {max(full):.0f} ms" if full else "")
+          + " (the model is frozen out of them once loaded: bot/rasa_server.py)")
 
 
 if __name__ == "__main__":

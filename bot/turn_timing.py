@@ -3,13 +3,14 @@
     SCHEDBOT_TURN_TIMINGS=/tmp/turns.jsonl python -m bot.rasa_server run ...
 
 Each line holds the sender id and milliseconds spent reading the tracker, in NLU, in policy
-predictions, in running actions (with the action server's share: calls and their HTTP time), and
-saving the tracker; counts where it helps. No message text: the file is as safe as our logs.
+predictions, in running actions (with the action server's share: calls and their HTTP time), saving
+the tracker, and in garbage collection ("gc", "gc_full" for a full one); counts where it helps. No message text: the file is as safe as our logs.
 """
 from __future__ import annotations
 
 import contextvars
 import functools
+import gc
 import inspect
 import json
 import time
@@ -47,6 +48,22 @@ def _timed(cls, name: str, label: str) -> None:
     setattr(cls, name, timed)
 
 
+_collecting: list[float] = []
+
+
+def _time_collections(phase: str, info: dict) -> None:
+    """Garbage collection inside a turn: "gc" (ms, every generation) and "gc_full" (ms, generation 2)."""
+    if phase == "start":
+        _collecting[:] = [time.perf_counter()]
+        return
+    turn = _turn.get()
+    if turn is None or not _collecting:
+        return
+    took = round((time.perf_counter() - _collecting[0]) * 1000, 3)
+    for label in ("gc", "gc_full") if info.get("generation") == 2 else ("gc",):
+        turn[label] = round(turn.get(label, 0.0) + took, 3)
+
+
 def install(path: str) -> None:
     """Time every message this process handles, appending one line per message to `path`."""
     from rasa.core.actions.action import RemoteAction
@@ -69,6 +86,7 @@ def install(path: str) -> None:
             with open(path, "a") as out:
                 out.write(json.dumps(turn) + "\n")
 
+    gc.callbacks.append(_time_collections)
     handle_message.schedbot_timed = True
     MessageProcessor.handle_message = handle_message
     _timed(MessageProcessor, "fetch_tracker_and_update_session", "fetch")

@@ -42,3 +42,13 @@ def test_a_step_that_ends_one_form_and_starts_the_next_is_one_call(stack, turn_t
     coverage = httpx.get(f"{stack.fhir_base}/Coverage", params={"beneficiary": f"Patient/{pid}"}, timeout=30).json()
     assert [e["resource"]["resourceType"] for e in coverage.get("entry", [])] == ["Coverage"]  # self-pay, recorded
     assert stack.tracker(sender)["active_loop"]["name"] == "booking_form"
+
+
+def test_the_loaded_model_is_left_out_of_garbage_collection(stack):
+    """bot/rasa_server.py freezes what is alive once the model is loaded: a full collection of the model's
+    objects stalled a turn for 340 ms (stop 22)."""
+    import re
+
+    log = open(stack.children["rasa"].log_path, encoding="utf-8", errors="replace").read()
+    frozen = re.search(r"event=heap_frozen objects=(\d+)", log)
+    assert frozen and int(frozen.group(1)) > 100_000, "the model's objects were not frozen"
