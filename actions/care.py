@@ -64,7 +64,11 @@ def visit_type_from_text(text: str) -> str | None:
 
 def care_from_text(text: str) -> tuple[str | None, str | None]:
     """(specialty code, visit-type code) for a plain-words reason; kids' checkups go to
-    pediatrics, a checkup alone to family medicine."""
+    pediatrics, a checkup alone to family medicine. A child brought along is no child's visit ("can i
+    bring my daughter along? i need a skin check")."""
+    from actions.who import COMPANY
+
+    text = COMPANY.sub(" ", text or "")
     spec = specialty_from_text(text)
     visit = visit_type_from_text(text)
     if spec == PEDIATRICS and visit == "physical":
@@ -72,6 +76,16 @@ def care_from_text(text: str) -> tuple[str | None, str | None]:
     if spec is None and visit in ("physical", "follow-up", "flu-shot-clinic", "vaccine", "new-patient"):
         spec = FAMILY
     return spec, visit
+
+
+def two_kinds(text: str) -> tuple[str, str] | None:
+    """ "a skin check and a physical": visits of two specialties asked for in one message, the words of
+    each (the first, the second); None otherwise ("a checkup and a flu shot" is one family medicine visit)."""
+    parts = [p for p in re.split(r"\s+(?:and|&|\+|plus|as well as)\s+", text or "", flags=re.I) if p.strip()]
+    if len(parts) != 2:
+        return None
+    first, second = specialty_from_text(parts[0]), specialty_from_text(parts[1])
+    return (parts[0], parts[1]) if first and second and first != second else None
 
 
 # What may follow a reason inside the same word and still be that reason ("rashes", "itchy", "allergies",

@@ -161,10 +161,38 @@ def answered_price(dispatcher, text: str, event: str = "answered") -> bool:
     return True
 
 
+# "are you a bot?", "is this a real person?": who is answering (a question, not a request for a person)
+ARE_YOU_A_BOT = re.compile(r"\b(are|r) (you|u) (a |an )?(real |actual |live )?(person|human|bot|robot|computer|machine|ai|automated|real)\b|"
+                           r"\bis (this|it) (a |an )?(real |actual |live )?(person|human|bot|robot|computer|machine|automated)\b|"
+                           r"\bam i (talking|chatting|texting) (to|with) (a |an )?(real |actual )?(person|human|bot|robot|computer|machine)\b", re.I)
+# "do you do video visits?", "telehealth?": not a kind of visit the assistant books
+VIDEO_VISIT = re.compile(r"\b(video|virtual|online|zoom|phone) (visit|appointment|appt|consult\w*)s?\b|\btele ?(health|medicine|visit)\b|"
+                         r"\btelemedicine\b", re.I)
+
+
+def answered_aside(dispatcher, text: str, event: str = "answered") -> bool:
+    """A question beside the clinic's data (the cost of a visit, whether this is a bot, video visits):
+    answered, logged as ``event``; whether it was one."""
+    if answered_price(dispatcher, text, event):
+        return True
+    phone = clinic().get("phone")
+    if ARE_YOU_A_BOT.search(text or "") and QUESTION.search(text or ""):
+        say(dispatcher, "I'm the clinic's automated scheduling assistant. Reply 'agent' anytime and someone from the "
+                        "clinic will call you.")
+        log.info("event=%s intent=are_you_a_bot", event)
+        return True
+    if VIDEO_VISIT.search(text or "") and QUESTION.search(text or ""):
+        say(dispatcher, "I can book visits at our clinics only. For a video visit, please call the front desk" +
+            (f" at {phone}." if phone else "."))
+        log.info("event=%s intent=video_visit", event)
+        return True
+    return False
+
+
 def answered_inline(dispatcher, tracker: Tracker) -> bool:
     """A question given where a name, date or payment was expected: answer it (the form then asks again)."""
     intent, text = latest_intent(tracker), latest_text(tracker)
-    if answered_price(dispatcher, text, "answered_inline"):
+    if answered_aside(dispatcher, text, "answered_inline"):
         return True
     if intent in QUESTION_INTENTS and QUESTION.search(text):
         say(dispatcher, answer(intent, text)[0])
@@ -181,6 +209,8 @@ class ActionAnswerQuestion(Action):
         intent = latest_intent(tracker)
         text = latest_text(tracker)
         events: List[Dict[Text, Any]] = []
+        if not (dict(_ASKS).get(intent) and dict(_ASKS)[intent].search(text)) and answered_aside(dispatcher, text):  # "video visits?"
+            return []
         asks = dict(_ASKS).get(intent)
         if tracker.active_loop_name and asks and not asks.search(text):
             from actions.forms.base import answer_form
@@ -221,7 +251,7 @@ class ActionDefaultFallback(Action):
         from actions.next_step import MAKE_IT, UNDO, guess_goal
 
         text = latest_text(tracker)
-        if answered_price(dispatcher, text):
+        if answered_aside(dispatcher, text):
             return [SlotSet("misses", 0)]
         if not tracker.active_loop_name and (guess_goal(text) or UNDO.search(text) or
                                              (tracker.get_slot("last_booked") and MAKE_IT.search(text)) or

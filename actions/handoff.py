@@ -65,6 +65,11 @@ class ActionHandoff(Action):
 
     async def run(self, dispatcher, tracker: Tracker, domain) -> List[Dict[Text, Any]]:
         form, asked = (tracker.active_loop or {}).get("name"), tracker.get_slot("requested_slot")
+        from actions.digressions import ARE_YOU_A_BOT, answered_aside
+
+        if ARE_YOU_A_BOT.search(latest_text(tracker)) and not ASKS_TO_SPEAK.search(latest_text(tracker)) \
+                and answered_aside(dispatcher, latest_text(tracker)):
+            return [FollowupAction(form)] if form else []  # "are you a real person?": a question, not a request
         if not form and not ASKS_FOR_PERSON.search(latest_text(tracker)):
             from actions.next_step import UNDO, guess_goal
 

@@ -13,7 +13,7 @@ from typing import Any, Dict, List, Text
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, FollowupAction, SlotSet
 
-from actions.care import care_from_text, for_a_child, specialty_from_text, specialty_name
+from actions.care import care_from_text, for_a_child, specialty_from_text, specialty_name, two_kinds
 from actions.common import (NO, bare_name, client, describe, dob_in_text, last_bot_texts, latest_intent, latest_text, name_in_text, now, parse_email,
                             phone_in_text, say, trailing_name)
 from actions.urgent import warn_if_urgent
@@ -587,9 +587,9 @@ class ActionNext(Action):
                             set_("misses", 0)
                             log.info("event=details_before_request")
                             return done()
-                    from actions.digressions import answered_price
+                    from actions.digressions import answered_aside
 
-                    if answered_price(dispatcher, text):  # "how much is a checkup?"
+                    if answered_aside(dispatcher, text):  # "how much is a checkup?", "are you a bot?"
                         return done()
                     # a second message in a row that asks for nothing we do: offer a person (as the fallback does)
                     misses = (tracker.get_slot("misses") or 0) + 1 if intent not in ("greet", "thank", "goodbye", "affirm", "deny") else 0
@@ -678,6 +678,13 @@ class ActionNext(Action):
                     say(dispatcher, f"Now {whose(slots.get('for_whom'))}{' other' if same else ''} appointment.")
             if theirs:  # (the other person's booking waits in the queue action_next starts after this one)
                 set_("paused", queue_other_person(dispatcher, theirs, other))
+            kinds = two_kinds(text) if goal == "book" and not (queued or both or other) else None
+            if kinds:  # "a skin check and a physical": the first now, the second queued after it
+                spec, visit = care_from_text(without_name(kinds[0]))
+                later, later_visit = care_from_text(kinds[1])
+                set_("paused", {"then": [{"text": kinds[1], "care": specialty_name(later), "specialty": later, "visit_type": later_visit}]})
+                say(dispatcher, f"Sure, one at a time: {specialty_name(spec)} first, then {specialty_name(later)}.")
+                log.info("event=another_booking_queued other=False")
             if goal == "book" and spec:
                 set_("care", specialty_name(spec))
                 set_("specialty", spec)

@@ -34,7 +34,7 @@ _AGE_ONLY = re.compile(r"\b(?:my|our)\s+\d{1,2}[\s\-]?(?:year|yr)s?[\s\-]?old\b(
 _SELF = re.compile(r"\b(for me|for myself|myself|my own|me too|for me too|me as well|my appointments?|my appts?|mine)\b", re.I)
 # "my son's dentist said ..." is still about the son; "i'm bringing my son" too. Not someone else:
 # "with my son" as company ("can i bring my son along"), handled as the patient themselves.
-_COMPANY = re.compile(rf"\b(bring|bringing|with)\s+(?:my|our)\s+(?:{_RELS})\s+(along|with me|too)\b", re.I)
+COMPANY = re.compile(rf"\b(bring|bringing|with)\s+(?:my|our)\s+(?:{_RELS})\s+(along|with me|too)\b", re.I)
 _NOT_FOR = re.compile(r"\b(drop(ping)?( off)?|pick(ing)?( up)?|with|after|before|than|like|watch(ing)?|babysit\w*|take care of|"
                       r"work|school|off)\s*$", re.I)
 _NOT_GIVEN = {"in", "for", "to", "needs", "need", "has", "is", "was", "got", "gets", "had", "and", "but", "he", "she",
@@ -61,7 +61,7 @@ def _name_run(text: str) -> List[str]:
 def someone_else(text: str) -> dict | None:
     """{"rel", "given", "name"} when the message asks for another person's visit, else None."""
     t = text or ""
-    if _COMPANY.search(t):
+    if COMPANY.search(t):
         return None
     named = _NAMED_BEHALF.search(t)
     if named:  # "this is bernadette's daughter, when is her appointment?": Bernadette, the writer's mother

@@ -662,3 +662,16 @@ def test_qa_stop_22_who_and_which_week(monkeypatch):
     assert in_its_week("thursday", parse_windows("thursday"), tuesday)[0][0][:10] == "2026-12-03"  # this week's own
     for said in ("this thursday", "thursday the 3rd", "next thursday", "tomorrow"):
         assert in_its_week(said, parse_windows(said), tuesday_next_week) == parse_windows(said), said
+
+
+def test_qa_stop_22_asides_and_two_kinds():
+    from actions.care import DERMATOLOGY, two_kinds
+    from actions.digressions import ARE_YOU_A_BOT, VIDEO_VISIT
+
+    assert care_from_text("can i bring my daughter along? i need a skin check") == (DERMATOLOGY, None)
+    assert two_kinds("a skin check and a physical") == ("a skin check", "a physical")
+    assert two_kinds("a checkup and a flu shot") is None and two_kinds("rash and itching") is None
+    assert all(ARE_YOU_A_BOT.search(t) for t in ["are you a real person?", "is this a bot", "r u a robot", "am i talking to a human?"])
+    assert not any(ARE_YOU_A_BOT.search(t) for t in ["i want a real person", "talk to a human", "is this the clinic"])
+    assert all(VIDEO_VISIT.search(t) for t in ["do you do video visits?", "telehealth?", "can i have a virtual appointment"])
+    assert not VIDEO_VISIT.search("i need a visit")

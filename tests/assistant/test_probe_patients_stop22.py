@@ -8,7 +8,9 @@ while choosing (neither understood); "yes" to options when the first is the time
 Abernathy here dob …, move my Tuesday appointment to Thursday at 11" (the name missed, and this week's
 Thursday taken for next week's Tuesday's); "this is bernadette's daughter, when is her appointment?"
 (the writer's own record asked for, then a booking); "i'm Tom's wife" and Thomas's record ("doesn't
-look like Tom's name"). Each runs through the REST channel against the shared stack. (Next week's afternoons: this week's
+look like Tom's name"); "can i bring my daughter along? i need a skin check" (pediatrics for the
+mother); "are you a real person?" (a hand-off) and "do you do video visits?" (the plans we take); "a
+skin check and a physical" (the physical forgotten). Each runs through the REST channel against the shared stack. (Next week's afternoons: this week's
 mornings are for later files' patients.)
 """
 from __future__ import annotations
@@ -19,7 +21,7 @@ import httpx
 
 from tests.assistant.test_assistant_e2e import appointments, booked, fhir_get, local, seed_booking
 from tests.assistant.test_probe_patients import old_start, probe_file_tests, task_of
-from tests.assistant.test_simulated_patients import DERM, PEDS, PHI, new_patient, patients_named, specialty_codes
+from tests.assistant.test_simulated_patients import DERM, FAMILY, PEDS, PHI, new_patient, patients_named, specialty_codes
 from actions.urgent import WARNING
 
 
@@ -201,11 +203,48 @@ def a_wife_books_for_tom(stack, p):
     assert len(booked(stack, pid)) == 1, p
 
 
+def a_daughter_brought_along(stack, p):
+    pid = new_patient(stack, "Philomena", "Castellano", "1983-03-23", "408-555-0611")
+    p("can i bring my daughter along to my appointment next friday afternoon? i need a skin check")
+    p("Philomena Castellano 3/23/1983")
+    p("self pay")
+    p("1")
+    p("yes")
+    mine = booked(stack, pid)
+    assert len(mine) == 1 and specialty_codes(mine[0]) == [DERM], p  # hers, not a pediatrics visit
+
+
+def is_this_a_bot_and_video_visits(stack, p):
+    said = p("hi are you a real person?")
+    assert "automated" in said and "call you back" not in said, p  # a question, not a hand-off
+    assert "video visit" in p("do you do video visits?") and "We take" not in p.transcript[-1], p
+    p("book a checkup")
+    assert "automated" in p("is this a bot?"), p
+    assert p.slots().get("handoff_task") is None, p
+
+
+def two_kinds_of_visit_in_one_message(stack, p):
+    pid = new_patient(stack, "Lavinia", "Ostrowski", "1975-05-05", "408-555-0612")
+    said = p("I need to book 2 appointments, a skin check and a physical")
+    assert "dermatology first, then family medicine" in said, p
+    p("Lavinia Ostrowski 5/5/1975")
+    p("self pay")
+    p("next tuesday afternoon")
+    p("1")
+    said = p("yes")
+    assert "other appointment" in said, p
+    p("next wednesday afternoon")
+    p("1")
+    p("yes")
+    assert sorted(specialty_codes(a)[0] for a in booked(stack, pid)) == sorted([DERM, FAMILY]), p
+
+
 PATIENTS = [new_here_then_my_name_is, name_birth_date_and_cell_at_the_name_question,
             a_parent_answers_for_the_daughter_with_their_own_details, a_grown_son_sent_again, later_that_week_when_moving,
             a_nurse_asked_for_while_booking, a_nurse_asked_for_after_the_greeting, chest_pain_first_and_at_the_payment_question,
             a_new_plan_and_how_long_while_booking, yes_to_the_time_asked_for, name_here_dob_then_a_move_to_a_weekday,
-            a_daughter_asks_when_her_mothers_appointment_is, a_wife_books_for_tom]
+            a_daughter_asks_when_her_mothers_appointment_is, a_wife_books_for_tom, a_daughter_brought_along,
+            is_this_a_bot_and_video_visits, two_kinds_of_visit_in_one_message]
 
 test_probe_patient_stop22, test_probe_patients_stop22_heard_only_clean_short_messages, \
     test_probe_patients_stop22_left_no_details_in_logs = probe_file_tests("probe22", PATIENTS)
