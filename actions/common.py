@@ -120,7 +120,7 @@ def latest_text(tracker) -> str:
 # -- names, birth dates, phones, emails ------------------------------------------------------
 
 _NAME_PREFIX = re.compile(
-    r"^(hi|hello|hey)?[,.!\s]*((?:(?:my|his|her|their|the (?:child|kid|baby|patient)'?s|(?:my|our) [a-z]+'?s)\s+)?(?:full\s+)?"
+    r"^(hi|hello|hey|sure|ok|okay|yes|yeah|yep|of course|certainly|absolutely)?[,.!\s]*((?:(?:my|his|her|their|the (?:child|kid|baby|patient)'?s|(?:my|our) [a-z]+'?s)\s+)?(?:full\s+)?"
     r"name(?:\s+is|'s|:)|i am|i'm|im|it's|its|this is|she is|she's|he is|he's|the patient is|patient:|me llamo|soy|se llama)\s+",
     re.I,
 )

@@ -253,6 +253,11 @@ class ActionDefaultFallback(Action):
         text = latest_text(tracker)
         if answered_aside(dispatcher, text):
             return [SlotSet("misses", 0)]
+        from actions.restart import SAYS_BYE
+
+        if not tracker.active_loop_name and SAYS_BYE.search(text) and not guess_goal(text):
+            log.info("event=fallback_goodbye")  # "No, that's everything. Thank you."
+            return [FollowupAction("action_goodbye")]
         if not tracker.active_loop_name and (guess_goal(text) or UNDO.search(text) or
                                              (tracker.get_slot("last_booked") and MAKE_IT.search(text)) or
                                              (tracker.get_slot("callback_number_asked") and phone_in_text(text))):

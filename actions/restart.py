@@ -15,8 +15,8 @@ log = logging.getLogger("schedbot.actions.restart")
 
 # Words without which a message is not a goodbye, whatever the classifier says.
 BYE_WORDS = re.compile(
-    r"\b(bye|goodbye|good ?bye|bye-bye|byee+|cya|see (you|ya)|later|thanks|thank|thx|ty|tysm|that'?s (all|it)|thats (all|it)|"
-    r"that is (all|it)|done|nothing else|no more|i'?m good|im good|all set|all good|take care|have a (good|nice|great)|"
+    r"\b(bye|goodbye|good ?bye|bye-bye|byee+|cya|see (you|ya)|later|thanks|thank|thx|ty|tysm|that'?s (all|it|everything)|thats (all|it|everything)|"
+    r"that is (all|it|everything)|done|nothing else|no more|i'?m good|im good|all set|all good|take care|have a (good|nice|great)|"
     r"gotta go|got to go|have to go|adios|ciao|chao|hasta|nvm|never ?mind|forget (it|about it)|stop|quit|exit|leave|gracias|"
     r"no|nope|nah|not now|maybe later)\b", re.I)
 
@@ -24,10 +24,10 @@ BYE_WORDS = re.compile(
 STARTS_OVER = re.compile(r"\b(start|begin|restart|reset|redo|over|again|scratch|beginning|top|clear|fresh|forget|new conversation|"
                          r"empezar|de nuevo|otra vez)\w*", re.I)
 # A goodbye even after a yes ("ok thanks, bye").
-STRONG_BYE = re.compile(r"\b(bye|goodbye|good ?bye|cya|see (you|ya)|that'?s (all|it)|thats (all|it)|nothing else|gotta go|"
+STRONG_BYE = re.compile(r"\b(bye|goodbye|good ?bye|cya|see (you|ya)|that'?s (all|it|everything)|thats (all|it|everything)|nothing else|gotta go|"
                         r"never ?mind|nvm|forget (it|about it)|stop|quit|exit)\b", re.I)
 # A goodbye even when the message also names a request ("no thanks, bye").
-SAYS_BYE = re.compile(r"\b(bye|goodbye|good ?bye|cya|see (you|ya)|that'?s (all|it)|thats (all|it)|that is (all|it)|nothing else|"
+SAYS_BYE = re.compile(r"\b(bye|goodbye|good ?bye|cya|see (you|ya)|that'?s (all|it|everything)|thats (all|it|everything)|that is (all|it|everything)|nothing else|"
                       r"all set|take care|have a (good|nice|great)|gotta go|thanks|thank you|thx)\b", re.I)
 
 

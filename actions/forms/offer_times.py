@@ -52,9 +52,11 @@ _WEEK_SAID = re.compile(r"\b(this|next|coming|following|week|wk|today|tomorrow|t
 
 def in_its_week(text: str, windows: list, start: str | None) -> list:
     """A move of a later appointment to a weekday said alone ("move my tuesday appt to thursday", with
-    Tuesday next week): that weekday in the appointment's own week, not the nearest one. ``windows``
+    Tuesday next week; "friday of the same week"): that weekday in the appointment's own week, not the
+    nearest one. ``windows``
     (the parser's reading of ``text``) as they are otherwise."""
-    if not (windows and start and _BARE_WEEKDAY.search(text or "")) or _WEEK_SAID.search(text or ""):
+    same_week = re.search(r"\b(same|that) week\b", text or "", re.I)  # "friday of the same week"
+    if not (windows and start and _BARE_WEEKDAY.search(text or "")) or (_WEEK_SAID.search(text or "") and not same_week):
         return windows
     old = datetime.fromisoformat(start).astimezone(clinic_zone())
     its_monday = (old - timedelta(days=old.weekday())).date()

@@ -9,7 +9,7 @@ from typing import Any, Dict, List, Text
 
 from rasa_sdk import Tracker
 
-from actions.common import (bare_name, clean_name, client, date_in_text, dob_in_text, last_bot_texts, latest_intent, name_in_text, now,
+from actions.common import (bare_name, clean_name, client, date_in_text, dob_in_text, last_bot_texts, latest_intent, latest_text, name_in_text, now,
                             parse_dob, patient_phones, say, sender_phone, split_name)
 from actions.digressions import answered_inline
 from actions.forms.base import FlowForm
@@ -227,6 +227,12 @@ class ValidateVerifyForm(FlowForm):
         if tracker.get_slot("verified") or not (name and dob) or not ({"person_name", "dob"} & set(changed)):
             return {}
         if tracker.get_slot("verify_choice"):
+            return {}
+        said = latest_text(tracker)
+        if (tracker.get_slot("verify_failures") or 0) >= 1 and not (dob_in_text(said) or parse_dob(said) or split_name(said)):
+            # the details that failed, carried into another request ("could you move it to friday?" when asked
+            # to try again): not a second attempt; "try again, or register?" is asked again
+            log.info("event=verify_not_retried")
             return {}
         try:
             patient_id = await find_patient(tracker, name, dob)

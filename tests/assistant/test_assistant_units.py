@@ -660,6 +660,9 @@ def test_qa_stop_22_who_and_which_week(monkeypatch):
     tuesday_next_week, tuesday = "2026-12-08T10:00:00-08:00", "2026-12-01T10:00:00-08:00"
     assert in_its_week("thursday at 11", parse_windows("thursday at 11"), tuesday_next_week)[0][0][:16] == "2026-12-10T11:00"
     assert in_its_week("thursday", parse_windows("thursday"), tuesday)[0][0][:10] == "2026-12-03"  # this week's own
+    same = "move it to friday of the same week"
+    assert in_its_week(same, parse_windows(same), tuesday_next_week)[0][0][:10] == "2026-12-11"
+    assert split_name("Sure, it's Marcus Whitfield, born July 22, 1972.") == ("Marcus", "Whitfield")
     for said in ("this thursday", "thursday the 3rd", "next thursday", "tomorrow"):
         assert in_its_week(said, parse_windows(said), tuesday_next_week) == parse_windows(said), said
 

@@ -10,7 +10,10 @@ Thursday taken for next week's Tuesday's); "this is bernadette's daughter, when 
 (the writer's own record asked for, then a booking); "i'm Tom's wife" and Thomas's record ("doesn't
 look like Tom's name"); "can i bring my daughter along? i need a skin check" (pediatrics for the
 mother); "are you a real person?" (a hand-off) and "do you do video visits?" (the plans we take); "a
-skin check and a physical" (the physical forgotten). Each runs through the REST channel against the shared stack. (Next week's afternoons: this week's
+skin check and a physical" (the physical forgotten); "Sure, it's Marcus Whitfield, born …" (no record
+found for "Sure Whitfield") and "Friday of the same week" (this week's); another request where "try
+again, or register?" was asked (counted as a second failed attempt: nothing more could be done); "No,
+that's everything. Thank you." (not understood). Each runs through the REST channel against the shared stack. (Next week's afternoons: this week's
 mornings are for later files' patients.)
 """
 from __future__ import annotations
@@ -239,12 +242,46 @@ def two_kinds_of_visit_in_one_message(stack, p):
     assert sorted(specialty_codes(a)[0] for a in booked(stack, pid)) == sorted([DERM, FAMILY]), p
 
 
+def sure_its_name_then_friday_of_the_same_week(stack, p):
+    pid = new_patient(stack, "Marcus", "Whitfield", "1972-07-22", "408-555-0613")
+    old = seed_booking(stack, pid, "2026-12-09", after="14:00")
+    p("Hi there, I need to reschedule my upcoming appointment because something came up at work.")
+    said = p("Sure, it's Marcus Whitfield, born July 22, 1972.")
+    assert "Let's move" in said, p  # (was: "Sure It's Marcus Whitfield", no such record)
+    said = p("Would it be possible to move it to Friday of the same week, preferably in the afternoon?")
+    assert "Fri Dec 11" in said and "Fri Dec 4" not in said, p
+    p("Option 2 please.")
+    p("Yes, that works. Please go ahead.")
+    mine = booked(stack, pid)
+    assert len(mine) == 1 and local(mine[0]).date() == date(2026, 12, 11) and local(mine[0]).hour >= 12, p
+    assert {a["id"]: a["status"] for a in appointments(stack, pid)}[old["id"]] == "cancelled", p
+
+
+def another_request_when_asked_to_try_again(stack, p):
+    pid = new_patient(stack, "Marcus", "Whitfeld", "1972-07-23", "408-555-0614")
+    appt = seed_booking(stack, pid, "2026-12-09", after="14:00")
+    p("Hi there, I need to reschedule my upcoming appointment.")
+    assert "couldn't find" in p("Marcus Whitfeld, born July 24, 1972."), p
+    said = p("Would it be possible to move it to Friday, preferably in the afternoon?")
+    assert "still couldn't" not in said and "try again" in said, p  # no second attempt counted
+    p("try again")
+    p("Marcus Whitfeld")
+    assert "Let's move" in p("July 23, 1972"), p
+    assert [a["id"] for a in booked(stack, pid)] == [appt["id"]], p
+
+
+def no_thats_everything(stack, p):
+    p("what are your hours?")
+    assert "Take care" in p("No, that's everything. Thank you."), p
+
+
 PATIENTS = [new_here_then_my_name_is, name_birth_date_and_cell_at_the_name_question,
             a_parent_answers_for_the_daughter_with_their_own_details, a_grown_son_sent_again, later_that_week_when_moving,
             a_nurse_asked_for_while_booking, a_nurse_asked_for_after_the_greeting, chest_pain_first_and_at_the_payment_question,
             a_new_plan_and_how_long_while_booking, yes_to_the_time_asked_for, name_here_dob_then_a_move_to_a_weekday,
             a_daughter_asks_when_her_mothers_appointment_is, a_wife_books_for_tom, a_daughter_brought_along,
-            is_this_a_bot_and_video_visits, two_kinds_of_visit_in_one_message]
+            is_this_a_bot_and_video_visits, two_kinds_of_visit_in_one_message, sure_its_name_then_friday_of_the_same_week,
+            another_request_when_asked_to_try_again, no_thats_everything]
 
 test_probe_patient_stop22, test_probe_patients_stop22_heard_only_clean_short_messages, \
     test_probe_patients_stop22_left_no_details_in_logs = probe_file_tests("probe22", PATIENTS)
