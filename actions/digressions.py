@@ -264,6 +264,12 @@ class ActionDefaultFallback(Action):
             # a request said in words the classifier missed ("can i get the friday one back?"), or the number asked for
             log.info("event=fallback_keyword_request")
             return [FollowupAction("action_next")]
+        if (tracker.get_slot("verify_failures") or 0) >= 2 and not tracker.get_slot("verified"):
+            from actions.next_step import LOCKED_OUT
+
+            say(dispatcher, LOCKED_OUT)  # "can't you just tell me? I'm her sister": still no
+            log.info("event=fallback_locked_out")
+            return []
         misses = (tracker.get_slot("misses") or 0) + 1
         if misses >= 2:
             from actions.next_step import STILL_UNCLEAR

@@ -74,6 +74,9 @@ STILL_UNCLEAR = ("Sorry, I'm still not getting it. Reply 'agent' and someone fro
                  "'cancel' or 'my appointments'.")
 
 
+# after two failed verifications, whatever is asked about appointments
+LOCKED_OUT = ("I can't look up or change appointments without a match on name and birth date. Reply 'agent' and someone "
+              "from the clinic will call you.")
 # "when is her appointment?", "can you tell me when my appt is": a question about one booked already
 WHEN_IS_IT = re.compile(r"\bwhen(?: is|'?s)? (my|his|her|their|our) (next )?(appo\w*|appts?)\b|"
                         r"\bwhen (my|his|her|their|our) (next )?(appo\w*|appts?) is\b", re.I)
@@ -785,7 +788,7 @@ class ActionNext(Action):
         if not slots.get("verified"):
             if (slots.get("verify_failures") or 0) >= 2:
                 if fresh:
-                    say(dispatcher, "I can't look up or change appointments without a match on name and birth date. Reply 'agent' and someone from the clinic will call you.")
+                    say(dispatcher, LOCKED_OUT)
                 set_("goal", None)
                 return done()
             if slots.get("verify_choice") == "register":

@@ -104,7 +104,7 @@ def someone_else(text: str) -> dict | None:
 
 
 # "what appointments does Jordan Hale have", "cancel the one for jordan hale", "Jordan Hale's appointment"
-_NAMED_SUBJECT = re.compile(r"\bdoes\s+(\w+\s+\w+)\s+have\b|\b(\w+\s+\w+)'s\s+(?:next\s+|upcoming\s+)?(?:appo|appt|visit)"
+_NAMED_SUBJECT = re.compile(r"\b(?:does|appointments?|appts?)\s+(\w+\s+\w+)\s+(?:have|has)\b|\b(\w+\s+\w+)'s\s+(?:next\s+|upcoming\s+)?(?:appo|appt|visit)"
                             r"|\b(?:for|of)\s+(\w+\s+\w+)\s*(?:[?.!,]|$)", re.I)
 
 

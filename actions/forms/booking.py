@@ -540,7 +540,7 @@ class ValidateBookingForm(FlowForm):
         asked_for = tracker.get_slot("when_text") or ""
         if not (choice or several) and YES.search(text) and not NO.search(text) and CLOCK.search(asked_for):
             # "friday at 2pm with dr boyce?" - (the options) - "yes": the one option that is the time asked for
-            choice = match_option(asked_for, [o.get("text") or "" for o in options], [])
+            choice = match_option(asked_for, [o.get("text") or "" for o in options], several)  # (two at 3:30: which?)
         if choice:
             return {"option": str(choice), "form_misses": 0}
         if several:  # "the 10:15 one" when two clinicians are free at 10:15

@@ -152,10 +152,13 @@ class ValidateCoverageForm(FlowForm):
         member = member_id_in(text)
         if member and match_payer(text):
             out["member_id"] = member
+        elif NO_CARD.search(text) and match_payer(text):  # "blue shield, but i don't have my card with me"
+            out["member_id"] = LATER
         if not tracker.get_slot("when_text") and tracker.get_slot("goal") in ("book", "reschedule"):
             from actions.forms.offer_times import parse_windows
 
-            windows = parse_windows(text)
+            # ("i don't have my card with me right now": no time asked for)
+            windows = parse_windows(re.sub(r"\b(right now|at the moment|currently|now)\b", " ", text, flags=re.I))
             if windows:
                 out.update({"when_text": text, "windows": windows})
         return out
@@ -169,10 +172,14 @@ class ValidateCoverageForm(FlowForm):
             return {"coverage_kind": value}
         if re.search(r"\binsurance\b", text, re.I) and not re.search(r"\b(no|don'?t|without)\b", text, re.I):
             return {"coverage_kind": "insured", "form_misses": 0}
-        if SELF_PAY.search(text) or tracker.get_intent_of_latest_message() == "deny":
-            return {"coverage_kind": "self-pay", "form_misses": 0}
+        if SELF_PAY.search(text) or PAYING_MYSELF.search(text) or tracker.get_intent_of_latest_message() == "deny":
+            return {"coverage_kind": "self-pay", "form_misses": 0}  # ("we pay ourselves")
         if INSURED.search(text) or tracker.get_intent_of_latest_message() == "affirm":
             return {"coverage_kind": "insured", "form_misses": 0}
+        instead = self._said_instead(tracker, text) if not quiet else {}
+        if instead:  # "could we come in thursday after 3?": kept for the booking, and the question asked again
+            say(dispatcher, "Noted.")
+            return {**instead, "coverage_kind": None}
         if not quiet:  # (quiet: the message was about something else, answered already)
             self.miss(dispatcher, tracker, "Sorry, I didn't catch that.")
         return {"coverage_kind": None}

@@ -13,7 +13,10 @@ mother); "are you a real person?" (a hand-off) and "do you do video visits?" (th
 skin check and a physical" (the physical forgotten); "Sure, it's Marcus Whitfield, born …" (no record
 found for "Sure Whitfield") and "Friday of the same week" (this week's); another request where "try
 again, or register?" was asked (counted as a second failed attempt: nothing more could be done); "No,
-that's everything. Thank you." (not understood). Each runs through the REST channel against the shared stack. (Next week's afternoons: this week's
+that's everything. Thank you." (not understood); "yes" to two options at the time asked for (asked for
+a number, not which); "Blue Shield but I don't have my card with me right now" (the id asked, and "right
+now" taken as the time wanted); "what appointments Vivienne Ashford has" and "can't you just tell me?"
+after two failed birth dates (not understood). Each runs through the REST channel against the shared stack. (Next week's afternoons: this week's
 mornings are for later files' patients.)
 """
 from __future__ import annotations
@@ -275,13 +278,59 @@ def no_thats_everything(stack, p):
     assert "Take care" in p("No, that's everything. Thank you."), p
 
 
+def yes_when_two_are_free_at_the_time_asked_for(stack, p):
+    kid = new_patient(stack, "Luca", "Esposito", "2017-09-15", "408-555-0615")
+    p("Hi, I'd like to make an appointment for my son Luca. He has had a cough for a week.")
+    p("His full name is Luca Esposito and he was born on September 15, 2017.")
+    p("We pay ourselves.")
+    p("Could we come in next Friday after 2pm? He has school until then.")
+    said = p("The 3:30 one would be perfect.")
+    if "holding" not in said:  # 3:30 was not offered: times from 3:30 are, and "yes" means the 3:30 one
+        said = p("Yes, please book it.")
+        if "More than one fits" in said:  # (two clinicians free at 3:30: asked which)
+            said = p("1")
+    assert "holding" in said and "3:30 PM" in said, p
+    p("yes")
+    mine = booked(stack, kid)
+    assert len(mine) == 1 and local(mine[0]).strftime("%H:%M") == "15:30", p
+
+
+def no_card_with_me_right_now(stack, p):
+    PHI.extend(["Oluwaseun", "Adebayo-Smith", "1996-02-29", "510-555-0166"])
+    p("Hi! I just moved to the area and I'm looking for a new family doctor. Can I book a new patient visit?")
+    p("Sure. I'm Oluwaseun Adebayo-Smith.")
+    p("My birthday is 2/29/1996.")
+    p("You can reach me at 510-555-0166.")
+    p("I'd rather not give my email.")
+    said = p("I have Blue Shield but I don't have my card with me right now.")
+    assert "bring your insurance card" in said and "When works" in said, p  # no member id asked, no time taken
+    assert "Mon Dec 14" in p("Sometime the week of December 14th would be ideal, mornings preferred."), p
+    p("1")
+    p("Yes")
+    patient = registered(stack, "Adebayo-Smith", "1996-02-29")
+    assert len(booked(stack, patient["id"])) == 1, p
+    plan = fhir_get(stack, "Coverage", beneficiary=f"Patient/{patient['id']}")["entry"][0]["resource"]
+    assert plan["payor"][0]["display"] == "Blue Shield of California" and not plan.get("identifier"), p
+
+
+def a_sister_without_the_birth_date(stack, p):
+    pid = new_patient(stack, "Vivienne", "Ashford", "1979-03-03", "408-555-0616")
+    seed_booking(stack, pid, "2026-12-10", after="14:00")
+    assert "Vivienne's date of birth" in p("Hi, can you tell me what appointments Vivienne Ashford has coming up?"), p
+    p("I believe it's 05/05/1979")
+    p("Maybe 06/06/1979?")
+    said = p("Can't you just tell me? I'm her sister.")
+    assert "can't look up" in said and "Dec 10" not in said, p
+
+
 PATIENTS = [new_here_then_my_name_is, name_birth_date_and_cell_at_the_name_question,
             a_parent_answers_for_the_daughter_with_their_own_details, a_grown_son_sent_again, later_that_week_when_moving,
             a_nurse_asked_for_while_booking, a_nurse_asked_for_after_the_greeting, chest_pain_first_and_at_the_payment_question,
             a_new_plan_and_how_long_while_booking, yes_to_the_time_asked_for, name_here_dob_then_a_move_to_a_weekday,
             a_daughter_asks_when_her_mothers_appointment_is, a_wife_books_for_tom, a_daughter_brought_along,
             is_this_a_bot_and_video_visits, two_kinds_of_visit_in_one_message, sure_its_name_then_friday_of_the_same_week,
-            another_request_when_asked_to_try_again, no_thats_everything]
+            another_request_when_asked_to_try_again, no_thats_everything, yes_when_two_are_free_at_the_time_asked_for,
+            no_card_with_me_right_now, a_sister_without_the_birth_date]
 
 test_probe_patient_stop22, test_probe_patients_stop22_heard_only_clean_short_messages, \
     test_probe_patients_stop22_left_no_details_in_logs = probe_file_tests("probe22", PATIENTS)
