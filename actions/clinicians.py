@@ -131,3 +131,32 @@ async def _slots_for(practitioner) -> dict:
         out.update({"care": specialty_name(spec), "specialty": spec})
     log.info("event=clinician_named practitioner=%s", practitioner.id)
     return out
+
+
+# "a female doctor", "can i see a woman", "preferably a male physician": who the patient would rather see
+_GENDER = re.compile(r"\b(?:(?P<f>female|woman|women|lady)|(?P<m>male|man|men|gentleman|guy))\s+(?:doctor|dr|doc|physician|provider|"
+                     r"clinician|dermatologist|pediatrician|gastroenterologist|gp|one)s?\b|"
+                     r"\b(?:see|with|prefer|rather have|want)\s+(?:a\s+)?(?:(?P<f2>woman|female|lady)|(?P<m2>man|male))\b(?!\s+(?:who|that))", re.I)
+_ANY_GENDER = re.compile(r"\b(any (doctor|one|clinician|provider)|doesn'?t matter|don'?t care who|whoever)\b", re.I)
+
+
+def gender_wanted(text: str) -> str | None:
+    """ "female" / "male" when the patient asks for a woman or a man as their clinician, else None."""
+    m = _GENDER.search(text or "")
+    if not m:
+        return None
+    return "female" if m.group("f") or m.group("f2") else "male"
+
+
+async def of_gender(appts: list, gender: str) -> list:
+    """The appointments whose clinician has that gender on their Practitioner record."""
+    out = []
+    for appt in appts:
+        refs = [p.actor.reference for p in (appt.participant or []) if p.actor and (p.actor.reference or "").startswith("Practitioner/")]
+        try:
+            if refs and getattr(await client().practitioner(refs[0]), "gender", None) == gender:
+                out.append(appt)
+        except Exception:  # noqa: BLE001 - an unreadable record: not offered as what was asked for
+            log.warning("event=practitioner_unreadable")
+    return out
+

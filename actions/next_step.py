@@ -32,11 +32,12 @@ GOAL_INTENTS = {
 
 # Slots of one request; cleared when a request ends or a new one starts.
 FLOW_SLOTS = [
-    "care", "specialty", "visit_type", "practitioner", "place", "when_text", "windows", "options", "option", "held", "confirm",
+    "care", "specialty", "visit_type", "practitioner", "clinician_gender", "place", "when_text", "windows", "options", "option",
+    "held", "confirm",
     "seen", "appts", "manage_pick", "manage_confirm", "old_appt", "outcome", "form_misses", "paused",
 ]
 # What a booking put aside for another request keeps ("oh and cancel my other one"): resumed after it.
-PAUSED_SLOTS = ["care", "specialty", "visit_type", "practitioner", "place", "when_text", "windows"]
+PAUSED_SLOTS = ["care", "specialty", "visit_type", "practitioner", "clinician_gender", "place", "when_text", "windows"]
 
 NEW_PATIENT = re.compile(r"\b(new (patient|pt)|i'?m new|im new|i am new|first (time|visit)|never been( there| here)?( before)?|not a patient|register me|sign me up|nuev[oa] paciente|"
                          r"(haven'?t|have not|havent|not) (been|seen anyone) (there|here|before|to (you|your))|(she'?s|he'?s|they'?re|she is|he is|they are) new)\b", re.I)
@@ -693,8 +694,10 @@ class ActionNext(Action):
                 set_("specialty", spec)
                 set_("visit_type", visit)
             if goal == "book":
-                from actions.clinicians import clinician_slots
+                from actions.clinicians import clinician_slots, gender_wanted
 
+                if gender_wanted(text):  # "a checkup with a female doctor"
+                    set_("clinician_gender", gender_wanted(text))
                 named = await clinician_slots(text)
                 if named.get("unknown"):  # "Dr. Everyman": not ours; say so rather than book someone else
                     say(dispatcher, f"I couldn't find {named.pop('unknown')} at our clinic, so I'll look at all our clinicians.")

@@ -93,9 +93,12 @@ def _iso(value: Any) -> str | None:
 
 
 async def find_options(specialty: str | None, visit_type: str | None, windows: list | None, exclude: list | None = None,
-                       patient_id: str | None = None, practitioner: str | None = None, place: str | None = None) -> list:
+                       patient_id: str | None = None, practitioner: str | None = None, place: str | None = None,
+                       gender: str | None = None) -> list:
     """Up to 3 proposed appointments, across the patient's windows (or from now on), in ``place`` (a city)
-    when given."""
+    when given, with a clinician of that ``gender`` when given."""
+    from actions.clinicians import of_gender
+
     fhir = client()
     spans = [(datetime.fromisoformat(s), datetime.fromisoformat(e)) for s, e in (windows or [])][:4]
     if not spans:
@@ -112,8 +115,9 @@ async def find_options(specialty: str | None, visit_type: str | None, windows: l
                                     practitioner=practitioner, location_string=place, **kwargs)
             # a clinician with two specialties may come back under the other one (a pediatrician's
             # appointment for an adult's knee): keep those that say the specialty asked for
-            found += [a for a in batch if not specialty or specialty in _codes(a)] or \
+            batch = [a for a in batch if not specialty or specialty in _codes(a)] or \
                 ([] if practitioner is None and any(_codes(a) for a in batch) else batch)
+            found += await of_gender(batch, gender) if gender else batch
             if len([a for a in found if a.id not in exclude]) >= 3:
                 break
         return found
@@ -155,8 +159,8 @@ def pick_option(text: str, options: list, ambiguous: list | None = None) -> int 
     by_content = match_option(text, texts, ambiguous)
     if by_content or (ambiguous):
         return by_content
-    if re.search(r"\b(earliest|soonest|first available)\b", text or "", re.I) and options:
-        return 1  # options are offered in time order
+    if re.search(r"\b(earliest|soonest|first available|(the )?next (one|available|opening|time))\b", text or "", re.I) and options:
+        return 1  # options are offered in time order ("ok, the next one then" after a time was taken)
     if re.search(r"\b(latest)\b", text or "", re.I) and options:
         return len(options)
     if len(options) == 1 and YES.search(text or "") and not NO.search(text or ""):
@@ -436,8 +440,12 @@ class ValidateBookingForm(FlowForm):
         """ "with dr mccoy" / "can I see Beverly instead" while choosing: that clinician from now on."""
         from actions.clinicians import clinician_slots
 
-        if tracker.get_slot("practitioner") and ANY_CLINICIAN.search(text):  # "any doctor is fine": no one in particular
-            return {"practitioner": None}
+        from actions.clinicians import gender_wanted
+
+        if (tracker.get_slot("practitioner") or tracker.get_slot("clinician_gender")) and ANY_CLINICIAN.search(text):
+            return {"practitioner": None, "clinician_gender": None}  # "any doctor is fine": no one in particular
+        if gender_wanted(text) and gender_wanted(text) != tracker.get_slot("clinician_gender"):
+            return {"clinician_gender": gender_wanted(text), "practitioner": None}  # "can i see a woman instead?"
         named = await clinician_slots(text)
         if named.get("unknown"):
             if text == latest_text(tracker):  # (a request's own words were answered when it was made)
@@ -752,13 +760,14 @@ class ValidateBookingForm(FlowForm):
                         found = await find_options(slot("specialty"), slot("visit_type"), (slot("windows") or [])[:1], slot("seen"),
                                                    slot("patient_id"), moving["practitioner"], slot("place"))
                     found = found or await find_options(slot("specialty"), slot("visit_type"), slot("windows"), slot("seen"),
-                                                        slot("patient_id"), slot("practitioner"), slot("place"))
+                                                        slot("patient_id"), slot("practitioner"), slot("place"),
+                                                        slot("clinician_gender"))
                     if not found and slot("windows"):
                         # nothing then: offer the nearest openings after that instead of a dead end
                         first = min(datetime.fromisoformat(w[0]) for w in slot("windows"))
                         nearby = [[max(first, now()).isoformat(), (max(first, now()) + timedelta(days=21)).isoformat()]]
                         found = await find_options(slot("specialty"), slot("visit_type"), nearby, slot("seen"), slot("patient_id"),
-                                                   slot("practitioner"), slot("place"))
+                                                   slot("practitioner"), slot("place"), slot("clinician_gender"))
                         if found:
                             log.info("event=find_nearest")  # action_ask_option says so (offered_days)
                     return found
@@ -768,6 +777,12 @@ class ValidateBookingForm(FlowForm):
                     log.info("event=find_empty_in_place")
                     say(dispatcher, f"Sorry, I have no {slot('care')} openings in {slot('place')} for that time.")
                     out["place"] = None
+                    found = await look()
+                if not found and slot("clinician_gender"):  # no woman (man) among them: said so, and the others' times
+                    log.info("event=find_empty_for_gender")
+                    say(dispatcher, f"Sorry, none of our {slot('care')} clinicians who are "
+                                    f"{'women' if slot('clinician_gender') == 'female' else 'men'} have openings then.")
+                    out["clinician_gender"] = None
                     found = await look()
                 if not found:
                     log.info("event=find_empty")

@@ -678,3 +678,13 @@ def test_qa_stop_22_asides_and_two_kinds():
     assert not any(ARE_YOU_A_BOT.search(t) for t in ["i want a real person", "talk to a human", "is this the clinic"])
     assert all(VIDEO_VISIT.search(t) for t in ["do you do video visits?", "telehealth?", "can i have a virtual appointment"])
     assert not VIDEO_VISIT.search("i need a visit")
+
+
+def test_qa_stop_22_a_woman_or_a_man_as_the_clinician():
+    from actions.clinicians import gender_wanted
+    from actions.forms.booking import pick_option
+
+    assert gender_wanted("I'd like a checkup with a female doctor if possible") == "female"
+    assert gender_wanted("can i see a woman instead?") == "female" and gender_wanted("preferably a male physician") == "male"
+    assert not any(gender_wanted(t) for t in ["my son is a man now", "female", "any doctor is fine", "with dr boyce"])
+    assert pick_option("Okay, the next one then.", [{"text": "a"}, {"text": "b"}]) == 1

@@ -16,7 +16,8 @@ again, or register?" was asked (counted as a second failed attempt: nothing more
 that's everything. Thank you." (not understood); "yes" to two options at the time asked for (asked for
 a number, not which); "Blue Shield but I don't have my card with me right now" (the id asked, and "right
 now" taken as the time wanted); "what appointments Vivienne Ashford has" and "can't you just tell me?"
-after two failed birth dates (not understood). Each runs through the REST channel against the shared stack. (Next week's afternoons: this week's
+after two failed birth dates (not understood); "a checkup with a female doctor" (not understood); "the
+next one then" after a time was taken. Each runs through the REST channel against the shared stack. (Next week's afternoons: this week's
 mornings are for later files' patients.)
 """
 from __future__ import annotations
@@ -323,6 +324,56 @@ def a_sister_without_the_birth_date(stack, p):
     assert "can't look up" in said and "Dec 10" not in said, p
 
 
+def a_woman_doctor(stack, p):
+    pid = new_patient(stack, "Mirela", "Dumitrescu", "1993-08-08", "408-555-0617")
+    p("I'd like a checkup with a female doctor if possible")
+    p("Mirela Dumitrescu 8/8/1993")
+    p("self pay")
+    said = p("next wednesday afternoon")
+    assert "Dr. Pulaski" in said or "Dr. Lense" in said, p
+    assert "Dr. McCoy" not in said and "Dr. Zimmerman" not in said, p  # the men of family medicine
+    p("1")
+    p("yes")
+    mine = booked(stack, pid)
+    assert len(mine) == 1 and clinician(mine[0]) in ("Dr. Pulaski", "Dr. Lense"), p
+
+
+def a_man_for_gi_when_there_is_none(stack, p):
+    pid = new_patient(stack, "Rowena", "Stackhouse", "1970-02-02", "408-555-0618")
+    p("i'd prefer a male doctor for my stomach issues, next wednesday")
+    p("Rowena Stackhouse 2/2/1970")
+    said = p("self pay")
+    assert "none of our gastroenterology clinicians who are men" in said and "Dr. Chapel" in said, p  # said, and the others
+    p("1")
+    p("yes")
+    assert len(booked(stack, pid)) == 1, p
+
+
+def the_next_one_after_a_time_was_taken(stack, p):
+    from tests.assistant.test_simulated_patients import take
+
+    pid = new_patient(stack, "Ophelia", "Grantham", "1984-04-24", "408-555-0619")
+    other = new_patient(stack, "Otto", "Takerson", "1970-02-02", "408-555-0620")
+    old = seed_booking(stack, pid, "2026-12-08", after="14:00")
+    p("Hello, I need to move my appointment to a different day please.")
+    p("Ophelia Grantham, April 24, 1984")
+    p("Do you have anything on Wednesday the 9th in the afternoon?")
+    take(stack, p.options()[0]["id"], other)
+    assert "just taken" in p("The first one please."), p
+    first_now = p.options()[0]["text"]
+    said = p("Okay, the next one then.")
+    assert "holding" in said and first_now in said, p
+    p("Yes, move it.")
+    mine = booked(stack, pid)
+    assert len(mine) == 1 and local(mine[0]).date() == date(2026, 12, 9), p
+    assert {a["id"]: a["status"] for a in appointments(stack, pid)}[old["id"]] == "cancelled", p
+
+
+def clinician(appt: dict) -> str:
+    name = next(x["actor"]["display"] for x in appt["participant"] if x["actor"].get("reference", "").startswith("Practitioner/"))
+    return f"Dr. {name.split()[-1]}"
+
+
 PATIENTS = [new_here_then_my_name_is, name_birth_date_and_cell_at_the_name_question,
             a_parent_answers_for_the_daughter_with_their_own_details, a_grown_son_sent_again, later_that_week_when_moving,
             a_nurse_asked_for_while_booking, a_nurse_asked_for_after_the_greeting, chest_pain_first_and_at_the_payment_question,
@@ -330,7 +381,8 @@ PATIENTS = [new_here_then_my_name_is, name_birth_date_and_cell_at_the_name_quest
             a_daughter_asks_when_her_mothers_appointment_is, a_wife_books_for_tom, a_daughter_brought_along,
             is_this_a_bot_and_video_visits, two_kinds_of_visit_in_one_message, sure_its_name_then_friday_of_the_same_week,
             another_request_when_asked_to_try_again, no_thats_everything, yes_when_two_are_free_at_the_time_asked_for,
-            no_card_with_me_right_now, a_sister_without_the_birth_date]
+            no_card_with_me_right_now, a_sister_without_the_birth_date, a_woman_doctor, a_man_for_gi_when_there_is_none,
+            the_next_one_after_a_time_was_taken]
 
 test_probe_patient_stop22, test_probe_patients_stop22_heard_only_clean_short_messages, \
     test_probe_patients_stop22_left_no_details_in_logs = probe_file_tests("probe22", PATIENTS)
