@@ -583,9 +583,9 @@ class ActionNext(Action):
                             name = bare_name(words)  # ("jordan halewood" typed in lower case, as texts are)
                         if name:
                             set_("person_name", name)
-                        if dob and (name or slots.get("person_name")):
+                        if dob:  # (a birth date alone, first: kept for the name that follows)
                             set_("dob", dob.isoformat())
-                        if name or (dob and slots.get("person_name")):
+                        if name or dob:
                             first = name.split()[0] if name else None
                             say(dispatcher, f"Thanks{', ' + first if first else ''}. {HELP}")
                             set_("misses", 0)

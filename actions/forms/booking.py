@@ -584,11 +584,12 @@ class ValidateBookingForm(FlowForm):
         if not tracker.get_slot("held"):
             return {"confirm": None}
         text = str(value or "")
-        if PLACE_QUESTION.search(text):  # "is that in san jose?": answered, the question asked again
-            say_where(dispatcher, [tracker.get_slot("held").get("text") or ""])
-            return {"confirm": None}
-        if HOW_LONG.search(text):  # "how long will it take?": told, and the held time asked about again
-            say_how_long(dispatcher, [tracker.get_slot("held")])
+        if PLACE_QUESTION.search(text) or HOW_LONG.search(text):
+            # "is that in san jose?" / "how long will it take?" (or both): told, and the held time asked about again
+            if PLACE_QUESTION.search(text):
+                say_where(dispatcher, [tracker.get_slot("held").get("text") or ""])
+            if HOW_LONG.search(text):
+                say_how_long(dispatcher, [tracker.get_slot("held")])
             return {"confirm": None}
         asked = asks_about_option(text, tracker.get_slot("options") or [])
         if asked:  # "what time is the first one again?": told, and the held time asked about again (not swapped)

@@ -17,7 +17,8 @@ that's everything. Thank you." (not understood); "yes" to two options at the tim
 a number, not which); "Blue Shield but I don't have my card with me right now" (the id asked, and "right
 now" taken as the time wanted); "what appointments Vivienne Ashford has" and "can't you just tell me?"
 after two failed birth dates (not understood); "a checkup with a female doctor" (not understood); "the
-next one then" after a time was taken. Each runs through the REST channel against the shared stack. (Next week's afternoons: this week's
+next one then" after a time was taken; a birth date sent first, alone (lost); "is there parking there? and
+how long is the visit?" (the second question not answered). Each runs through the REST channel against the shared stack. (Next week's afternoons: this week's
 mornings are for later files' patients.)
 """
 from __future__ import annotations
@@ -369,6 +370,31 @@ def the_next_one_after_a_time_was_taken(stack, p):
     assert {a["id"]: a["status"] for a in appointments(stack, pid)}[old["id"]] == "cancelled", p
 
 
+def a_birth_date_before_anything(stack, p):
+    pid = new_patient(stack, "Fitzgerald", "Oyelaran", "1989-09-19", "408-555-0621")
+    p("9/19/1989")
+    p("fitzgerald oyelaran")
+    said = p("book me a physical")
+    assert "date of birth" not in said and "insurance" in said, p  # kept, then checked with the name
+    p("self pay")
+    p("next thursday afternoon")
+    p("1")
+    p("yes")
+    assert len(booked(stack, pid)) == 1, p
+
+
+def two_questions_about_the_held_time(stack, p):
+    pid = new_patient(stack, "Solange", "Baptiste", "1977-12-24", "408-555-0622")
+    p("i need to see someone for my eczema next thursday afternoon")
+    p("Solange Baptiste 12/24/1977")
+    p("self pay")
+    p("3")
+    said = p("is there parking there? and how long is the visit?")
+    assert "Race Street" in said and "15-minute visit" in said and "Book it?" in said, p
+    p("ok yes book it")
+    assert len(booked(stack, pid)) == 1, p
+
+
 def clinician(appt: dict) -> str:
     name = next(x["actor"]["display"] for x in appt["participant"] if x["actor"].get("reference", "").startswith("Practitioner/"))
     return f"Dr. {name.split()[-1]}"
@@ -382,7 +408,7 @@ PATIENTS = [new_here_then_my_name_is, name_birth_date_and_cell_at_the_name_quest
             is_this_a_bot_and_video_visits, two_kinds_of_visit_in_one_message, sure_its_name_then_friday_of_the_same_week,
             another_request_when_asked_to_try_again, no_thats_everything, yes_when_two_are_free_at_the_time_asked_for,
             no_card_with_me_right_now, a_sister_without_the_birth_date, a_woman_doctor, a_man_for_gi_when_there_is_none,
-            the_next_one_after_a_time_was_taken]
+            the_next_one_after_a_time_was_taken, a_birth_date_before_anything, two_questions_about_the_held_time]
 
 test_probe_patient_stop22, test_probe_patients_stop22_heard_only_clean_short_messages, \
     test_probe_patients_stop22_left_no_details_in_logs = probe_file_tests("probe22", PATIENTS)
