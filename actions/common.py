@@ -113,6 +113,19 @@ def last_bot_texts(tracker) -> list[str]:
     return said
 
 
+def slot_before_message(tracker, name: str):
+    """A slot's value as it was when the patient's latest message came in (later events not counted)."""
+    events = tracker.events
+    last_user = max((i for i, e in enumerate(events) if e.get("event") == "user"), default=len(events))
+    value = None
+    for e in events[:last_user]:
+        if e.get("event") == "slot" and e.get("name") == name:
+            value = e.get("value")
+        elif e.get("event") in ("restart", "session_started"):
+            value = None
+    return value
+
+
 def latest_text(tracker) -> str:
     return ((tracker.latest_message or {}).get("text") or "").strip()
 

@@ -50,7 +50,9 @@ OTHER_APPT = re.compile(r"\b(cancel\w*|cancle|cxl|move|resched\w*|push|postpone|
 # "can't make my thursday one, same time next week?": only ever about an existing appointment
 MOVE_ONLY = re.compile(r"\b(same time next|(can'?t|cannot|cant) (make|do) (it|my|the|that|mon|tue|wed|thu|fri))", re.I)
 # a member id said with its label, in a message that says much else ("aetna id W123456789")
-MEMBER_ID = re.compile(r"\b(?:member\s*(?:id|#|number|no\.?)?|id|#)\s*[:#]?\s*([A-Za-z]{0,4}\d[A-Za-z0-9\-]{4,22})\b", re.I)
+MEMBER_ID = re.compile(r"\b(?:member\s*(?:id|#|number|no\.?)?|id|#)\s*[:#]?\s*([A-Za-z]{0,4}\d[A-Za-z0-9\-]{4,22})\b|"
+                       # "medicare, my number is 1EG4TE5MK73": with a letter in it (a phone number is not an id)
+                       r"\b(?:my|the|policy|card)\s+number\s+(?:is\s+)?(?=[A-Za-z0-9\-]*[A-Za-z])([A-Za-z0-9]{0,4}\d[A-Za-z0-9\-]{4,22})\b", re.I)
 PAYING_MYSELF = re.compile(r"\b(self[- ]?pay\w*|selfpay|cash|out of pocket|no insurance|uninsured|"
                            r"pay\w* (it |for it )?(my ?self|our ?selves|ourself)|(we|i)'?ll pay)\b", re.I)
 HAS_PLAN = re.compile(r"\b(i have|i've got|ive got|i got|my insurance is|insured (with|through|by)|covered by|my plan is)\b", re.I)
@@ -724,7 +726,7 @@ class ActionNext(Action):
                     set_("payer", payer["name"])
                     member = MEMBER_ID.search(text)
                     if member:  # "i have aetna id W123456789"
-                        set_("member_id", member.group(1).upper())
+                        set_("member_id", (member.group(1) or member.group(2)).upper())
             if goal in ("book", "reschedule"):
                 from actions.forms.offer_times import parse_windows
 

@@ -13,7 +13,7 @@ from rasa_sdk.events import SlotSet
 
 from actions.care import care_from_text, specialty_name
 from actions.common import (NO, YES, client, clinic, describe, last_bot_texts, latest_intent, latest_text, match_option, now,
-                            option_buttons, parse_choice, say, yes_no)
+                            option_buttons, parse_choice, say, slot_before_message, yes_no)
 from actions.forms.base import FlowForm
 from actions.forms.coverage import payment_instead
 from actions.forms.offer_times import (EARLIER, LATER, _DAY_WORDS, closed_on_all, hours_note, in_its_week, offered_days, on_days_of,
@@ -253,7 +253,8 @@ def queue_another_booking(dispatcher, tracker: Tracker) -> dict | None:
     a booking: added to ``paused["then"]`` (with this visit's care, for "too"); this booking is finished
     first, then action_next starts those in turn as if just asked. The new ``paused``, or None."""
     text = latest_text(tracker)
-    if tracker.get_slot("goal") != "book" or not wants_another_booking(text) or \
+    # (the message that asked for this booking is no second one: "... a physical, and also my cholesterol")
+    if tracker.get_slot("goal") != "book" or slot_before_message(tracker, "goal") != "book" or not wants_another_booking(text) or \
             latest_intent(tracker) in ("ask_hours", "ask_location", "ask_insurance", "handoff", "start_over", "goodbye"):
         return None
     from actions.who import someone_else, whose

@@ -688,3 +688,14 @@ def test_qa_stop_22_a_woman_or_a_man_as_the_clinician():
     assert gender_wanted("can i see a woman instead?") == "female" and gender_wanted("preferably a male physician") == "male"
     assert not any(gender_wanted(t) for t in ["my son is a man now", "female", "any doctor is fine", "with dr boyce"])
     assert pick_option("Okay, the next one then.", [{"text": "a"}, {"text": "b"}]) == 1
+
+
+def test_qa_stop_22_a_long_message_about_the_writer():
+    from actions.next_step import MEMBER_ID
+    from actions.who import someone_else
+
+    assert someone_else("my wife told me I should finally get my annual physical") is None
+    assert someone_else("my son wants a checkup") == {"rel": "son", "given": None, "name": None}  # ("Wants" is no name)
+    m = MEMBER_ID.search("I'm covered by Medicare, my number is 1EG4TE5MK73. I'm retired")
+    assert m and (m.group(1) or m.group(2)) == "1EG4TE5MK73"
+    assert not MEMBER_ID.search("my number is 408-555-0123")  # a phone number

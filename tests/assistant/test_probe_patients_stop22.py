@@ -18,7 +18,9 @@ a number, not which); "Blue Shield but I don't have my card with me right now" (
 now" taken as the time wanted); "what appointments Vivienne Ashford has" and "can't you just tell me?"
 after two failed birth dates (not understood); "a checkup with a female doctor" (not understood); "the
 next one then" after a time was taken; a birth date sent first, alone (lost); "is there parking there? and
-how long is the visit?" (the second question not answered). Each runs through the REST channel against the shared stack. (Next week's afternoons: this week's
+how long is the visit?" (the second question not answered); one long polite message with "my wife told
+me I should …" (booked as the wife's, "Told"), "and also …" (a second booking queued) and "my number is
+1EG4TE5MK73" (the member id asked again). Each runs through the REST channel against the shared stack. (Next week's afternoons: this week's
 mornings are for later files' patients.)
 """
 from __future__ import annotations
@@ -395,6 +397,22 @@ def two_questions_about_the_held_time(stack, p):
     assert len(booked(stack, pid)) == 1, p
 
 
+def everything_in_one_long_polite_message(stack, p):
+    pid = new_patient(stack, "Bartholomew", "Kingsley", "1950-05-05", "408-555-0623")
+    PHI.append("1EG4TE5MK73")
+    said = p("Hello there, I hope you are having a wonderful day. I'm writing because my wife told me I should finally "
+             "get my annual physical done since it has been more than two years, and also I wanted to ask about my "
+             "cholesterol. My name is Bartholomew Kingsley and I was born on May 5th, 1950. I'm covered by Medicare, my "
+             "number is 1EG4TE5MK73. I'm retired so pretty much any weekday morning next week works.")
+    assert "1)" in said and "other one" not in said and "wife" not in said.lower(), p  # his own visit, one of them
+    p("1")
+    p("yes")
+    mine = booked(stack, pid)
+    assert len(mine) == 1 and specialty_codes(mine[0]) == [FAMILY], p
+    plan = fhir_get(stack, "Coverage", beneficiary=f"Patient/{pid}")["entry"][0]["resource"]
+    assert plan["payor"][0]["display"] == "Medicare" and plan["identifier"][0]["value"] == "1EG4TE5MK73", p
+
+
 def clinician(appt: dict) -> str:
     name = next(x["actor"]["display"] for x in appt["participant"] if x["actor"].get("reference", "").startswith("Practitioner/"))
     return f"Dr. {name.split()[-1]}"
@@ -408,7 +426,8 @@ PATIENTS = [new_here_then_my_name_is, name_birth_date_and_cell_at_the_name_quest
             is_this_a_bot_and_video_visits, two_kinds_of_visit_in_one_message, sure_its_name_then_friday_of_the_same_week,
             another_request_when_asked_to_try_again, no_thats_everything, yes_when_two_are_free_at_the_time_asked_for,
             no_card_with_me_right_now, a_sister_without_the_birth_date, a_woman_doctor, a_man_for_gi_when_there_is_none,
-            the_next_one_after_a_time_was_taken, a_birth_date_before_anything, two_questions_about_the_held_time]
+            the_next_one_after_a_time_was_taken, a_birth_date_before_anything, two_questions_about_the_held_time,
+            everything_in_one_long_polite_message]
 
 test_probe_patient_stop22, test_probe_patients_stop22_heard_only_clean_short_messages, \
     test_probe_patients_stop22_left_no_details_in_logs = probe_file_tests("probe22", PATIENTS)
