@@ -840,7 +840,7 @@ class ActionNext(Action):
             def same_day_as(old: dict) -> None:
                 """ "move it to the afternoon": on the old appointment's day (a new day named stays);
                 "push it back a week" / "same time next week": from the old appointment's time."""
-                from actions.forms.offer_times import _DAY_WORDS, in_its_week, on_days_of, relative_move
+                from actions.forms.offer_times import _DAY_WORDS, in_its_week, on_days_of, relative_move, shift_windows
 
                 said = moved_by(tracker)
                 relative = relative_move(said, old.get("start")) if said else None
@@ -848,6 +848,12 @@ class ActionNext(Action):
                     set_("when_text", said)
                     set_("windows", relative)
                     log.info("event=relative_move")
+                    return
+                request = said_for(tracker, "reschedule")
+                shifted = shift_windows(request, [old], None) if request and old.get("start") and not slots.get("windows") else None
+                if shifted:  # "can i get my appointment moved sooner?": before it (any day), or after it for "later"
+                    set_("when_text", request)
+                    set_("windows", shifted)
                     return
                 when, windows = slots.get("when_text"), slots.get("windows")
                 if when and windows and old.get("start") and in_its_week(when, windows, old["start"]) != windows:

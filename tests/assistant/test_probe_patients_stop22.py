@@ -20,7 +20,9 @@ after two failed birth dates (not understood); "a checkup with a female doctor" 
 next one then" after a time was taken; a birth date sent first, alone (lost); "is there parking there? and
 how long is the visit?" (the second question not answered); one long polite message with "my wife told
 me I should …" (booked as the wife's, "Told"), "and also …" (a second booking queued) and "my number is
-1EG4TE5MK73" (the member id asked again). Each runs through the REST channel against the shared stack. (Next week's afternoons: this week's
+1EG4TE5MK73" (the member id asked again); "can i get my appointment moved sooner?" (asked when, again).
+And one that already worked (the README listed it as not): "can you also book my daughter in?" right after
+a list. Each runs through the REST channel against the shared stack. (Next week's afternoons: this week's
 mornings are for later files' patients.)
 """
 from __future__ import annotations
@@ -413,6 +415,37 @@ def everything_in_one_long_polite_message(stack, p):
     assert plan["payor"][0]["display"] == "Medicare" and plan["identifier"][0]["value"] == "1EG4TE5MK73", p
 
 
+def moved_sooner_said_with_the_request(stack, p):
+    from datetime import datetime
+
+    pid = new_patient(stack, "Mortimer", "Ashdown", "1964-04-04", "408-555-0624")
+    old = seed_booking(stack, pid, "2026-12-11", after="14:00")
+    p("Is there any way to get my appointment moved sooner? I'm having a flare-up.")
+    said = p("Mortimer Ashdown 4/4/1964")
+    assert "Let's move" in said and "1)" in said, p  # not "When works for you?"
+    starts = [datetime.fromisoformat(o["start"]) for o in p.options()]
+    assert starts and all(s < old_start(old) for s in starts), p  # all before the appointment being moved
+    p("actually keep it as it is")  # (this week's mornings are for later files' patients)
+    assert [a["id"] for a in booked(stack, pid)] == [old["id"]], p
+
+
+def a_list_then_my_daughter_too(stack, p):
+    pid = new_patient(stack, "Cordelia", "Fairbanks", "1982-02-12", "408-555-0625")
+    kid = new_patient(stack, "Imogen", "Fairbanks", "2016-06-16", "408-555-0625")
+    seed_booking(stack, pid, "2026-12-10", after="14:00")
+    p("what appointments do i have?")
+    p("Cordelia Fairbanks 2/12/1982")
+    assert "daughter's record" in p("can you also book my daughter in?"), p
+    p("Imogen Fairbanks")
+    p("6/16/2016")
+    p("self pay")
+    p("next friday afternoon")
+    p("1")
+    p("yes")
+    mine = booked(stack, kid)
+    assert len(mine) == 1 and specialty_codes(mine[0]) == [PEDS] and len(booked(stack, pid)) == 1, p
+
+
 def clinician(appt: dict) -> str:
     name = next(x["actor"]["display"] for x in appt["participant"] if x["actor"].get("reference", "").startswith("Practitioner/"))
     return f"Dr. {name.split()[-1]}"
@@ -427,7 +460,7 @@ PATIENTS = [new_here_then_my_name_is, name_birth_date_and_cell_at_the_name_quest
             another_request_when_asked_to_try_again, no_thats_everything, yes_when_two_are_free_at_the_time_asked_for,
             no_card_with_me_right_now, a_sister_without_the_birth_date, a_woman_doctor, a_man_for_gi_when_there_is_none,
             the_next_one_after_a_time_was_taken, a_birth_date_before_anything, two_questions_about_the_held_time,
-            everything_in_one_long_polite_message]
+            everything_in_one_long_polite_message, moved_sooner_said_with_the_request, a_list_then_my_daughter_too]
 
 test_probe_patient_stop22, test_probe_patients_stop22_heard_only_clean_short_messages, \
     test_probe_patients_stop22_left_no_details_in_logs = probe_file_tests("probe22", PATIENTS)
