@@ -93,6 +93,9 @@ class ValidateRegisterForm(FlowForm):
         phone = parse_phone(str(value or ""))
         if not phone and SAME_PHONE.search(str(value or "")):
             phone = sender_phone(tracker)
+            if not phone:  # "same number as mine" in the web chat: no number comes with its messages
+                self.miss(dispatcher, tracker, "I can't see your number in this chat. Please type it, like 408-555-0123.")
+                return {"phone": None}
         if not phone:
             self.miss(dispatcher, tracker, "That doesn't look like a phone number. Please send 10 digits, like 408-555-0123.")
             return {"phone": None}

@@ -20,7 +20,8 @@ after two failed birth dates (not understood); "a checkup with a female doctor" 
 next one then" after a time was taken; a birth date sent first, alone (lost); "is there parking there? and
 how long is the visit?" (the second question not answered); one long polite message with "my wife told
 me I should …" (booked as the wife's, "Told"), "and also …" (a second booking queued) and "my number is
-1EG4TE5MK73" (the member id asked again); "can i get my appointment moved sooner?" (asked when, again).
+1EG4TE5MK73" (the member id asked again); "can i get my appointment moved sooner?" (asked when, again); "same number as mine" in the web chat
+("That doesn't look like a phone number", over and over).
 And one that already worked (the README listed it as not): "can you also book my daughter in?" right after
 a list. Each runs through the REST channel against the shared stack. (Next week's afternoons: this week's
 mornings are for later files' patients.)
@@ -446,6 +447,19 @@ def a_list_then_my_daughter_too(stack, p):
     assert len(mine) == 1 and specialty_codes(mine[0]) == [PEDS] and len(booked(stack, pid)) == 1, p
 
 
+def same_number_as_mine_in_the_web_chat(stack, p):
+    PHI.extend(["Luz", "Villalobos", "2026-11-20", "408-555-0626"])
+    p("Hi, I need to book a checkup for my newborn, she doesn't have a record yet.")
+    p("Her name is Luz Villalobos, born November 20, 2026")
+    p("yes register her")
+    said = p("same number as mine")
+    assert "can't see your number" in said, p  # (no sender's number in the web chat)
+    p("408-555-0626")
+    p("skip")
+    patient = registered(stack, "Villalobos", "2026-11-20")
+    assert patient["telecom"][0]["value"] == "408-555-0626", p
+
+
 def clinician(appt: dict) -> str:
     name = next(x["actor"]["display"] for x in appt["participant"] if x["actor"].get("reference", "").startswith("Practitioner/"))
     return f"Dr. {name.split()[-1]}"
@@ -460,7 +474,8 @@ PATIENTS = [new_here_then_my_name_is, name_birth_date_and_cell_at_the_name_quest
             another_request_when_asked_to_try_again, no_thats_everything, yes_when_two_are_free_at_the_time_asked_for,
             no_card_with_me_right_now, a_sister_without_the_birth_date, a_woman_doctor, a_man_for_gi_when_there_is_none,
             the_next_one_after_a_time_was_taken, a_birth_date_before_anything, two_questions_about_the_held_time,
-            everything_in_one_long_polite_message, moved_sooner_said_with_the_request, a_list_then_my_daughter_too]
+            everything_in_one_long_polite_message, moved_sooner_said_with_the_request, a_list_then_my_daughter_too,
+            same_number_as_mine_in_the_web_chat]
 
 test_probe_patient_stop22, test_probe_patients_stop22_heard_only_clean_short_messages, \
     test_probe_patients_stop22_left_no_details_in_logs = probe_file_tests("probe22", PATIENTS)
