@@ -77,6 +77,9 @@ STILL_UNCLEAR = ("Sorry, I'm still not getting it. Reply 'agent' and someone fro
                  "'cancel' or 'my appointments'.")
 
 
+# "the same thing again", "another one just like it": a booking like the one just made
+SAME_KIND = re.compile(r"\b(same (thing|kind|type|visit|appointment|appt)|just like (it|that|this|the last( one)?)|"
+                       r"like (that|the last) one|another one like)\b", re.I)
 # after two failed verifications, whatever is asked about appointments
 LOCKED_OUT = ("I can't look up or change appointments without a match on name and birth date. Reply 'agent' and someone "
               "from the clinic will call you.")
@@ -684,6 +687,18 @@ class ActionNext(Action):
                     say(dispatcher, f"Now {whose(slots.get('for_whom'))}{' other' if same else ''} appointment.")
             if theirs:  # (the other person's booking waits in the queue action_next starts after this one)
                 set_("paused", queue_other_person(dispatcher, theirs, other))
+            like = slots.get("last_booked") if goal == "book" and not (spec or queued or other) and SAME_KIND.search(text) else None
+            if like and like.get("specialty"):  # "can you book another one just like it for the week after?"
+                from actions.forms.offer_times import relative_move
+
+                spec, visit = like["specialty"], None
+                if like.get("practitioner"):
+                    set_("practitioner", like["practitioner"])
+                relative = relative_move(text, like.get("start"))  # ("the week after": after that one)
+                if relative:
+                    set_("when_text", text)
+                    set_("windows", relative)
+                log.info("event=same_kind_as_booked")
             kinds = two_kinds(text) if goal == "book" and not (queued or both or other) else None
             if kinds:  # "a skin check and a physical": the first now, the second queued after it
                 spec, visit = care_from_text(without_name(kinds[0]))

@@ -469,6 +469,8 @@ class ValidateBookingForm(FlowForm):
 
         if text == SAME_TIME and tracker.get_slot("windows"):  # giving back a cancelled appointment
             return {"when_text": text}
+        if tracker.get_slot("requested_slot") != "when_text" and tracker.get_slot("windows") and not parse_windows(text):
+            return {"when_text": text}  # read by action_next with what it knew ("one just like it for the week after")
         moving = tracker.get_slot("old_appt") or {}
         if (moving and KEEP_IT.search(text)) or drops_it(text):  # "actually nvm, keep the friday one as is" / "i dont need it"
             return {**(await self._give_up(dispatcher, tracker)), "when_text": None}

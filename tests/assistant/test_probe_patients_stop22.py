@@ -21,7 +21,8 @@ next one then" after a time was taken; a birth date sent first, alone (lost); "i
 how long is the visit?" (the second question not answered); one long polite message with "my wife told
 me I should …" (booked as the wife's, "Told"), "and also …" (a second booking queued) and "my number is
 1EG4TE5MK73" (the member id asked again); "can i get my appointment moved sooner?" (asked when, again); "same number as mine" in the web chat
-("That doesn't look like a phone number", over and over).
+("That doesn't look like a phone number", over and over); "can you book another one just like it for the
+week after?" (what for, and when, asked again).
 And one that already worked (the README listed it as not): "can you also book my daughter in?" right after
 a list. Each runs through the REST channel against the shared stack. (Next week's afternoons: this week's
 mornings are for later files' patients.)
@@ -460,6 +461,23 @@ def same_number_as_mine_in_the_web_chat(stack, p):
     assert patient["telecom"][0]["value"] == "408-555-0626", p
 
 
+def another_one_just_like_it_the_week_after(stack, p):
+    pid = new_patient(stack, "Aurelio", "Benedetti", "1979-09-19", "408-555-0627")
+    p("i need a gi appointment next thursday")
+    p("Aurelio Benedetti 9/19/1979")
+    p("self pay")
+    p("1")
+    p("yes")
+    first = booked(stack, pid)[0]
+    said = p("can you book another one just like it for the week after?")
+    assert "Thu Dec 17" in said and "Dr. Chapel" in said, p  # GI, with her, a week after that one
+    p("2")
+    p("yes")
+    mine = sorted(booked(stack, pid), key=local)
+    assert len(mine) == 2 and mine[0]["id"] == first["id"] and local(mine[1]).date() == date(2026, 12, 17), p
+    assert specialty_codes(mine[1]) == specialty_codes(first), p
+
+
 def clinician(appt: dict) -> str:
     name = next(x["actor"]["display"] for x in appt["participant"] if x["actor"].get("reference", "").startswith("Practitioner/"))
     return f"Dr. {name.split()[-1]}"
@@ -475,7 +493,7 @@ PATIENTS = [new_here_then_my_name_is, name_birth_date_and_cell_at_the_name_quest
             no_card_with_me_right_now, a_sister_without_the_birth_date, a_woman_doctor, a_man_for_gi_when_there_is_none,
             the_next_one_after_a_time_was_taken, a_birth_date_before_anything, two_questions_about_the_held_time,
             everything_in_one_long_polite_message, moved_sooner_said_with_the_request, a_list_then_my_daughter_too,
-            same_number_as_mine_in_the_web_chat]
+            same_number_as_mine_in_the_web_chat, another_one_just_like_it_the_week_after]
 
 test_probe_patient_stop22, test_probe_patients_stop22_heard_only_clean_short_messages, \
     test_probe_patients_stop22_left_no_details_in_logs = probe_file_tests("probe22", PATIENTS)
