@@ -530,6 +530,8 @@ class ValidateBookingForm(FlowForm):
         if HOW_LONG.search(text):  # "how long is the appointment?": told, nothing picked yet
             say_how_long(dispatcher, options)
             return {"option": None}
+        if ONCE_MORE.search(text):  # "sorry what were the options again?": listed again, no miss
+            return {"option": None}
         asked = asks_about_option(text, options)
         if asked:  # "which doctor is the 2nd one?": told, nothing held yet
             say(dispatcher, f"Option {asked} is {options[asked - 1]['text']}.")
@@ -824,6 +826,9 @@ class ValidateBookingForm(FlowForm):
 _ABOUT_OPTION = re.compile(r"^\W*(?:(?:hmm+|um+|uh+|oh|ok(?:ay)?|so|actually|wait|sorry)\W+)*(?:what|which|who|when)\b(?!\s+about\b).*\?", re.I)
 
 
+# "what were the options again?", "can you list them again": the same times, once more
+ONCE_MORE = re.compile(r"\bwhat (were|are) (the|my|those|these) (options|choices|times)\b|\b(say|list|show|send|repeat) "
+                       r"(that|them|those|these|the (options|times|choices))( again)?\b|\brepeat (that|please)\b", re.I)
 HOW_LONG = re.compile(r"\bhow long\b|\bhow many (minutes|mins)\b|\b(duration|length) of\b", re.I)
 
 

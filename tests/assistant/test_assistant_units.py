@@ -699,3 +699,13 @@ def test_qa_stop_22_a_long_message_about_the_writer():
     m = MEMBER_ID.search("I'm covered by Medicare, my number is 1EG4TE5MK73. I'm retired")
     assert m and (m.group(1) or m.group(2)) == "1EG4TE5MK73"
     assert not MEMBER_ID.search("my number is 408-555-0123")  # a phone number
+
+
+def test_qa_stop_22_the_options_again_and_one_like_it():
+    from actions.forms.booking import ONCE_MORE
+    from actions.next_step import SAME_KIND
+
+    assert all(ONCE_MORE.search(t) for t in ["sorry what were the options again?", "can you list them again", "repeat that"])
+    assert not any(ONCE_MORE.search(t) for t in ["the 2nd", "none of those", "what about friday"])
+    assert all(SAME_KIND.search(t) for t in ["book another one just like it", "the same thing again for january"])
+    assert not SAME_KIND.search("book a checkup")

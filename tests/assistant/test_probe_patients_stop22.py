@@ -22,7 +22,7 @@ how long is the visit?" (the second question not answered); one long polite mess
 me I should …" (booked as the wife's, "Told"), "and also …" (a second booking queued) and "my number is
 1EG4TE5MK73" (the member id asked again); "can i get my appointment moved sooner?" (asked when, again); "same number as mine" in the web chat
 ("That doesn't look like a phone number", over and over); "can you book another one just like it for the
-week after?" (what for, and when, asked again).
+week after?" (what for, and when, asked again); "sorry what were the options again?" (a miss).
 And one that already worked (the README listed it as not): "can you also book my daughter in?" right after
 a list. Each runs through the REST channel against the shared stack. (Next week's afternoons: this week's
 mornings are for later files' patients.)
@@ -478,6 +478,18 @@ def another_one_just_like_it_the_week_after(stack, p):
     assert specialty_codes(mine[1]) == specialty_codes(first), p
 
 
+def what_were_the_options_again(stack, p):
+    pid = new_patient(stack, "Wilhelmina", "Drummond", "1975-05-25", "408-555-0628")
+    p("physical next friday afternoon")
+    p("Wilhelmina Drummond 5/25/1975")
+    p("self pay")
+    said = p("sorry what were the options again?")
+    assert "Please reply" not in said and "1)" in said and "3)" in said, p  # listed again, no miss
+    p("the 2nd")
+    p("yes")
+    assert len(booked(stack, pid)) == 1, p
+
+
 def clinician(appt: dict) -> str:
     name = next(x["actor"]["display"] for x in appt["participant"] if x["actor"].get("reference", "").startswith("Practitioner/"))
     return f"Dr. {name.split()[-1]}"
@@ -493,7 +505,8 @@ PATIENTS = [new_here_then_my_name_is, name_birth_date_and_cell_at_the_name_quest
             no_card_with_me_right_now, a_sister_without_the_birth_date, a_woman_doctor, a_man_for_gi_when_there_is_none,
             the_next_one_after_a_time_was_taken, a_birth_date_before_anything, two_questions_about_the_held_time,
             everything_in_one_long_polite_message, moved_sooner_said_with_the_request, a_list_then_my_daughter_too,
-            same_number_as_mine_in_the_web_chat, another_one_just_like_it_the_week_after]
+            same_number_as_mine_in_the_web_chat, another_one_just_like_it_the_week_after,
+            what_were_the_options_again]
 
 test_probe_patient_stop22, test_probe_patients_stop22_heard_only_clean_short_messages, \
     test_probe_patients_stop22_left_no_details_in_logs = probe_file_tests("probe22", PATIENTS)
