@@ -35,6 +35,7 @@ import httpx
 
 from tests.assistant.test_assistant_e2e import appointments, booked, fhir_get, local, seed_booking
 from tests.assistant.test_probe_patients import old_start, probe_file_tests, task_of
+from tests.assistant.test_probe_patients_9 import clinician
 from tests.assistant.test_simulated_patients import DERM, FAMILY, PEDS, PHI, new_patient, patients_named, specialty_codes
 from actions.urgent import WARNING
 
@@ -488,11 +489,6 @@ def what_were_the_options_again(stack, p):
     p("the 2nd")
     p("yes")
     assert len(booked(stack, pid)) == 1, p
-
-
-def clinician(appt: dict) -> str:
-    name = next(x["actor"]["display"] for x in appt["participant"] if x["actor"].get("reference", "").startswith("Practitioner/"))
-    return f"Dr. {name.split()[-1]}"
 
 
 PATIENTS = [new_here_then_my_name_is, name_birth_date_and_cell_at_the_name_question,
