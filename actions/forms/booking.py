@@ -439,9 +439,7 @@ class ValidateBookingForm(FlowForm):
 
     async def _clinician_change(self, text: str, dispatcher, tracker: Tracker) -> Dict[Text, Any]:
         """ "with dr mccoy" / "can I see Beverly instead" while choosing: that clinician from now on."""
-        from actions.clinicians import clinician_slots
-
-        from actions.clinicians import gender_wanted
+        from actions.clinicians import clinician_slots, gender_wanted
 
         if (tracker.get_slot("practitioner") or tracker.get_slot("clinician_gender")) and ANY_CLINICIAN.search(text):
             return {"practitioner": None, "clinician_gender": None}  # "any doctor is fine": no one in particular
