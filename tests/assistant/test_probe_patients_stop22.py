@@ -463,9 +463,9 @@ def same_number_as_mine_in_the_web_chat(stack, p):
 
 
 def another_one_just_like_it_the_week_after(stack, p):
-    pid = new_patient(stack, "Aurelio", "Benedetti", "1979-09-19", "408-555-0627")
+    pid = new_patient(stack, "Aurelio", "Benedettini", "1979-09-19", "408-555-0627")
     p("i need a gi appointment next thursday")
-    p("Aurelio Benedetti 9/19/1979")
+    p("Aurelio Benedettini 9/19/1979")
     p("self pay")
     p("1")
     p("yes")
