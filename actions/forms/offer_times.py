@@ -53,12 +53,19 @@ _WEEK_SAID = re.compile(r"\b(this|next|coming|following|week|wk|today|tomorrow|t
 def in_its_week(text: str, windows: list, start: str | None) -> list:
     """A move of a later appointment to a weekday said alone ("move my tuesday appt to thursday", with
     Tuesday next week; "friday of the same week"): that weekday in the appointment's own week, not the
-    nearest one. ``windows``
-    (the parser's reading of ``text``) as they are otherwise."""
+    nearest one. ``windows`` (the parser's reading of ``text``) as they are otherwise."""
     same_week = re.search(r"\b(same|that) week\b", text or "", re.I)  # "friday of the same week"
-    if not (windows and start and _BARE_WEEKDAY.search(text or "")) or (_WEEK_SAID.search(text or "") and not same_week):
+    if not start or (_WEEK_SAID.search(text or "") and not same_week):
         return windows
-    old = datetime.fromisoformat(start).astimezone(clinic_zone())
+    return in_week_of(text, windows, datetime.fromisoformat(start))
+
+
+def in_week_of(text: str, windows: list, day: datetime) -> list:
+    """The weekdays ``text`` names alone (``windows``, the parser's reading: the nearest ones) moved into
+    the week of ``day`` when that week is later; ``windows`` as they are otherwise."""
+    if not (windows and _BARE_WEEKDAY.search(text or "")):
+        return windows
+    old = day.astimezone(clinic_zone())
     its_monday = (old - timedelta(days=old.weekday())).date()
     shifted = []
     for a, b in windows:
@@ -78,7 +85,12 @@ def windows_near(text: str, tracker: Tracker) -> list:
     relative = relative_move(text, moving.get("start")) if moving.get("start") else None
     if relative:
         return relative
-    windows = in_its_week(text, parse_windows(text), moving.get("start"))
+    parsed = parse_windows(text)
+    asked = tracker.get_slot("windows") or []
+    # "the tuesday at 10:15" after "the following week": that week's Tuesday (else the moved appointment's week's)
+    windows = in_week_of(text, parsed, datetime.fromisoformat(asked[0][0])) if asked and not _WEEK_SAID.search(text or "") else parsed
+    if windows == parsed:
+        windows = in_its_week(text, parsed, moving.get("start"))
     if windows and not _DAY_WORDS.search(text or ""):
         before = offered_days(tracker) or tracker.get_slot("windows")
         if before:  # on the days asked for before (or offered instead, when those had nothing)
@@ -341,6 +353,10 @@ def relative_move(text: str, start: datetime | str | None) -> list[list[str]] | 
     elif same:
         target = same
     elif _WEEK_AFTER.search(text):
+        asked = parse_windows(_WEEK_AFTER.sub(" ", text))
+        days = in_week_of(text, asked, old + timedelta(weeks=1))
+        if days and days != asked:
+            return days  # "the following week, ideally a tuesday or wednesday morning": those, that week
         target = old + timedelta(weeks=1)
     elif small_move(text):
         target = old + small_move(text)

@@ -709,3 +709,12 @@ def test_qa_stop_22_the_options_again_and_one_like_it():
     assert not any(ONCE_MORE.search(t) for t in ["the 2nd", "none of those", "what about friday"])
     assert all(SAME_KIND.search(t) for t in ["book another one just like it", "the same thing again for january"])
     assert not SAME_KIND.search("book a checkup")
+
+
+def test_qa_stop_22_the_week_after_with_days_said(monkeypatch):
+    from actions.forms.offer_times import relative_move
+
+    monkeypatch.setenv("SCHEDBOT_NOW", "2026-11-30T07:00:00-08:00")
+    said = "reschedule it to sometime the following week, ideally on a Tuesday or Wednesday morning"
+    assert [w[0][:13] for w in relative_move(said, "2026-12-10T10:00:00-08:00")] == ["2026-12-15T08", "2026-12-16T08"]
+    assert relative_move("the week after", "2026-12-10T10:00:00-08:00")[0][0][:16] == "2026-12-17T10:00"  # the same time

@@ -22,7 +22,8 @@ how long is the visit?" (the second question not answered); one long polite mess
 me I should …" (booked as the wife's, "Told"), "and also …" (a second booking queued) and "my number is
 1EG4TE5MK73" (the member id asked again); "can i get my appointment moved sooner?" (asked when, again); "same number as mine" in the web chat
 ("That doesn't look like a phone number", over and over); "can you book another one just like it for the
-week after?" (what for, and when, asked again); "sorry what were the options again?" (a miss).
+week after?" (what for, and when, asked again); "sorry what were the options again?" (a miss); "reschedule it to sometime the following week, ideally on a
+Tuesday or Wednesday morning" (a Thursday offered), then "the Tuesday at 10:15" (this week's Tuesday held).
 And one that already worked (the README listed it as not): "can you also book my daughter in?" right after
 a list. Each runs through the REST channel against the shared stack. (Next week's afternoons: this week's
 mornings are for later files' patients.)
@@ -491,6 +492,22 @@ def what_were_the_options_again(stack, p):
     assert len(booked(stack, pid)) == 1, p
 
 
+def the_following_week_on_a_tuesday_or_wednesday(stack, p):
+    pid = new_patient(stack, "Cassandra", "Whitmore", "1987-04-17", "408-555-0629")
+    old = seed_booking(stack, pid, "2026-12-10", after="14:00")
+    p("Good evening! I have an appointment coming up on December 10th, but unfortunately I have a work conflict. Would "
+      "it be possible to reschedule it to sometime the following week, ideally on a Tuesday or Wednesday morning?")
+    said = p("Of course. My name is Cassandra Whitmore and my date of birth is April 17, 1987.")
+    assert "Tue Dec 15" in said or "Wed Dec 16" in said, p  # that week's Tuesday or Wednesday, mornings
+    said = p("Hmm, what about the Wednesday?")
+    assert "Wed Dec 16" in said and "Wed Dec 9" not in said, p  # the Wednesday of the week asked for
+    p("1")
+    p("Yes, please go ahead and make the change.")
+    mine = booked(stack, pid)
+    assert len(mine) == 1 and local(mine[0]).date() == date(2026, 12, 16), p
+    assert {a["id"]: a["status"] for a in appointments(stack, pid)}[old["id"]] == "cancelled", p
+
+
 PATIENTS = [new_here_then_my_name_is, name_birth_date_and_cell_at_the_name_question,
             a_parent_answers_for_the_daughter_with_their_own_details, a_grown_son_sent_again, later_that_week_when_moving,
             a_nurse_asked_for_while_booking, a_nurse_asked_for_after_the_greeting, chest_pain_first_and_at_the_payment_question,
@@ -502,7 +519,7 @@ PATIENTS = [new_here_then_my_name_is, name_birth_date_and_cell_at_the_name_quest
             the_next_one_after_a_time_was_taken, a_birth_date_before_anything, two_questions_about_the_held_time,
             everything_in_one_long_polite_message, moved_sooner_said_with_the_request, a_list_then_my_daughter_too,
             same_number_as_mine_in_the_web_chat, another_one_just_like_it_the_week_after,
-            what_were_the_options_again]
+            what_were_the_options_again, the_following_week_on_a_tuesday_or_wednesday]
 
 test_probe_patient_stop22, test_probe_patients_stop22_heard_only_clean_short_messages, \
     test_probe_patients_stop22_left_no_details_in_logs = probe_file_tests("probe22", PATIENTS)
