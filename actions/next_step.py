@@ -715,6 +715,10 @@ class ActionNext(Action):
 
                 if gender_wanted(text):  # "a checkup with a female doctor"
                     set_("clinician_gender", gender_wanted(text))
+                from actions.forms.booking import city_in_request
+
+                if city_in_request(text):  # "a physical at your San Francisco location"
+                    set_("place", city_in_request(text))
                 named = await clinician_slots(text)
                 if named.get("unknown"):  # "Dr. Everyman": not ours; say so rather than book someone else
                     say(dispatcher, f"I couldn't find {named.pop('unknown')} at our clinic, so I'll look at all our clinicians.")

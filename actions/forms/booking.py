@@ -149,6 +149,7 @@ def _codes(appt) -> set:
 
 
 CLOCK = re.compile(r"\d\s*(:\d\d|am\b|pm\b|a\.m|p\.m)", re.I)
+CLOCK_SAID = re.compile(CLOCK.pattern + r"|\b(at|around|about|by|after|before|near)\s+\d{1,2}\b(?!\s*(st|nd|rd|th|/|-))", re.I)
 
 
 def pick_option(text: str, options: list, ambiguous: list | None = None) -> int | None:
@@ -190,6 +191,19 @@ _TIME_WORDS = re.compile(r"\b(?:weeks?|days?|hours?|hrs?|mins?|minutes?|months?|
                          r"lunch\w*|then|now|once|all|soon|later|earlier|early|late|one|two|three|four|five|six|few|couple)\b", re.I)
 CITY_ALIASES = {"sf": "San Francisco", "san fran": "San Francisco", "frisco": "San Francisco", "sj": "San Jose",
                 "sac": "Sacramento", "sacto": "Sacramento"}
+
+
+def city_in_request(text: str) -> str | None:
+    """One of our cities a request names as where ("a physical at your San Francisco location"), else None."""
+    from actions.digressions import our_cities
+    from actions.who import folded
+
+    said = folded(text or "")
+    names = {**{folded(c): c for c in our_cities()}, **{a: c for a, c in CITY_ALIASES.items() if c in our_cities()}}
+    for name, city in names.items():
+        if re.search(rf"\b(?:at|in|near|around)\s+(?:(?:your|the|our)\s+)?{re.escape(name)}\b", said):
+            return city
+    return None
 
 
 def place_asked(text: str) -> tuple[str | None, str | None]:
@@ -563,7 +577,8 @@ class ValidateBookingForm(FlowForm):
             windows = windows_near(text, tracker) or tracker.get_slot("windows")
             return {**who, "option": None, "options": None, "when_text": tracker.get_slot("when_text") or "any",
                     "windows": windows, "form_misses": 0}
-        shifted = shift_windows(text, options, tracker.get_slot("windows"))
+        # ("anything later that day, maybe around 3?": the time said wins over "later")
+        shifted = None if CLOCK_SAID.search(text) else shift_windows(text, options, tracker.get_slot("windows"))
         if shifted:  # "something later" / "anything earlier?" (the day asked for stays the reference)
             return {"option": None, "options": None, "when_text": tracker.get_slot("when_text") or "any", "windows": shifted,
                     "seen": seen, "form_misses": 0}

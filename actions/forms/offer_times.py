@@ -41,7 +41,7 @@ def parse_windows(text: str) -> list[list[str]]:
 
 # a message that names a day: a clock time or part of day without one stays on the days asked for before
 _DAY_WORDS = re.compile(r"\b(today|tonight|tomorrow|tmrw|tmr|mon|tue|wed|thu|fri|sat|sun|week|month|weekend|next|this|"
-                        r"jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|\d{1,2}/\d{1,2}|\d+(st|nd|rd|th))", re.I)
+                        r"jan|feb|mar|apr|may\b|jun|jul|aug|sep|oct|nov|dec|\d{1,2}/\d{1,2}|\d+(st|nd|rd|th))", re.I)  # ("maybe": no)
 
 
 # a weekday said alone ("thursday", "on fri"), not "this thursday", "next fri" or a date

@@ -718,3 +718,13 @@ def test_qa_stop_22_the_week_after_with_days_said(monkeypatch):
     said = "reschedule it to sometime the following week, ideally on a Tuesday or Wednesday morning"
     assert [w[0][:13] for w in relative_move(said, "2026-12-10T10:00:00-08:00")] == ["2026-12-15T08", "2026-12-16T08"]
     assert relative_move("the week after", "2026-12-10T10:00:00-08:00")[0][0][:16] == "2026-12-17T10:00"  # the same time
+
+
+def test_qa_stop_22_a_city_a_clock_time_and_maybe():
+    from actions.forms.booking import CLOCK_SAID, city_in_request
+    from actions.forms.offer_times import _DAY_WORDS
+
+    assert city_in_request("a physical at your San Francisco location") == "San Francisco"
+    assert city_in_request("checkup in sf please") == "San Francisco" and city_in_request("book a physical") is None
+    assert CLOCK_SAID.search("anything later that same day, maybe around 3?") and not CLOCK_SAID.search("later on the 3rd")
+    assert not _DAY_WORDS.search("maybe around 3") and _DAY_WORDS.search("may 3rd")

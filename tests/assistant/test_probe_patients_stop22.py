@@ -23,7 +23,9 @@ me I should …" (booked as the wife's, "Told"), "and also …" (a second bookin
 1EG4TE5MK73" (the member id asked again); "can i get my appointment moved sooner?" (asked when, again); "same number as mine" in the web chat
 ("That doesn't look like a phone number", over and over); "can you book another one just like it for the
 week after?" (what for, and when, asked again); "sorry what were the options again?" (a miss); "reschedule it to sometime the following week, ideally on a
-Tuesday or Wednesday morning" (a Thursday offered), then "the Tuesday at 10:15" (this week's Tuesday held).
+Tuesday or Wednesday morning" (a Thursday offered), then "the Tuesday at 10:15" (this week's Tuesday held);
+"a physical at your San Francisco location" (every city offered); "anything later that same day, maybe
+around 3?" (11 AM offered, and once "maybe" was read as May, today).
 And one that already worked (the README listed it as not): "can you also book my daughter in?" right after
 a list. Each runs through the REST channel against the shared stack. (Next week's afternoons: this week's
 mornings are for later files' patients.)
@@ -508,6 +510,32 @@ def the_following_week_on_a_tuesday_or_wednesday(stack, p):
     assert {a["id"]: a["status"] for a in appointments(stack, pid)}[old["id"]] == "cancelled", p
 
 
+def a_physical_at_the_san_francisco_location(stack, p):
+    pid = new_patient(stack, "Benedikta", "Sorensen", "1990-09-09", "408-555-0630")
+    p("Hi! I'd like to book a physical at your San Francisco location, preferably on a Monday or Friday afternoon "
+      "next week.")
+    p("Benedikta Sorensen, 9/9/1990")
+    said = p("I'll pay out of pocket.")
+    assert "San Francisco Family Care" in said and "Sacramento" not in said and "San Jose" not in said, p
+    p("The second option, please.")
+    p("Yes.")
+    mine = booked(stack, pid)
+    assert len(mine) == 1 and "San Francisco" in p.transcript[-1], p
+
+
+def later_that_same_day_maybe_around_3(stack, p):
+    pid = new_patient(stack, "Thelonius", "Marchbank", "1972-12-12", "408-555-0631")
+    p("I need a dermatology appointment next Wednesday morning.")
+    p("Thelonius Marchbank, December 12, 1972.")
+    p("Self-pay.")
+    said = p("None of those times work for me, unfortunately. Do you have anything later that same day, maybe around 3?")
+    assert "Wed Dec 9, 2:" in said or "Wed Dec 9, 3:" in said, p  # around 3 that Wednesday (not 11 AM, not today)
+    p("Perfect, the first one.")
+    p("Yes please.")
+    mine = booked(stack, pid)
+    assert len(mine) == 1 and local(mine[0]).date() == date(2026, 12, 9) and 14 <= local(mine[0]).hour <= 15, p
+
+
 PATIENTS = [new_here_then_my_name_is, name_birth_date_and_cell_at_the_name_question,
             a_parent_answers_for_the_daughter_with_their_own_details, a_grown_son_sent_again, later_that_week_when_moving,
             a_nurse_asked_for_while_booking, a_nurse_asked_for_after_the_greeting, chest_pain_first_and_at_the_payment_question,
@@ -519,7 +547,8 @@ PATIENTS = [new_here_then_my_name_is, name_birth_date_and_cell_at_the_name_quest
             the_next_one_after_a_time_was_taken, a_birth_date_before_anything, two_questions_about_the_held_time,
             everything_in_one_long_polite_message, moved_sooner_said_with_the_request, a_list_then_my_daughter_too,
             same_number_as_mine_in_the_web_chat, another_one_just_like_it_the_week_after,
-            what_were_the_options_again, the_following_week_on_a_tuesday_or_wednesday]
+            what_were_the_options_again, the_following_week_on_a_tuesday_or_wednesday,
+            a_physical_at_the_san_francisco_location, later_that_same_day_maybe_around_3]
 
 test_probe_patient_stop22, test_probe_patients_stop22_heard_only_clean_short_messages, \
     test_probe_patients_stop22_left_no_details_in_logs = probe_file_tests("probe22", PATIENTS)
