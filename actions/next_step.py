@@ -760,7 +760,10 @@ class ActionNext(Action):
                         set_("visit_type", new_visit)
                 elif goal == "reschedule":  # "move my tuesday appointment to friday": the new time is after "to"
                     _, when = split_move(text)
-                windows = parse_windows(when) if when else []  # "a dermatologist tomorrow morning": don't ask again
+                from actions.forms.offer_times import next_to_booked
+
+                # "a dermatologist tomorrow morning": don't ask again; "right after mine" (a second visit): next to it
+                windows = (next_to_booked(when, slots.get("booked_here")) if goal == "book" else None) or (parse_windows(when) if when else [])
                 if windows:
                     set_("when_text", when)
                     set_("windows", windows)

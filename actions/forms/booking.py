@@ -16,8 +16,8 @@ from actions.common import (NO, YES, client, clinic, describe, last_bot_texts, l
                             option_buttons, parse_choice, say, slot_before_message, yes_no)
 from actions.forms.base import FlowForm
 from actions.forms.coverage import payment_instead
-from actions.forms.offer_times import (EARLIER, LATER, _DAY_WORDS, closed_on_all, hours_note, in_its_week, offered_days, on_days_of,
-                                       parse_windows, relative_move, shift_windows, windows_near)
+from actions.forms.offer_times import (EARLIER, LATER, _DAY_WORDS, closed_on_all, hours_note, in_its_week, next_to_booked, offered_days,
+                                       on_days_of, parse_windows, relative_move, shift_windows, windows_near)
 
 log = logging.getLogger("schedbot.actions.booking")
 NOT_DAY = re.compile(r"\b(?:not|no|except|but not|anything but|other than)\s+(?:on\s+)?(mon|tue|wed|thu|fri|sat|sun)[a-z]*\b", re.I)
@@ -94,10 +94,13 @@ def _iso(value: Any) -> str | None:
 
 async def find_options(specialty: str | None, visit_type: str | None, windows: list | None, exclude: list | None = None,
                        patient_id: str | None = None, practitioner: str | None = None, place: str | None = None,
-                       gender: str | None = None) -> list:
+                       gender: str | None = None, avoid: list | None = None) -> list:
     """Up to 3 proposed appointments, across the patient's windows (or from now on), in ``place`` (a city)
-    when given, with a clinician of that ``gender`` when given."""
+    when given, with a clinician of that ``gender`` when given, none overlapping the ``avoid`` spans (times
+    booked in this conversation: a parent can't be at two visits at once)."""
     from actions.clinicians import of_gender
+
+    busy = [(datetime.fromisoformat(a), datetime.fromisoformat(b)) for a, b in (avoid or []) if a and b]
 
     fhir = client()
     spans = [(datetime.fromisoformat(s), datetime.fromisoformat(e)) for s, e in (windows or [])][:4]
@@ -117,6 +120,7 @@ async def find_options(specialty: str | None, visit_type: str | None, windows: l
             # appointment for an adult's knee): keep those that say the specialty asked for
             batch = [a for a in batch if not specialty or specialty in _codes(a)] or \
                 ([] if practitioner is None and any(_codes(a) for a in batch) else batch)
+            batch = [a for a in batch if not any(a.start < end and (a.end or a.start) > start for start, end in busy)]
             found += await of_gender(batch, gender) if gender else batch
             if len([a for a in found if a.id not in exclude]) >= 3:
                 break
@@ -488,6 +492,8 @@ class ValidateBookingForm(FlowForm):
             return {**(await self._give_up(dispatcher, tracker)), "when_text": None}
         paying = await payment_instead(dispatcher, tracker, text) or {}  # "self pay actually": noted (and a time with it taken)
         windows = relative_move(text, moving.get("start"))  # "an hour later": from the appointment being moved
+        if not windows and not moving:
+            windows = next_to_booked(text, tracker.get_slot("booked_here"))  # "right after mine" (a second visit)
         if not windows and moving.get("start") and not parse_windows(text):
             windows = shift_windows(text, [moving], None)  # "sooner if possible": before it, any day; "later": after it
         if not windows:
@@ -749,7 +755,10 @@ class ValidateBookingForm(FlowForm):
 
                     last = {"id": booked.id, "text": text, "start": _iso(booked.start), "specialty": appt_specialty(booked),
                             "practitioner": appt_practitioner(booked)}
-                    return {"outcome": "rescheduled" if old else "booked", "held": None, "last_booked": last}
+                    here = [s for s in (slot("booked_here") or []) if not (old and s[0] == old.get("start"))]  # (moved away)
+                    here.append([_iso(booked.start), _iso(booked.end)])
+                    return {"outcome": "rescheduled" if old else "booked", "held": None, "last_booked": last,
+                            "booked_here": here if booked.start and booked.end else slot("booked_here")}
             # 2. a chosen option -> hold it
             async def hold_chosen():
                 idx = int(slot("option")) - 1
@@ -780,13 +789,14 @@ class ValidateBookingForm(FlowForm):
                                                    slot("patient_id"), moving["practitioner"], slot("place"))
                     found = found or await find_options(slot("specialty"), slot("visit_type"), slot("windows"), slot("seen"),
                                                         slot("patient_id"), slot("practitioner"), slot("place"),
-                                                        slot("clinician_gender"))
+                                                        slot("clinician_gender"), slot("booked_here"))
                     if not found and slot("windows"):
                         # nothing then: offer the nearest openings after that instead of a dead end
                         first = min(datetime.fromisoformat(w[0]) for w in slot("windows"))
                         nearby = [[max(first, now()).isoformat(), (max(first, now()) + timedelta(days=21)).isoformat()]]
                         found = await find_options(slot("specialty"), slot("visit_type"), nearby, slot("seen"), slot("patient_id"),
-                                                   slot("practitioner"), slot("place"), slot("clinician_gender"))
+                                                   slot("practitioner"), slot("place"), slot("clinician_gender"),
+                                                   slot("booked_here"))
                         if found:
                             log.info("event=find_nearest")  # action_ask_option says so (offered_days)
                     return found

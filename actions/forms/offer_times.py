@@ -77,12 +77,30 @@ def in_week_of(text: str, windows: list, day: datetime) -> list:
     return shifted
 
 
+# "right after mine", "back to back", "the same afternoon as mine": next to the time booked just before
+_NEXT_TO_BOOKED = re.compile(r"\b(right after|back[- ]to[- ]back|straight after|just after|after (mine|me|hers|his|theirs|that one|"
+                             r"(my|her|his|their|the other) (appointment|appt|visit|one)))\b", re.I)
+_SAME_DAY_AS = re.compile(r"\bsame (day|afternoon|morning)( as (mine|me|hers|his|theirs|that one|the other( one)?))?\b", re.I)
+
+
+def next_to_booked(text: str, booked_here: list | None) -> list | None:
+    """A second visit asked for next to the one booked just before in this conversation ("right after
+    mine": from its end, that day; "the same day as mine": that day), else None."""
+    if not booked_here or not (_NEXT_TO_BOOKED.search(text or "") or _SAME_DAY_AS.search(text or "")):
+        return None
+    start, end = (datetime.fromisoformat(x).astimezone(clinic_zone()) for x in booked_here[-1])
+    day = start.replace(hour=0, minute=0, second=0, microsecond=0)
+    if _NEXT_TO_BOOKED.search(text):
+        return [[end.isoformat(), (end + timedelta(hours=2)).isoformat()], [end.isoformat(), (day + timedelta(days=1)).isoformat()]]
+    return [[day.isoformat(), (day + timedelta(days=1)).isoformat()]]
+
+
 def windows_near(text: str, tracker: Tracker) -> list:
     """A new time preference given while choosing. A clock time or part of day alone ("anything at
     2?", "afternoon instead") stays on the days the patient asked for before. During a move, a time said
     relative to the appointment being moved ("friday, same time-ish") is taken from it."""
     moving = tracker.get_slot("old_appt") or {}
-    relative = relative_move(text, moving.get("start")) if moving.get("start") else None
+    relative = relative_move(text, moving.get("start")) if moving.get("start") else next_to_booked(text, tracker.get_slot("booked_here"))
     if relative:
         return relative
     parsed = parse_windows(text)

@@ -728,3 +728,12 @@ def test_qa_stop_22_a_city_a_clock_time_and_maybe():
     assert city_in_request("checkup in sf please") == "San Francisco" and city_in_request("book a physical") is None
     assert CLOCK_SAID.search("anything later that same day, maybe around 3?") and not CLOCK_SAID.search("later on the 3rd")
     assert not _DAY_WORDS.search("maybe around 3") and _DAY_WORDS.search("may 3rd")
+
+
+def test_qa_stop_22_a_second_visit_next_to_the_first():
+    from actions.forms.offer_times import next_to_booked
+
+    booked_here = [["2026-12-07T12:00:00-08:00", "2026-12-07T12:15:00-08:00"]]
+    assert next_to_booked("right after mine if possible", booked_here)[0] == ["2026-12-07T12:15:00-08:00", "2026-12-07T14:15:00-08:00"]
+    assert next_to_booked("the same day as mine", booked_here) == [["2026-12-07T00:00:00-08:00", "2026-12-08T00:00:00-08:00"]]
+    assert next_to_booked("right after mine", []) is None and next_to_booked("next tuesday", booked_here) is None

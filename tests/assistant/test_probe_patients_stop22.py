@@ -25,14 +25,15 @@ me I should …" (booked as the wife's, "Told"), "and also …" (a second bookin
 week after?" (what for, and when, asked again); "sorry what were the options again?" (a miss); "reschedule it to sometime the following week, ideally on a
 Tuesday or Wednesday morning" (a Thursday offered), then "the Tuesday at 10:15" (this week's Tuesday held);
 "a physical at your San Francisco location" (every city offered); "anything later that same day, maybe
-around 3?" (11 AM offered, and once "maybe" was read as May, today).
+around 3?" (11 AM offered, and once "maybe" was read as May, today); "can you book my son Felix too? right
+after mine" (his visit offered at the same time as hers, in another city).
 And one that already worked (the README listed it as not): "can you also book my daughter in?" right after
 a list. Each runs through the REST channel against the shared stack. (Next week's afternoons: this week's
 mornings are for later files' patients.)
 """
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 import httpx
 
@@ -422,8 +423,6 @@ def everything_in_one_long_polite_message(stack, p):
 
 
 def moved_sooner_said_with_the_request(stack, p):
-    from datetime import datetime
-
     pid = new_patient(stack, "Mortimer", "Ashdown", "1964-04-04", "408-555-0624")
     old = seed_booking(stack, pid, "2026-12-11", after="14:00")
     p("Is there any way to get my appointment moved sooner? I'm having a flare-up.")
@@ -536,6 +535,26 @@ def later_that_same_day_maybe_around_3(stack, p):
     assert len(mine) == 1 and local(mine[0]).date() == date(2026, 12, 9) and 14 <= local(mine[0]).hour <= 15, p
 
 
+def my_son_too_right_after_mine(stack, p):
+    me = new_patient(stack, "Rosalind", "Tremblayne", "1983-05-06", "408-555-0632")
+    son = new_patient(stack, "Felix", "Tremblayne", "2015-02-03", "408-555-0632")
+    p("I need a checkup next monday afternoon")
+    p("Rosalind Tremblayne 5/6/1983")
+    p("self pay")
+    p("1")
+    p("yes")
+    p("can you book my son Felix too? right after mine if possible")
+    p("Felix Tremblayne 2/3/2015")
+    p("self pay")
+    p("1")
+    p("yes")
+    mine, his = booked(stack, me), booked(stack, son)
+    assert len(mine) == 1 and len(his) == 1, p
+    end = datetime.fromisoformat(mine[0]["end"].replace("Z", "+00:00"))
+    his_start = datetime.fromisoformat(his[0]["start"].replace("Z", "+00:00"))
+    assert end <= his_start and local(his[0]).date() == local(mine[0]).date(), p  # after hers, the same day: no overlap
+
+
 PATIENTS = [new_here_then_my_name_is, name_birth_date_and_cell_at_the_name_question,
             a_parent_answers_for_the_daughter_with_their_own_details, a_grown_son_sent_again, later_that_week_when_moving,
             a_nurse_asked_for_while_booking, a_nurse_asked_for_after_the_greeting, chest_pain_first_and_at_the_payment_question,
@@ -548,7 +567,7 @@ PATIENTS = [new_here_then_my_name_is, name_birth_date_and_cell_at_the_name_quest
             everything_in_one_long_polite_message, moved_sooner_said_with_the_request, a_list_then_my_daughter_too,
             same_number_as_mine_in_the_web_chat, another_one_just_like_it_the_week_after,
             what_were_the_options_again, the_following_week_on_a_tuesday_or_wednesday,
-            a_physical_at_the_san_francisco_location, later_that_same_day_maybe_around_3]
+            a_physical_at_the_san_francisco_location, later_that_same_day_maybe_around_3, my_son_too_right_after_mine]
 
 test_probe_patient_stop22, test_probe_patients_stop22_heard_only_clean_short_messages, \
     test_probe_patients_stop22_left_no_details_in_logs = probe_file_tests("probe22", PATIENTS)
