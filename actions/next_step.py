@@ -80,6 +80,8 @@ STILL_UNCLEAR = ("Sorry, I'm still not getting it. Reply 'agent' and someone fro
 # "the same thing again", "another one just like it": a booking like the one just made
 SAME_KIND = re.compile(r"\b(same (thing|kind|type|visit|appointment|appt)|just like (it|that|this|the last( one)?)|"
                        r"like (that|the last) one|another one like)\b", re.I)
+# "book me a new one instead", "rebook it": a visit in place of the one just cancelled
+REPLACE_IT = re.compile(r"\b(a new one|another one|one instead|new (appointment|appt) instead|re-?book)\b", re.I)
 # after two failed verifications, whatever is asked about appointments
 LOCKED_OUT = ("I can't look up or change appointments without a match on name and birth date. Reply 'agent' and someone "
               "from the clinic will call you.")
@@ -687,8 +689,13 @@ class ActionNext(Action):
                     say(dispatcher, f"Now {whose(slots.get('for_whom'))}{' other' if same else ''} appointment.")
             if theirs:  # (the other person's booking waits in the queue action_next starts after this one)
                 set_("paused", queue_other_person(dispatcher, theirs, other))
-            like = slots.get("last_booked") if goal == "book" and not (spec or queued or other) and SAME_KIND.search(text) else None
-            if like and like.get("specialty"):  # "can you book another one just like it for the week after?"
+            like = None
+            if goal == "book" and not (spec or queued or other):
+                # "can you book another one just like it?" after a booking; "book me a new one instead" after a cancel
+                like = slots.get("last_booked") if SAME_KIND.search(text) else None
+                if not like and (SAME_KIND.search(text) or REPLACE_IT.search(text)) and slots.get("last_cancelled"):
+                    like = {**slots["last_cancelled"], "practitioner": None}
+            if like and like.get("specialty"):
                 from actions.forms.offer_times import relative_move
 
                 spec, visit = like["specialty"], None

@@ -26,7 +26,8 @@ week after?" (what for, and when, asked again); "sorry what were the options aga
 Tuesday or Wednesday morning" (a Thursday offered), then "the Tuesday at 10:15" (this week's Tuesday held);
 "a physical at your San Francisco location" (every city offered); "anything later that same day, maybe
 around 3?" (11 AM offered, and once "maybe" was read as May, today); "can you book my son Felix too? right
-after mine" (his visit offered at the same time as hers, in another city).
+after mine" (his visit offered at the same time as hers, in another city); "could you book me a new one
+for the week of the 14th instead?" right after a cancel ("what's the visit for?").
 And one that already worked (the README listed it as not): "can you also book my daughter in?" right after
 a list. Each runs through the REST channel against the shared stack. (Next week's afternoons: this week's
 mornings are for later files' patients.)
@@ -555,6 +556,22 @@ def my_son_too_right_after_mine(stack, p):
     assert end <= his_start and local(his[0]).date() == local(mine[0]).date(), p  # after hers, the same day: no overlap
 
 
+def a_new_one_instead_after_a_cancel(stack, p):
+    pid = new_patient(stack, "Anastasia", "Volkova", "1979-11-02", "408-555-0633")
+    old = seed_booking(stack, pid, "2026-12-09", after="14:00")
+    p("Hello, I need to cancel my appointment on Wednesday, December 9th. I'm going to be out of town.")
+    p("Anastasia Volkova, November 2nd, 1979")
+    p("Yes, please cancel it.")
+    p("Actually, could you book me a new one for the week of the 14th instead? Any morning works.")
+    said = p("self pay")
+    assert "Dermatology" in said and "Dec 14" in said, p  # the kind of visit just cancelled, not "what for?"
+    p("The first one works.")
+    p("Yes, confirm please.")
+    mine = booked(stack, pid)
+    assert len(mine) == 1 and specialty_codes(mine[0]) == [DERM] and local(mine[0]).date() == date(2026, 12, 14), p
+    assert {a["id"]: a["status"] for a in appointments(stack, pid)}[old["id"]] == "cancelled", p
+
+
 PATIENTS = [new_here_then_my_name_is, name_birth_date_and_cell_at_the_name_question,
             a_parent_answers_for_the_daughter_with_their_own_details, a_grown_son_sent_again, later_that_week_when_moving,
             a_nurse_asked_for_while_booking, a_nurse_asked_for_after_the_greeting, chest_pain_first_and_at_the_payment_question,
@@ -567,7 +584,8 @@ PATIENTS = [new_here_then_my_name_is, name_birth_date_and_cell_at_the_name_quest
             everything_in_one_long_polite_message, moved_sooner_said_with_the_request, a_list_then_my_daughter_too,
             same_number_as_mine_in_the_web_chat, another_one_just_like_it_the_week_after,
             what_were_the_options_again, the_following_week_on_a_tuesday_or_wednesday,
-            a_physical_at_the_san_francisco_location, later_that_same_day_maybe_around_3, my_son_too_right_after_mine]
+            a_physical_at_the_san_francisco_location, later_that_same_day_maybe_around_3, my_son_too_right_after_mine,
+            a_new_one_instead_after_a_cancel]
 
 test_probe_patient_stop22, test_probe_patients_stop22_heard_only_clean_short_messages, \
     test_probe_patients_stop22_left_no_details_in_logs = probe_file_tests("probe22", PATIENTS)
