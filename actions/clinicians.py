@@ -137,7 +137,6 @@ async def _slots_for(practitioner) -> dict:
 _GENDER = re.compile(r"\b(?:(?P<f>female|woman|women|lady)|(?P<m>male|man|men|gentleman|guy))\s+(?:doctor|dr|doc|physician|provider|"
                      r"clinician|dermatologist|pediatrician|gastroenterologist|gp|one)s?\b|"
                      r"\b(?:see|with|prefer|rather have|want)\s+(?:a\s+)?(?:(?P<f2>woman|female|lady)|(?P<m2>man|male))\b(?!\s+(?:who|that))", re.I)
-_ANY_GENDER = re.compile(r"\b(any (doctor|one|clinician|provider)|doesn'?t matter|don'?t care who|whoever)\b", re.I)
 
 
 def gender_wanted(text: str) -> str | None:

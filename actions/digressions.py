@@ -209,9 +209,9 @@ class ActionAnswerQuestion(Action):
         intent = latest_intent(tracker)
         text = latest_text(tracker)
         events: List[Dict[Text, Any]] = []
-        if not (dict(_ASKS).get(intent) and dict(_ASKS)[intent].search(text)) and answered_aside(dispatcher, text):  # "video visits?"
-            return []
         asks = dict(_ASKS).get(intent)
+        if not (asks and asks.search(text)) and answered_aside(dispatcher, text):  # "do you do video visits?"
+            return []
         if tracker.active_loop_name and asks and not asks.search(text):
             from actions.forms.base import answer_form
             from actions.forms.booking import HOW_LONG

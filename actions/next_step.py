@@ -720,12 +720,12 @@ class ActionNext(Action):
             if goal == "book":
                 from actions.clinicians import clinician_slots, gender_wanted
 
-                if gender_wanted(text):  # "a checkup with a female doctor"
-                    set_("clinician_gender", gender_wanted(text))
+                if gender := gender_wanted(text):  # "a checkup with a female doctor"
+                    set_("clinician_gender", gender)
                 from actions.forms.booking import city_in_request
 
-                if city_in_request(text):  # "a physical at your San Francisco location"
-                    set_("place", city_in_request(text))
+                if city := city_in_request(text):  # "a physical at your San Francisco location"
+                    set_("place", city)
                 named = await clinician_slots(text)
                 if named.get("unknown"):  # "Dr. Everyman": not ours; say so rather than book someone else
                     say(dispatcher, f"I couldn't find {named.pop('unknown')} at our clinic, so I'll look at all our clinicians.")
@@ -885,8 +885,9 @@ class ActionNext(Action):
                     set_("windows", shifted)
                     return
                 when, windows = slots.get("when_text"), slots.get("windows")
-                if when and windows and old.get("start") and in_its_week(when, windows, old["start"]) != windows:
-                    set_("windows", in_its_week(when, windows, old["start"]))  # "to thursday": that week's Thursday
+                its_week = in_its_week(when, windows, old["start"]) if when and windows and old.get("start") else windows
+                if its_week != windows:
+                    set_("windows", its_week)  # "to thursday": that week's Thursday
                     return
                 if not (when and windows and old.get("start")) or _DAY_WORDS.search(when):
                     return

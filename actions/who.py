@@ -78,7 +78,7 @@ def someone_else(text: str) -> dict | None:
         kind = _INVERSE[named.group("rel").lower()]
         pron = re.search(r"\b(his|him|he|her|she)\b", t[named.end():], re.I)
         rel = _BY_PRONOUN[kind][0 if pron.group(1).lower() in ("his", "him", "he") else 1] if kind in _BY_PRONOUN and pron else \
-            {"spouse": "spouse", "child": "child", "parent": "parent", "sibling": "sibling"}.get(kind, kind or "person")
+            (kind or "person")
         given = named.group("given")
         return {"rel": rel, "given": given[:1].upper() + given[1:].lower(), "name": None}
     m = _OTHER.search(t)

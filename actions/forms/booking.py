@@ -461,8 +461,9 @@ class ValidateBookingForm(FlowForm):
 
         if (tracker.get_slot("practitioner") or tracker.get_slot("clinician_gender")) and ANY_CLINICIAN.search(text):
             return {"practitioner": None, "clinician_gender": None}  # "any doctor is fine": no one in particular
-        if gender_wanted(text) and gender_wanted(text) != tracker.get_slot("clinician_gender"):
-            return {"clinician_gender": gender_wanted(text), "practitioner": None}  # "can i see a woman instead?"
+        gender = gender_wanted(text)
+        if gender and gender != tracker.get_slot("clinician_gender"):
+            return {"clinician_gender": gender, "practitioner": None}  # "can i see a woman instead?"
         named = await clinician_slots(text)
         if named.get("unknown"):
             if text == latest_text(tracker):  # (a request's own words were answered when it was made)
