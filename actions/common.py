@@ -168,7 +168,8 @@ def _ordinals_to_digits(text: str) -> str:
 
 
 _CLAUSE_AFTER_NAME = re.compile(
-    r"[,;]?\s+(?:and\s+)?(?:(?:he|she|they)\s*(?:'s|'re|is|are|was|were|has|turned|will)\b|(?:his|her|their)\s+(?:birthday|dob|date|bday|birth)\b).*$",
+    r"[,;]?\s+(?:and\s+)?(?:(?:he|she|they)\s*(?:'s|'re|is|are|was|were|has|turned|will)\b|(?:his|her|their)\s+(?:birthday|dob|date|bday|birth)\b"
+    r"|(?:my\s+)?(?:date\s+of\s+birth|birth\s*date)\b|i\s+was\s+born\b).*$",
     re.I)
 
 
@@ -278,7 +279,7 @@ def name_in_text(text: str, loose: bool = True) -> str | None:
             if found:
                 return found
     before = re.split(r"[,.;:!?\n]", t[: t.find(found_date)])[-1]
-    before = _SIGNED_OFF.sub("", re.sub(r"\b(born( on)?|dob( is)?|birthday( is)?)\s*$", "", before.strip(), flags=re.I))
+    before = _SIGNED_OFF.sub("", re.sub(r"\b(?:(?:and\s+)?(?:i\s+was\s+|my\s+)?)?(born( on)?|dob( is)?|birthday( is)?|date of birth( is)?)\s*$", "", before.strip(), flags=re.I))
     words = before.split()
     run = []
     for w in reversed(words):
@@ -535,6 +536,9 @@ _ORDINALS = {
 _NUMBER_WORDS = {"one": 1, "uno": 1, "two": 2, "dos": 2, "three": 3, "tres": 3}
 
 
+# "let me check with my wife first", "first, is it downtown?": an ordinal that points at no option
+_ADVERB_ORDINAL = re.compile(r"(?<!the )(?<!take )(?<!want )(?<!pick )(?<!choose )(?<!option )\b(first|second)\b(?!\s+(one|option|time|slot|choice|appointment|opening|of))"
+                             r"(?=\s*([,.;!?]|$|\s+(i|i'?ll|let|and|then|before|please)\b))", re.I)
 _SPAN = re.compile(r"\b(\d|one|two|three|a|couple( of)?|few)\s*(days?|weeks?|wks?|months?|hours?|hrs?|mins?|minutes?|am|pm|a\.m|p\.m|o'?clock)\b", re.I)
 
 
@@ -546,8 +550,10 @@ def parse_choice(text: str, n: int) -> int | None:
     m = re.fullmatch(r"\D{0,20}?(\d)\D{0,20}", t)
     if m and 1 <= int(m.group(1)) <= n:
         return int(m.group(1))
+    long = len(re.findall(r"[a-z0-9]+", t)) > 3
     for word, i in _ORDINALS.items():
-        if re.search(rf"\b{word}\b", t) and i <= n:
+        m = re.search(rf"\b{word}\b", t)
+        if m and i <= n and not (long and _ADVERB_ORDINAL.search(t[max(0, m.start() - 12):m.end() + 12])):
             return i
     words = re.findall(r"[a-z0-9]+", t)
     if re.search(r"\b(the|that|this)\s+\w+\s+one\b", t):

@@ -170,10 +170,20 @@ VIDEO_VISIT = re.compile(r"\b(video|virtual|online|zoom|phone) (visit|appointmen
                          r"\btelemedicine\b", re.I)
 
 
+# "where do i find the member id?", "what's a member number?": the card, not one of our addresses
+MEMBER_ID_QUESTION = re.compile(r"\b(where|how|what)\b.{0,40}\b(member ?(id|number|#)|id number|subscriber id|policy number|"
+                                r"on (my|the) card)\b", re.I)
+
+
 def answered_aside(dispatcher, text: str, event: str = "answered") -> bool:
-    """A question beside the clinic's data (the cost of a visit, whether this is a bot, video visits):
-    answered, logged as ``event``; whether it was one."""
+    """A question beside the clinic's data (the cost of a visit, whether this is a bot, video visits,
+    where the member id is): answered, logged as ``event``; whether it was one."""
     if answered_price(dispatcher, text, event):
+        return True
+    if MEMBER_ID_QUESTION.search(text or "") and QUESTION.search(text or ""):
+        say(dispatcher, "It's on the front of your insurance card, usually labeled Member ID or ID#. No card at hand? "
+                        "Say 'later' and the front desk will take it at your visit.")
+        log.info("event=%s intent=member_id_where", event)
         return True
     phone = clinic().get("phone")
     if ARE_YOU_A_BOT.search(text or "") and QUESTION.search(text or ""):
@@ -210,8 +220,8 @@ class ActionAnswerQuestion(Action):
         text = latest_text(tracker)
         events: List[Dict[Text, Any]] = []
         asks = dict(_ASKS).get(intent)
-        if not (asks and asks.search(text)) and answered_aside(dispatcher, text):  # "do you do video visits?"
-            return []
+        if not (asks and asks.search(text) and not MEMBER_ID_QUESTION.search(text)) and answered_aside(dispatcher, text):
+            return []  # "do you do video visits?", "where do i find the member id?"
         if tracker.active_loop_name and asks and not asks.search(text):
             from actions.forms.base import answer_form
             from actions.forms.booking import HOW_LONG

@@ -27,6 +27,9 @@ def callback_task(tracker: Tracker, phone: str | None) -> dict:
     said = [e.get("text") or "" for e in tracker.events if e.get("event") == "user"]
     name = tracker.get_slot("person_name") or next(filter(None, map(name_in_text, reversed(said))), None)
     notes = ["Patient asked the scheduling assistant to talk to a person."]
+    asked = (said or [""])[-1].strip()
+    if len(asked.split()) > 3:  # "could someone call me? I have questions about a bill": what it is about
+        notes.append(f"Request: {asked[:300]}")
     if phone:
         notes.append(f"Callback number: {phone}")
     if not patient_id and name:
@@ -141,6 +144,57 @@ async def add_callback_number(dispatcher, task_id: str, phone: str) -> None:
         log.warning("event=callback_number_failed task=%s", task_id)
         line = clinic().get("phone")
         say(dispatcher, "Sorry, I couldn't add your number right now." + (f" Please call us at {line}." if line else " Please call the clinic."))
+
+
+# Asked for the number to call, a message that does something itself ("can you just book it") goes on as
+# usual; anything else ("it's for my mother, she needs a follow up") is what the call is about.
+SELF_SERVICE = re.compile(r"\b(book|schedule|cancel|reschedule|move|change|list|when is|what time|instead|myself|"
+                          r"(can|could) you (just )?(do|help)|hours|address|insurance)\b", re.I)
+ADDED = "Patient added: "
+
+
+async def add_callback_note(dispatcher, task_id: str, text: str) -> bool:
+    """What the patient said about the call when asked for the number, added to their call-back request,
+    and the number asked for once more. False (nothing said) when they were asked twice already."""
+    from actions.fhir import SchedulerError
+
+    try:
+        task = await client().read("Task", task_id)
+        if any((n.text or "").startswith(ADDED) for n in task.note or []):
+            return False
+        task.note = [*(task.note or []), {"text": ADDED + text.strip()[:300]}]
+        await client().update(task)
+    except SchedulerError:
+        log.warning("event=callback_note_failed task=%s", task_id)
+        return False
+    log.info("event=callback_note_added task=%s", task_id)
+    say(dispatcher, "Thanks, I've added that to your request. What's the best number for them to call you at?")
+    return True
+
+
+async def callback_for_patient(dispatcher, tracker: Tracker, task_id: str, name: str, dob: str) -> Dict[Text, Any] | None:
+    """Name and birth date sent when asked for the number to call: the patient verified as always, their
+    call-back request put on their record with the number on file. The slots that verify them, or None
+    (no match, or no number on file: the number is asked for again)."""
+    from actions.fhir import SchedulerError
+    from actions.forms.verify import find_patient
+
+    try:
+        patient_id = await find_patient(tracker, name, dob)
+        phone = next(iter(sorted(patient_phones(await client().read("Patient", patient_id)))), None) if patient_id else None
+        if not (patient_id and phone):
+            say(dispatcher, "Thanks. What's the best number for them to call you at?")
+            return None
+        task = await client().read("Task", task_id)
+        task.for_fhir = {"reference": f"Patient/{patient_id}"}
+        task.note = [*(task.note or []), {"text": f"Callback number: {phone}"}]
+        await client().update(task)
+    except SchedulerError:
+        log.warning("event=callback_patient_failed task=%s", task_id)
+        return None
+    log.info("event=callback_patient_added task=%s patient=%s", task_id, patient_id)
+    say(dispatcher, f"Thanks, {name.split()[0]}. They'll call you at the number on your record. Anything else I can help with?")
+    return {"patient_id": patient_id, "verified": True, "person_name": name, "dob": dob, "verify_failures": 0}
 
 
 # "never mind, i figured it out", "no need", "don't call": said when asked for the number to call

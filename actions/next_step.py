@@ -110,6 +110,30 @@ def without_name(text: str) -> str:
     return text
 
 
+def last_value(tracker: Tracker, slot: str) -> Any:
+    """The latest value other than None a slot was set to in this conversation."""
+    return next((e.get("value") for e in reversed(tracker.events)
+                 if e.get("event") == "slot" and e.get("name") == slot and e.get("value") is not None), None)
+
+
+def resumed_without_dob(tracker: Tracker, set_, text: str) -> str | None:
+    """The request that ended for want of a birth date ("I'm not sure of her birthday"), taken up again
+    when the next message brings one: its goal, with the person and name it was for; else None."""
+    from actions.forms.verify import NO_DOB
+
+    if not any(NO_DOB in t for t in last_bot_texts(tracker)):
+        return None
+    goal = last_value(tracker, "goal")
+    if goal not in ("book", "list", "cancel", "reschedule"):
+        return None
+    for slot in ("for_whom", "person_name"):
+        if last_value(tracker, slot) is not None:
+            set_(slot, last_value(tracker, slot))
+    set_("dob", dob_in_text(text).isoformat())
+    log.info("event=resumed_with_dob goal=%s", goal)
+    return goal
+
+
 def guess_goal(text: str) -> str | None:
     """A request from keywords, for messages the classifier was unsure about."""
     for goal, pattern in _GOAL_WORDS:
@@ -528,7 +552,8 @@ class ActionNext(Action):
             events.extend(await hand_off(dispatcher, tracker))
             return done()
         if slots.get("callback_number_asked"):  # asked once: whatever comes next is answered as usual
-            from actions.handoff import CALL_OFF, add_callback_number, withdraw_callback
+            from actions.handoff import (CALL_OFF, SELF_SERVICE, add_callback_note, add_callback_number, callback_for_patient,
+                                         withdraw_callback)
 
             set_("callback_number_asked", False)
             number = phone_in_text(latest_text(tracker)) if fresh and not queued else None
@@ -540,6 +565,21 @@ class ActionNext(Action):
                 if not guess_goal(CALL_OFF.split(latest_text(tracker))[-1]) and not UNDO.search(latest_text(tracker)):
                     say(dispatcher, "Anything else I can help with?")
                     return done()
+            elif fresh and not queued and slots.get("handoff_task") and not slots.get("verified") \
+                    and name_in_text(latest_text(tracker)) and dob_in_text(latest_text(tracker)) \
+                    and not SELF_SERVICE.search(latest_text(tracker)):
+                # "Winifred Crabtree, 1/20/1945" when asked for the number: the number on her record
+                found = await callback_for_patient(dispatcher, tracker, slots["handoff_task"], name_in_text(latest_text(tracker)),
+                                                   dob_in_text(latest_text(tracker)).isoformat())
+                for slot, value in (found or {}).items():
+                    set_(slot, value)
+                set_("callback_number_asked", not found)
+                return done()
+            elif fresh and not queued and slots.get("handoff_task") and not SELF_SERVICE.search(latest_text(tracker)) \
+                    and not bare_name(latest_text(tracker).split()) and not dob_in_text(latest_text(tracker)) \
+                    and await add_callback_note(dispatcher, slots["handoff_task"], latest_text(tracker)):
+                set_("callback_number_asked", True)  # what the call is about; the number asked once more
+                return done()
         undo = fresh and not queued and bool(UNDO.search(latest_text(tracker))) and bool(re.search(
             r"\b(cancel\w*|back|undo|restore|reinstate|re-?book|again)\b", latest_text(tracker), re.I))
         if fresh:
@@ -554,6 +594,8 @@ class ActionNext(Action):
                 goal = "list"  # "can you tell me when her appointment is?" read as booking: the words win
             if slots.get("last_booked") and not was_in_form and not queued and MAKE_IT.search(text):
                 goal = "reschedule"  # "can we make that thursday instead?" right after booking it
+            if goal == "reschedule" and slots.get("last_cancelled") and REPLACE_IT.search(text) and not undo:
+                goal = "book"  # "can i rebook for the week of the 14th?" right after a cancel: a new one like it
             fixed = CORRECTION.split(text)
             if len(fixed) > 1 and guess_goal(fixed[-1]):
                 goal = guess_goal(fixed[-1])  # "i need to reschedule... no sorry, BOOK one": what they meant
@@ -577,6 +619,8 @@ class ActionNext(Action):
                 goal = "reschedule"  # cancel one and book another: a move (the old one goes only if the new one is booked)
             if undo:  # "oh no, can I get it back?": the same time again, if it is still free
                 goal = "restore"
+            if goal is None and not slots.get("verified") and dob_in_text(text) and not name_in_text(text):
+                goal = resumed_without_dob(tracker, set_, text)  # "ok, it's May 15 1961" after "I don't know her birthday"
             if goal is None:
                 if slots.get("goal") and intent == "affirm":
                     goal = slots.get("goal")

@@ -335,8 +335,10 @@ def name_for_other(text: str, other: dict | None) -> str | None:
 
 # "for me and my son Leo", "me n my daughter", "myself & my wife"; "my son and me", "my daughter and i"
 _REL_PHRASE = rf"(?:my|our)\s+(?:\w+\s+){{0,3}}?(?:{_RELS})\b(?:'s)?(?:\s+[A-Z][\w'-]*)?"
-_ME_AND = re.compile(rf"\b(?:both\s+)?(me|myself)\s*(?:and|&|\+|n|plus)\s+({_REL_PHRASE})", re.I)
-_AND_ME = re.compile(rf"\b({_REL_PHRASE})\s*(?:and|&|\+|n)\s+(me|myself|i(?=\s+(?:both|need|want|would|get|have|are|each|too)\b))\b"
+# ("a physical for me and a checkup for my daughter Saoirse": another visit's words between them)
+_VISIT_FOR = r"(?:(?:a|an|one|another)\s+(?:[\w-]+\s+){0,3}?(?:for|with)\s+)?"
+_ME_AND = re.compile(rf"\b(?:both\s+)?(me|myself)\s*(?:and|&|\+|n|plus)\s+{_VISIT_FOR}({_REL_PHRASE})", re.I)
+_AND_ME = re.compile(rf"\b({_REL_PHRASE})\s*(?:and|&|\+|n)\s+{_VISIT_FOR}(me|myself|i(?=\s+(?:both|need|want|would|get|have|are|each|too)\b))\b"
                      rf"(?:\s+(?:too|both))?", re.I)  # ("for my son and i was wondering": not a visit for the writer)
 
 

@@ -28,6 +28,31 @@ HOLD_ON = re.compile(r"^\W*(?:(?:ok(?:ay)?|um+|uh+|oh|sure|yes|yeah)\W+)?(?:one 
                      r"insurance|calendar|schedule|for|i'?ll|im|i'?m|looking|getting|be|right|back|ok|okay|thanks|lol|one|just|up))*\W*$", re.I)
 
 
+# "let me check with my wife first, I'll get back to you", "let me think about it": no answer yet either
+WAIT_TO_ASK = re.compile(r"\b(?:let me|i(?:'ll| will| need to| have to| gotta| got to| want to| wanna)) (?:check|ask|talk|speak|confirm|double[- ]check)"
+                         r"(?: (?:with|to) (?:my|the|our) \w+| (?:my|our) \w+)\b|\b(?:i'?ll|i will) (?:get back to you|let you know)\b|"
+                         r"\blet me (?:think|sleep) (?:about it|on it)\b|\bthink about it\b", re.I)
+
+
+def waits(text: str) -> bool:
+    """ "one sec", or "let me check with my husband first": no answer yet (a yes or no in it is one)."""
+    from actions.common import NO, said_yes
+
+    return bool(HOLD_ON.search(text)) or (bool(WAIT_TO_ASK.search(text)) and not said_yes(text) and not NO.search(text))
+
+
+def take_your_time(tracker: Tracker, waiting: str) -> str:
+    """ "Sure, take your time." and, when a time is held for them, until when and how to book it."""
+    held = tracker.get_slot("held") or {}
+    if waiting != "confirm" or not held.get("until"):
+        return "Sure, take your time."
+    from datetime import datetime
+
+    from actions.common import clinic_zone
+    until = datetime.fromisoformat(held["until"]).astimezone(clinic_zone())
+    return f"Sure, take your time. I'm holding it for you until {until.strftime('%-I:%M %p')}."
+
+
 class FlowForm(FormValidationAction):
     """Subclasses implement ``needed(tracker)`` (the slots still relevant, in order) and
     optionally ``after_validation`` returning extra slot values."""
@@ -73,9 +98,9 @@ class FlowForm(FormValidationAction):
         if urgent:
             warn_if_urgent(dispatcher, tracker, latest_text(tracker))
             urgent = waiting != "care"
-        if answering and (urgent or HOLD_ON.search(latest_text(tracker))):
+        if answering and (urgent or waits(latest_text(tracker))):
             if not urgent:
-                say(dispatcher, "Sure, take your time.")
+                say(dispatcher, take_your_time(tracker, waiting))
             log.info("event=patient_waits slot=%s", waiting)
             events: List[EventType] = [SlotSet(waiting, None), SlotSet("requested_slot", waiting)]
         elif answering and ASKS_TO_SPEAK.search(latest_text(tracker)):

@@ -12,12 +12,12 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 
 from actions.care import care_from_text, specialty_name
-from actions.common import (NO, YES, client, clinic, describe, last_bot_texts, latest_intent, latest_text, match_option, now,
+from actions.common import (NO, YES, client, clinic, clinic_zone, describe, last_bot_texts, latest_intent, latest_text, match_option, now,
                             option_buttons, parse_choice, say, slot_before_message, yes_no)
 from actions.forms.base import FlowForm
 from actions.forms.coverage import payment_instead
 from actions.forms.offer_times import (EARLIER, LATER, _DAY_WORDS, closed_on_all, hours_note, in_its_week, next_to_booked, offered_days,
-                                       on_days_of, parse_windows, relative_move, shift_windows, windows_near)
+                                       on_days_of, parse_windows, relative_move, says_relative, shift_windows, windows_near)
 
 log = logging.getLogger("schedbot.actions.booking")
 NOT_DAY = re.compile(r"\b(?:not|no|except|but not|anything but|other than)\s+(?:on\s+)?(mon|tue|wed|thu|fri|sat|sun)[a-z]*\b", re.I)
@@ -156,6 +156,13 @@ CLOCK = re.compile(r"\d\s*(:\d\d|am\b|pm\b|a\.m|p\.m)", re.I)
 CLOCK_SAID = re.compile(CLOCK.pattern + r"|\b(at|around|about|by|after|before|near)\s+\d{1,2}\b(?!\s*(st|nd|rd|th|/|-))", re.I)
 
 
+# "any of those is fine", "whichever", "doesn't matter", "either one works"
+ANY_WILL_DO = re.compile(r"^\W*(?:(?:ok(?:ay)?|oh|um+|hmm+|sure|yes|yeah|honestly|really)\W+)*(?:(?:any|either|whichever|whatever)(?: one| of (?:them|those|these|the \w+))?"
+                         r"(?:\s+(?:is|are|works?|would (?:be|work)))?(?:\s+(?:fine|good|ok(?:ay)?|great|perfect|for me))?|"
+                         r"(?:it )?doesn'?t matter|i don'?t (?:care|mind)|dealer'?s choice|you (?:pick|choose))\W*(?:(?:to me|really|honestly|"
+                         r"thanks|thank you|please)\W*)*$", re.I)
+
+
 def pick_option(text: str, options: list, ambiguous: list | None = None) -> int | None:
     """Which offered option the patient means: by its time/day/clinician ("the 10:15 one"),
     then by number or order ("2", "the second one", "last"). ``ambiguous`` collects the numbers
@@ -168,6 +175,8 @@ def pick_option(text: str, options: list, ambiguous: list | None = None) -> int 
         return 1  # options are offered in time order ("ok, the next one then" after a time was taken)
     if re.search(r"\b(latest)\b", text or "", re.I) and options:
         return len(options)
+    if ANY_WILL_DO.search(text or "") and not NO.search(text or "") and options:
+        return 1  # "any of those is fine": the first (the soonest)
     if len(options) == 1 and YES.search(text or "") and not NO.search(text or ""):
         return 1  # "I have one opening: ..." - "ok"
     if CLOCK.search(text or ""):
@@ -573,6 +582,13 @@ class ValidateBookingForm(FlowForm):
         if not (choice or several) and YES.search(text) and not NO.search(text) and CLOCK.search(asked_for):
             # "friday at 2pm with dr boyce?" - (the options) - "yes": the one option that is the time asked for
             choice = match_option(asked_for, [o.get("text") or "" for o in options], several)  # (two at 3:30: which?)
+        if not (choice or several) and YES.search(text) and not NO.search(text) and says_relative(asked_for):
+            # "same day and time the following week" - (the options) - "yes please": the one at that time
+            target = (tracker.get_slot("windows") or [[None]])[0][0]
+            exact = [i for i, o in enumerate(options, 1) if target and o.get("start") and
+                     datetime.fromisoformat(o["start"]) == datetime.fromisoformat(target)]
+            choice = exact[0] if len(exact) == 1 else None
+            several = exact if len(exact) > 1 else several
         if choice:
             return {"option": str(choice), "form_misses": 0}
         if several:  # "the 10:15 one" when two clinicians are free at 10:15
@@ -633,7 +649,8 @@ class ValidateBookingForm(FlowForm):
         if answer is not True:
             # "no, the 10:15 one" / "actually the second one" / "no, something later"
             choice = pick_option(text, options) if re.search(r"\d|option|first|second|third|last|one\b|mon|tue|wed|thu|fri|dr", text, re.I) else None
-            held_index = next((i for i, o in enumerate(options, 1) if o["id"] == (tracker.get_slot("held") or {}).get("id")), None)
+            held = tracker.get_slot("held") or {}  # (a server may hold a proposal under a new id: its text tells)
+            held_index = next((i for i, o in enumerate(options, 1) if o["id"] == held.get("id") or o["text"] == held.get("text")), None)
             if re.search(r"\b(the )?(other|another|different) (one|time|slot|option)\b", text, re.I) and len(options) == 2 and held_index:
                 choice = 3 - held_index  # "wait no the other one"
             if choice and choice != held_index:  # another of the options instead
@@ -766,7 +783,7 @@ class ValidateBookingForm(FlowForm):
                 options = slot("options")
                 chosen = options[min(max(idx, 0), len(options) - 1)]
                 try:
-                    appt, _expires = await client().hold(chosen["id"], slot("patient_id"))  # only this patient may book it
+                    appt, expires = await client().hold(chosen["id"], slot("patient_id"))  # only this patient may book it
                 except (SlotTaken, HoldExpired, SchedulerError) as exc:
                     if isinstance(exc, SchedulerUnavailable):
                         raise
@@ -774,7 +791,8 @@ class ValidateBookingForm(FlowForm):
                     say(dispatcher, "Sorry, that time was just taken. Let me look again.")
                     out.update({"option": None, "options": None, "seen": (slot("seen") or []) + [chosen["id"]]})
                 else:
-                    out.update({"held": {"id": appt.id, "text": chosen["text"], "minutes": chosen.get("minutes")}, "confirm": None})
+                    out.update({"held": {"id": appt.id, "text": chosen["text"], "minutes": chosen.get("minutes"),
+                                         "until": _iso(expires) if expires else None}, "confirm": None})
 
             if slot("option") and not slot("held") and slot("options"):
                 await hold_chosen()
@@ -782,20 +800,21 @@ class ValidateBookingForm(FlowForm):
             if slot("care") and slot("when_text") and not slot("options") and not slot("held"):
                 async def look() -> list:
                     moving = slot("old_appt") or {}
+                    seen = [] if TAKES_TIME.search(slot("when_text") or "") else slot("seen")  # ("the 1:15 please": offered before or not)
                     found = []
                     if moving.get("practitioner") and not slot("practitioner") and moving.get("specialty") in (None, slot("specialty")):
                         # a move: the same clinician's times first, when they have any in the first window asked
                         # for (the later windows are wider fallbacks: "an hour later" is first 10-11, then the day)
-                        found = await find_options(slot("specialty"), slot("visit_type"), (slot("windows") or [])[:1], slot("seen"),
+                        found = await find_options(slot("specialty"), slot("visit_type"), (slot("windows") or [])[:1], seen,
                                                    slot("patient_id"), moving["practitioner"], slot("place"))
-                    found = found or await find_options(slot("specialty"), slot("visit_type"), slot("windows"), slot("seen"),
+                    found = found or await find_options(slot("specialty"), slot("visit_type"), slot("windows"), seen,
                                                         slot("patient_id"), slot("practitioner"), slot("place"),
                                                         slot("clinician_gender"), slot("booked_here"))
                     if not found and slot("windows"):
                         # nothing then: offer the nearest openings after that instead of a dead end
                         first = min(datetime.fromisoformat(w[0]) for w in slot("windows"))
                         nearby = [[max(first, now()).isoformat(), (max(first, now()) + timedelta(days=21)).isoformat()]]
-                        found = await find_options(slot("specialty"), slot("visit_type"), nearby, slot("seen"), slot("patient_id"),
+                        found = await find_options(slot("specialty"), slot("visit_type"), nearby, seen, slot("patient_id"),
                                                    slot("practitioner"), slot("place"), slot("clinician_gender"),
                                                    slot("booked_here"))
                         if found:
@@ -826,10 +845,19 @@ class ValidateBookingForm(FlowForm):
                     from actions.next_step import SAME_TIME
 
                     wanted = (slot("windows") or [[None]])[0][0]
-                    if slot("when_text") == SAME_TIME and _iso(found[0].start) and wanted and \
-                            datetime.fromisoformat(_iso(found[0].start)) == datetime.fromisoformat(wanted):
+                    at_wanted = [i for i, a in enumerate(found) if wanted and _iso(a.start) and
+                                 datetime.fromisoformat(_iso(a.start)) == datetime.fromisoformat(wanted)]
+                    if slot("when_text") == SAME_TIME and at_wanted[:1] == [0]:
                         out.update({"options": out["options"][:1], "option": "1"})  # the same time is free: hold it
                         await hold_chosen()
+                    elif TAKES_TIME.search(slot("when_text") or "") and len(at_wanted) == 1 and slot("seen"):
+                        # "the 1:15 please" (none of the options): that time, when one is free then, held
+                        log.info("event=time_taken_as_said")
+                        out.update({"options": [out["options"][at_wanted[0]]], "option": "1"})
+                        await hold_chosen()
+                    elif TAKES_TIME.search(slot("when_text") or "") and not at_wanted and slot("seen") and wanted:
+                        clock = datetime.fromisoformat(wanted).astimezone(clinic_zone()).strftime("%-I:%M %p")
+                        say(dispatcher, f"Sorry, {clock} isn't free. These are the closest.")
         except SchedulerUnavailable:
             held = slot("held")
             if held:
@@ -844,6 +872,14 @@ class ValidateBookingForm(FlowForm):
             say(dispatcher, "Sorry, something went wrong on our side and nothing was booked. Reply 'agent' and someone from the clinic will call you.")
             out.update({"outcome": "failed"})
         return out
+
+
+# "the 1:15 please", "i'll take 2:30", "3pm works": a time taken, not asked about
+TAKES_TIME = re.compile(r"^\W*(?:(?:ok(?:ay)?|great|perfect|then|yes|yeah|actually|oh|um+|hmm+|sorry|wait|so|i'?ll take|i want|give me|"
+                        r"let'?s do|let'?s go with|(?:can|could|may) i (?:have|get|do)|i'?d like|i would like|i'?ll do|i'?ll go with|"
+                        r"put me (?:in|down) for|book(?: me)?(?: for| in at| at)?)\W+)*(?:the\s+)?(?:one\s+at\s+)?\d{1,2}(?::\d\d\s*"
+                        r"(?:am|pm|a\.m\.|p\.m\.)?|\s*(?:am|pm|a\.m\.|p\.m\.))(?:\s+(?:one|slot|time|appointment|please|pls|works|is (?:good|fine|great|perfect)|"
+                        r"would be (?:good|great|perfect)|then|thanks|thank you))*\W*$", re.I)
 
 
 # "what time is the first one again?", "who is the 2nd one with?": a question about an option, not a choice of it

@@ -8,7 +8,7 @@ from typing import Any, Dict, List, Text
 
 from rasa_sdk import Tracker
 
-from actions.common import client, clinic, say
+from actions.common import NO, client, clinic, say
 from actions.forms.base import FlowForm
 from actions.next_step import PAYING_MYSELF as SAYS_SELF_PAY
 
@@ -119,6 +119,12 @@ def self_pay_coverage(patient_id: str) -> dict:
     }
 
 
+# "I have Humana", "we've got Oscar Health", "my insurance is Molina": a plan named at the first question
+_HAVE_PLAN = re.compile(r"^(?:i have|i've got|i got|we have|we've got|my insurance is|our insurance is|insurance is|i'?m with|we'?re with|"
+                        r"i'?m on|we'?re on|it'?s|its)\s+(?!(?:a|an|the|my|our|no|not|none|some|any|question|questions|appointment|appt|problem|issue|"
+                        r"time|kid|child|son|daughter|wife|husband|card|it|that|this|one|two)\b)(?P<plan>[a-z][\w&.' -]{1,50})$", re.I)
+
+
 class ValidateCoverageForm(FlowForm):
     def name(self) -> Text:
         return "validate_coverage_form"
@@ -176,10 +182,25 @@ class ValidateCoverageForm(FlowForm):
             return {"coverage_kind": "self-pay", "form_misses": 0}  # ("we pay ourselves")
         if INSURED.search(text) or tracker.get_intent_of_latest_message() == "affirm":
             return {"coverage_kind": "insured", "form_misses": 0}
+        plan = _HAVE_PLAN.match(text.strip())
+        if plan and not quiet and not self._said_instead(tracker, text):
+            # "I have Humana": a plan that is not on our list, noted as at the plan's question
+            member = member_id_in(text)
+            name = re.sub(re.escape(member), " ", plan.group("plan"), flags=re.I) if member else plan.group("plan")
+            name = re.sub(r"\b(member|id|number|no|#)\b[:#\s]*", " ", name, flags=re.I)
+            name = re.sub(r"\s+", " ", name).strip(" ,;:-.")
+            if 2 <= len(name) <= 40 and not NO.search(name):
+                say(dispatcher, "I've noted that plan; the clinic will check whether it's in network.")
+                return {"coverage_kind": "insured", "payer": name.title(), "form_misses": 0,
+                        **({"member_id": member} if member else {})}
         instead = self._said_instead(tracker, text) if not quiet else {}
         if instead:  # "could we come in thursday after 3?": kept for the booking, and the question asked again
             say(dispatcher, "Noted.")
             return {**instead, "coverage_kind": None}
+        from actions.care import care_from_text
+
+        if not quiet and care_from_text(text)[0] and care_from_text(text)[0] == tracker.get_slot("specialty"):
+            return {"coverage_kind": None}  # "ok now the GI appointment": the booking under way; the question again
         if not quiet:  # (quiet: the message was about something else, answered already)
             self.miss(dispatcher, tracker, "Sorry, I didn't catch that.")
         return {"coverage_kind": None}
@@ -224,6 +245,10 @@ class ValidateCoverageForm(FlowForm):
         if queued:  # "oh and can you book my son too": not an id; the son's booking after this one
             return queued
         text = str(value or "")
+        from actions.digressions import answered_inline
+
+        if answered_inline(dispatcher, tracker):  # "where do i find the member id?": told, asked again
+            return {"member_id": None}
         if PAYING_MYSELF.search(text):  # "ok then self pay": the plan is dropped, not asked again
             return {"coverage_kind": "self-pay", "payer": None, "member_id": None, "form_misses": 0}
         if NO_CARD.search(text):  # "i don't have my card with me": the plan is kept, the front desk takes the id

@@ -286,10 +286,33 @@ _COUNTS = {"a": 1, "an": 1, "one": 1, "1": 1, "two": 2, "2": 2, "three": 3, "3":
            "half a": 0.5, "half an": 0.5, "15": 15, "30": 30, "45": 45}
 
 
+# "the following friday" (when moving): the first friday after the appointment
+_FOLLOWING_DAY = re.compile(r"\b(?:the\s+)?following\s+(?P<day>mon|tue|wed|thu|fri|sat|sun)[a-z]*\b", re.I)
+_WEEKDAY_NUMBERS = {"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6}
+
+
+def _following_day(text: str, old: datetime) -> list[list[str]] | None:
+    """ "the following friday (afternoon)": that weekday after the appointment, in the part of day said
+    with it; None without those words."""
+    m = _FOLLOWING_DAY.search(text)
+    if not m:
+        return None
+    day = old.replace(hour=0, minute=0, second=0, microsecond=0)
+    day += timedelta(days=(_WEEKDAY_NUMBERS[m.group("day").lower()] - old.weekday()) % 7 or 7)
+    out = []
+    for a, b in parse_windows(text[:m.start()] + " " + m.group("day") + " " + text[m.end():]):
+        a, b = datetime.fromisoformat(a), datetime.fromisoformat(b)
+        if a.date() != b.date() and b - a > timedelta(days=1) or a.weekday() != day.weekday():
+            continue
+        shift = timedelta(days=(day.date() - a.date()).days)
+        out.append([max(a + shift, now()).isoformat(), (b + shift).isoformat()])
+    return out or [[max(day, now()).isoformat(), (day + timedelta(days=1)).isoformat()]]
+
+
 def says_relative(text: str) -> bool:
     """Whether the message moves a time relative to the current one ("push it back a week")."""
     return any(p.search(text or "") for p in (_RELATIVE_VERB, _RELATIVE_BARE, _SAME_THEN_DAY, _DAY_THEN_SAME, _WEEK_AFTER,
-                                              _A_BIT, _SAME_DAY, _THAT_WEEK))
+                                              _A_BIT, _SAME_DAY, _THAT_WEEK, _FOLLOWING_DAY))
 
 
 def small_move(text: str) -> timedelta | None:
@@ -351,6 +374,9 @@ def relative_move(text: str, start: datetime | str | None) -> list[list[str]] | 
     week = _rest_of_week(text, old)
     if week is not None:
         return week or None
+    following = _following_day(text, old)
+    if following is not None:
+        return following
     m = _RELATIVE_VERB.search(text) or _RELATIVE_BARE.search(text)
     same = _same_time_as(text, old)
     if m:

@@ -34,6 +34,30 @@ def build_patient(name: str, dob: str, phone: str, email: str | None) -> dict:
     }
 
 
+def answers_ahead(tracker: Tracker, text: str) -> Dict[Text, Any]:
+    """The answers to the booking's later questions in a message that is no email (the optional one):
+    the plan and member id, or self-pay, and a time; {} when it holds none of them."""
+    from actions.forms.coverage import PAYING_MYSELF, match_payer, member_id_in
+    from actions.forms.offer_times import parse_windows
+
+    if "@" in text:
+        return {}
+    out: Dict[Text, Any] = {}
+    payer = match_payer(text)
+    if payer:
+        out.update({"coverage_kind": "insured", "payer": payer["name"]})
+        member = member_id_in(text)
+        if member:
+            out["member_id"] = member
+    elif PAYING_MYSELF.search(text):
+        out["coverage_kind"] = "self-pay"
+    if not tracker.get_slot("when_text") and tracker.get_slot("goal") in ("book", "reschedule"):
+        windows = parse_windows(text)
+        if windows:
+            out.update({"when_text": text, "windows": windows})
+    return out
+
+
 class ValidateRegisterForm(FlowForm):
     def name(self) -> Text:
         return "validate_register_form"
@@ -99,7 +123,8 @@ class ValidateRegisterForm(FlowForm):
         if not phone:
             self.miss(dispatcher, tracker, "That doesn't look like a phone number. Please send 10 digits, like 408-555-0123.")
             return {"phone": None}
-        return {"phone": phone, "form_misses": 0}
+        email = parse_email(str(value or ""))  # "my cell is 510.555.0123 and email ngozi@example.org"
+        return {"phone": phone, "form_misses": 0, **({"email": email} if email and not tracker.get_slot("email") else {})}
 
     async def validate_email(self, value: Any, dispatcher, tracker: Tracker, domain) -> Dict[Text, Any]:
         queued = self.another_booking(dispatcher, tracker, "email")
@@ -109,8 +134,12 @@ class ValidateRegisterForm(FlowForm):
         email = parse_email(text)
         if email:
             return {"email": email, "form_misses": 0}
+        ahead = answers_ahead(tracker, text)
         if SKIP.search(text) or tracker.get_intent_of_latest_message() == "deny":
-            return {"email": "skip", "form_misses": 0}
+            return {"email": "skip", "form_misses": 0, **ahead}  # ("no email. self pay, next monday?": those kept)
+        if ahead:  # "I have UnitedHealthcare, member number …": no email, and the next answers given
+            log.info("event=email_skipped_for_answers slots=%s", ",".join(sorted(ahead)))
+            return {"email": "skip", "form_misses": 0, **ahead}
         self.miss(dispatcher, tracker, "That doesn't look like an email address. Send it like name@example.com, or say 'skip'.")
         return {"email": None}
 

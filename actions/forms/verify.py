@@ -10,7 +10,7 @@ from typing import Any, Dict, List, Text
 from rasa_sdk import Tracker
 
 from actions.common import (bare_name, clean_name, client, date_in_text, dob_in_text, last_bot_texts, latest_intent, latest_text, name_in_text, now,
-                            parse_dob, patient_phones, say, sender_phone, split_name)
+                            parse_dob, patient_phones, say, sender_phone, split_name, trailing_name)
 from actions.digressions import answered_inline
 from actions.forms.base import FlowForm
 
@@ -75,6 +75,7 @@ async def find_patient(tracker: Tracker, name: str, dob: str) -> str | None:
 
 
 NOT_THEIR_NAME = "doesn't look like"
+NO_DOB = "date of birth I can't look up the record"  # (said when the patient doesn't know it: action_next resumes)
 _THEIRS = {"his": "his", "her": "hers", "their": "theirs"}
 
 
@@ -182,7 +183,7 @@ class ValidateVerifyForm(FlowForm):
             who = tracker.get_slot("for_whom")
             queued = (tracker.get_slot("paused") or {}).get("then")
             log.info("event=dob_unknown other=%s", bool(who))
-            say(dispatcher, f"Without {whose(who)} date of birth I can't look up the record. Reply 'agent' and someone "
+            say(dispatcher, f"Without {whose(who)} {NO_DOB}. Reply 'agent' and someone "
                             f"from the clinic will call you back.{'' if queued else ' Anything else I can help with?'}")
             return {"dob": None, "outcome": "dropped"}
         if not dob:
@@ -196,6 +197,7 @@ class ValidateVerifyForm(FlowForm):
         dob = dob_in_text(text) or parse_dob(text)
         name = name_in_text(text, loose=False) or (bare_name(text.split()) if not (REGISTER_WORDS.search(text) or RETRY_WORDS.search(text)
                                                                                   or NOT_A_NAME.search(text)) else None)
+        name = name or trailing_name(text) or name_part_fixed(text, tracker.get_slot("person_name"))
         if name and not dob and _same_name(name, tracker.get_slot("person_name")):
             # the same name typed again: the birth date is what to check, so it is asked (not a second failure)
             return {"verify_choice": None, "person_name": name, "dob": None, "form_misses": 0}
@@ -229,7 +231,8 @@ class ValidateVerifyForm(FlowForm):
         if tracker.get_slot("verify_choice"):
             return {}
         said = latest_text(tracker)
-        if (tracker.get_slot("verify_failures") or 0) >= 1 and not (dob_in_text(said) or parse_dob(said) or split_name(said)):
+        if (tracker.get_slot("verify_failures") or 0) >= 1 and not (dob_in_text(said) or parse_dob(said) or split_name(said)
+                                                                    or trailing_name(said) or _NAME_PART.search(said)):
             # the details that failed, carried into another request ("could you move it to friday?" when asked
             # to try again): not a second attempt; "try again, or register?" is asked again
             log.info("event=verify_not_retried")
@@ -250,6 +253,20 @@ class ValidateVerifyForm(FlowForm):
         if failures >= 2:
             say(dispatcher, "Sorry, I still couldn't match those details, so I can't look up or change any appointments. Reply 'agent' and someone from the clinic will call you to help.")
         return {"verify_failures": failures}
+
+
+# "my last name is Albrecht-Moss", "surname's actually Nguyen-Tran", "first name is Jo"
+_NAME_PART = re.compile(r"\b(?P<part>last|sur|family|first|given)\s*name(?:\s+is|'s|:)\s+(?:actually\s+|spelled\s+)?(?P<word>[A-Za-zÀ-ÿ'\-]{2,})\s*[.!]?\s*$", re.I)
+
+
+def name_part_fixed(text: str, name: str | None) -> str | None:
+    """The name tried before with the part the patient corrected ("my last name is Albrecht-Moss"), else None."""
+    m = _NAME_PART.search(text or "")
+    words = (name or "").split()
+    if not m or len(words) < 2:
+        return None
+    word = m.group("word")[:1].upper() + m.group("word")[1:]
+    return f"{words[0]} {word}" if m.group("part").lower() in ("last", "sur", "family") else f"{word} {' '.join(words[1:])}"
 
 
 def _same_name(a: str | None, b: str | None) -> bool:
