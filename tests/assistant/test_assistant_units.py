@@ -737,3 +737,52 @@ def test_qa_stop_22_a_second_visit_next_to_the_first():
     assert next_to_booked("right after mine if possible", booked_here)[0] == ["2026-12-07T12:15:00-08:00", "2026-12-07T14:15:00-08:00"]
     assert next_to_booked("the same day as mine", booked_here) == [["2026-12-07T00:00:00-08:00", "2026-12-08T00:00:00-08:00"]]
     assert next_to_booked("right after mine", []) is None and next_to_booked("next tuesday", booked_here) is None
+
+
+def test_qa_stop_23_names_and_choices():
+    from actions.common import name_in_text
+    from actions.forms.booking import ANY_WILL_DO, TAKES_TIME
+    from actions.forms.verify import name_part_fixed
+    from actions.who import writer_and_other
+
+    # the birth date said after the name is not part of it
+    assert split_name("My name is Oluwaseun Adeyemi and my date of birth is April 3rd, 1988.") == ("Oluwaseun", "Adeyemi")
+    assert name_in_text("Jane Smith and I was born on 3/4/1985") == "Jane Smith"
+    assert name_in_text("hi Jane Smith my date of birth is 3/4/1985") == "Jane Smith"
+    # a corrected part of the name, with the rest as tried
+    assert name_part_fixed("oh sorry my last name is Albrecht-Moss", "Josephine Albrecht") == "Josephine Albrecht-Moss"
+    assert name_part_fixed("My first name is actually Jo.", "Josephine Albrecht") == "Jo Albrecht"
+    assert name_part_fixed("my last name is long", None) is None
+    # an ordinal as an adverb points at no option; "the first" does
+    assert parse_choice("hmm let me check with my wife first, I'll get back to you", 3) is None
+    assert parse_choice("let me ask my husband first", 3) is None and parse_choice("first, is it downtown?", 3) is None
+    assert [parse_choice(t, 3) for t in ["first", "the first one", "i'll take the first", "the second", "lets go with the first"]] == [1, 1, 1, 2, 1]
+    # a clock time taken, not asked about; any of them
+    assert all(TAKES_TIME.search(t) for t in ["The 1:15 please", "actually the 10:15 please", "I'll take 2:30", "3pm works"])
+    assert not any(TAKES_TIME.search(t) for t in ["anything at 1:15?", "tuesday at 3", "2", "the 2nd one"])
+    assert all(ANY_WILL_DO.search(t) for t in ["any of those is fine", "whichever", "either one works", "doesn't matter"])
+    assert not any(ANY_WILL_DO.search(t) for t in ["any time next week", "anything later?", "any in the afternoon?"])
+    # the writer's visit and another's, with the other visit's words between
+    assert writer_and_other("a physical for me and a checkup for my daughter Saoirse") == \
+        ("a physical for me", "a physical for my daughter Saoirse")
+
+
+def test_qa_stop_23_waiting_plans_and_moves(monkeypatch):
+    from actions.digressions import MEMBER_ID_QUESTION
+    from actions.forms.base import waits
+    from actions.forms.coverage import _HAVE_PLAN
+    from actions.forms.offer_times import relative_move, says_relative
+    from actions.handoff import SELF_SERVICE
+
+    assert waits("hmm let me check with my wife first, I'll get back to you") and waits("let me think about it")
+    assert not waits("yes, let me check with my wife later") and not waits("no thanks")
+    assert _HAVE_PLAN.match("I have Humana") and _HAVE_PLAN.match("its tricare 12345678")
+    assert not any(_HAVE_PLAN.match(t) for t in ["i have no insurance", "i have a question", "it's my card"])
+    assert MEMBER_ID_QUESTION.search("where do I find the member id?") and not MEMBER_ID_QUESTION.search("where is your clinic?")
+    assert SELF_SERVICE.search("actually can you just book me a physical") and not SELF_SERVICE.search("it's about a bill")
+    monkeypatch.setenv("SCHEDBOT_NOW", "2026-11-30T07:00:00-08:00")
+    old = "2026-12-09T09:00:00-08:00"  # a Wednesday
+    assert says_relative("the following friday")
+    assert relative_move("the following friday", old) == [["2026-12-11T00:00:00-08:00", "2026-12-12T00:00:00-08:00"]]
+    assert relative_move("the following friday afternoon", old) == [["2026-12-11T12:00:00-08:00", "2026-12-11T17:00:00-08:00"]]
+    assert relative_move("the following wednesday", old)[0][0][:10] == "2026-12-16"  # the same weekday: a week on
