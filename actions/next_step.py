@@ -48,7 +48,8 @@ CHANGE_EXISTING = re.compile(r"\b(cancel\w*|cancle|cxl|canx|cncl|resched\w*|move
 OTHER_APPT = re.compile(r"\b(cancel\w*|cancle|cxl|move|resched\w*|push|postpone|bump|change)\s+(?:my|the)\s+(?:other|mon\w*|tue\w*|wed\w*|"
                         r"thu\w*|fri\w*|\w+day'?s?|(?:dec|jan|nov)\w* \d+\w*)\s*(one|appo\w*|appt\w*|visit)?\b", re.I)
 # "can't make my thursday one, same time next week?": only ever about an existing appointment
-MOVE_ONLY = re.compile(r"\b(same time next|(can'?t|cannot|cant) (make|do) (it|my|the|that|mon|tue|wed|thu|fri))", re.I)
+MOVE_ONLY = re.compile(r"\b(same time next|(can'?t|cannot|cant) (make|do) (it|my|the|that|mon|tue|wed|thu|fri)|"
+                       r"(sooner|earlier) than (my|the|our|his|her) (current |existing |scheduled |upcoming |next )?(appo\w*|appts?|one|visit))", re.I)
 # a member id said with its label, in a message that says much else ("aetna id W123456789")
 MEMBER_ID = re.compile(r"\b(?:member\s*(?:id|#|number|no\.?)?|id|#)\s*[:#]?\s*([A-Za-z]{0,4}\d[A-Za-z0-9\-]{4,22})\b|"
                        # "medicare, my number is 1EG4TE5MK73": with a letter in it (a phone number is not an id)
@@ -91,7 +92,9 @@ WHEN_IS_IT = re.compile(r"\bwhen(?: is|'?s)? (my|his|her|their|our) (next )?(app
 _GOAL_WORDS = [
     ("cancel", re.compile(r"\b(cancel\w*|cancle|cxl|canx|cncl|cansel\w*|delete|remove)\b", re.I)),
     ("reschedule", re.compile(r"\b(resched\w*|re-?s(?:ch|c|h|k)e?d\w*|move|change|switch|rebook|push|postpone|bump|delay|same time next|"
-                              r"(can'?t|cannot|cant) (make|do) (it|my|the|that|mon|tue|wed|thu|fri))\b", re.I)),
+                              r"(can'?t|cannot|cant) (make|do) (it|my|the|that|mon|tue|wed|thu|fri)|"
+                              r"(sooner|earlier) than (my|the|our|his|her) (current |existing |scheduled |upcoming |next )?(appo\w*|appts?|one|visit))\b",
+                              re.I)),
     ("list", re.compile(r"\b(my appo\w*|my appts?|when is (my|his|her|their|our)|whens my|what appo\w*|list|coming up|upcoming|"
                         r"when (my|his|her|their|our) (next )?(appo\w*|appts?) is|what time (was|is) (that|it|my)|"
                         r"when (was|is) (that|it) again|remind me (when|what time)|"

@@ -17,7 +17,7 @@ from actions.common import (NO, YES, client, clinic, clinic_zone, describe, last
 from actions.forms.base import FlowForm
 from actions.forms.coverage import payment_instead
 from actions.forms.offer_times import (EARLIER, LATER, _DAY_WORDS, closed_on_all, hours_note, in_its_week, next_to_booked, offered_days,
-                                       on_days_of, parse_windows, relative_move, says_relative, shift_windows, windows_near)
+                                       late_in_the_day, on_days_of, parse_windows, relative_move, says_relative, shift_windows, windows_near)
 
 log = logging.getLogger("schedbot.actions.booking")
 NOT_DAY = re.compile(r"\b(?:not|no|except|but not|anything but|other than)\s+(?:on\s+)?(mon|tue|wed|thu|fri|sat|sun)[a-z]*\b", re.I)
@@ -59,7 +59,8 @@ def drops_it(text: str) -> bool:
 
 # keeping the appointment being moved: "keep the friday one as is", "leave it", "i'll keep it"
 KEEP_IT = re.compile(r"\b(keep (it|that|this|them|the \w+ one|my (appo\w*|appt|time))(?!\s+(in|on|at|early|earlier|late|later|for|to|around|"
-                     r"before|after|the same|same)\b)|leave it|as it is|as is)\b", re.I)  # ("keep it in the morning": a time)
+                     r"before|after|the same|same)\b)|keep (the|my) (original|old|current|existing|first|usual)( one| time| appo\w*| appt| slot)?|"
+                     r"leave it|as it is|as is)\b", re.I)  # ("keep it in the morning": a time)
 # "actually can you book my son too", "book another one for next week as well": a second booking, not this one changed
 ANOTHER_BOOKING = re.compile(r"\b(book\w*|schedul\w*|make an?|set up|one for|appo\w*|appts?|get\b.{0,25}\bin)\b", re.I)
 TOO = re.compile(r"\b(too|also|as well|another|one more|a second|second one)\b", re.I)
@@ -173,8 +174,8 @@ def pick_option(text: str, options: list, ambiguous: list | None = None) -> int 
         return by_content
     if re.search(r"\b(earliest|soonest|first available|(the )?next (one|available|opening|time))\b", text or "", re.I) and options:
         return 1  # options are offered in time order ("ok, the next one then" after a time was taken)
-    if re.search(r"\b(latest)\b", text or "", re.I) and options:
-        return len(options)
+    if re.search(r"\b(latest)\b", text or "", re.I) and options and not _DAY_WORDS.search(text or ""):
+        return len(options)  # ("the latest you have on friday": another day's, not option 3)
     if ANY_WILL_DO.search(text or "") and not NO.search(text or "") and options:
         return 1  # "any of those is fine": the first (the soonest)
     if len(options) == 1 and YES.search(text or "") and not NO.search(text or ""):
@@ -810,6 +811,11 @@ class ValidateBookingForm(FlowForm):
                     found = found or await find_options(slot("specialty"), slot("visit_type"), slot("windows"), seen,
                                                         slot("patient_id"), slot("practitioner"), slot("place"),
                                                         slot("clinician_gender"), slot("booked_here"))
+                    late = late_in_the_day(slot("windows")) if not found and not moving else None
+                    if late:  # "evening appointments?": the last times before closing on those days
+                        found = await find_options(slot("specialty"), slot("visit_type"), late, seen, slot("patient_id"),
+                                                   slot("practitioner"), slot("place"), slot("clinician_gender"),
+                                                   slot("booked_here"))
                     if not found and slot("windows"):
                         # nothing then: offer the nearest openings after that instead of a dead end
                         first = min(datetime.fromisoformat(w[0]) for w in slot("windows"))

@@ -105,10 +105,14 @@ def windows_near(text: str, tracker: Tracker) -> list:
         return relative
     parsed = parse_windows(text)
     asked = tracker.get_slot("windows") or []
+    if asked and _WEEK_AFTER.search(text or ""):  # "what about the following week?": after the week asked for
+        return _the_week_after(text, datetime.fromisoformat(asked[0][0]))
     # "the tuesday at 10:15" after "the following week": that week's Tuesday (else the moved appointment's week's)
     windows = in_week_of(text, parsed, datetime.fromisoformat(asked[0][0])) if asked and not _WEEK_SAID.search(text or "") else parsed
     if windows == parsed:
         windows = in_its_week(text, parsed, moving.get("start"))
+    if windows and LATEST.search(text or ""):  # "what's the latest you have on friday?"
+        return late_in_the_day(windows, always=True) or windows
     if windows and not _DAY_WORDS.search(text or ""):
         before = offered_days(tracker) or tracker.get_slot("windows")
         if before:  # on the days asked for before (or offered instead, when those had nothing)
@@ -117,6 +121,19 @@ def windows_near(text: str, tracker: Tracker) -> list:
         if when and when != "any":
             return parse_windows(f"{when} {text}") or windows
     return windows
+
+
+def _the_week_after(text: str, day: datetime) -> list:
+    """ "the following week (on a tuesday, mornings)": the week after ``day``'s, its weekdays and part of
+    day as said."""
+    day = day.astimezone(clinic_zone())
+    monday = (day - timedelta(days=day.weekday())).replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(weeks=1)
+    rest = parse_windows(_WEEK_AFTER.sub(" ", text))
+    week = [[monday.isoformat(), (monday + timedelta(days=5)).isoformat()]]
+    if rest and _BARE_WEEKDAY.search(text):
+        return in_week_of(text, rest, monday)
+    part = rest[:1] if rest and datetime.fromisoformat(rest[0][1]) - datetime.fromisoformat(rest[0][0]) < timedelta(days=1) else []
+    return (on_days_of(part, week) if part else []) or week  # ("mornings": each morning of that week)
 
 
 def offered_days(tracker: Tracker) -> list:
@@ -184,6 +201,23 @@ def next_open_day(day: datetime, step: int) -> tuple[datetime, datetime] | None:
         if hours:
             return hours
     return None
+
+
+# "what's the latest you have on friday", "as late as possible": the end of that day
+LATEST = re.compile(r"\b(latest|last (appointment|appt|slot|time|opening)|as late as (possible|you can|you have|you go))\b", re.I)
+
+
+def late_in_the_day(windows: list | None, always: bool = False) -> list | None:
+    """The last 90 minutes before closing on the days of ``windows`` that lie wholly after closing ("an
+    evening appointment", "after 6"), or on every day of them when ``always`` ("the latest on friday");
+    None when there are none (a booking then offers the nearest openings, as before)."""
+    out = []
+    for a, b in ((datetime.fromisoformat(x), datetime.fromisoformat(y)) for x, y in windows or []):
+        for day in days_in([[a.isoformat(), b.isoformat()]], 7):
+            hours = open_hours(datetime.combine(day, datetime.min.time(), a.tzinfo))
+            if hours and (always or outside_hours(a, b) == "after") and hours[1] > now():
+                out.append([max(hours[1] - timedelta(minutes=90), now()).isoformat(), hours[1].isoformat()])
+    return out or None
 
 
 def past_the_day(target: datetime, near: datetime) -> list[list[str]] | None:
