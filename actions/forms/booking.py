@@ -853,15 +853,19 @@ class ValidateBookingForm(FlowForm):
                     wanted = (slot("windows") or [[None]])[0][0]
                     at_wanted = [i for i, a in enumerate(found) if wanted and _iso(a.start) and
                                  datetime.fromisoformat(_iso(a.start)) == datetime.fromisoformat(wanted)]
+                    takes_time = bool(TAKES_TIME.search(slot("when_text") or "")) and bool(slot("seen"))
+                    offered = [i for i in at_wanted if found[i].id in set(slot("seen") or [])]
+                    if takes_time and len(offered) == 1:
+                        at_wanted = offered  # two free at 10:15, one of them offered before: the one they saw
                     if slot("when_text") == SAME_TIME and at_wanted[:1] == [0]:
                         out.update({"options": out["options"][:1], "option": "1"})  # the same time is free: hold it
                         await hold_chosen()
-                    elif TAKES_TIME.search(slot("when_text") or "") and len(at_wanted) == 1 and slot("seen"):
+                    elif takes_time and len(at_wanted) == 1:
                         # "the 1:15 please" (none of the options): that time, when one is free then, held
                         log.info("event=time_taken_as_said")
                         out.update({"options": [out["options"][at_wanted[0]]], "option": "1"})
                         await hold_chosen()
-                    elif TAKES_TIME.search(slot("when_text") or "") and not at_wanted and slot("seen") and wanted:
+                    elif takes_time and not at_wanted and wanted:
                         clock = datetime.fromisoformat(wanted).astimezone(clinic_zone()).strftime("%-I:%M %p")
                         say(dispatcher, f"Sorry, {clock} isn't free. These are the closest.")
         except SchedulerUnavailable:

@@ -786,3 +786,30 @@ def test_qa_stop_23_waiting_plans_and_moves(monkeypatch):
     assert relative_move("the following friday", old) == [["2026-12-11T00:00:00-08:00", "2026-12-12T00:00:00-08:00"]]
     assert relative_move("the following friday afternoon", old) == [["2026-12-11T12:00:00-08:00", "2026-12-11T17:00:00-08:00"]]
     assert relative_move("the following wednesday", old)[0][0][:10] == "2026-12-16"  # the same weekday: a week on
+
+
+def test_qa_stop_23_the_week_after_the_latest_and_keeping_it(monkeypatch):
+    from datetime import datetime
+
+    from actions.forms.booking import KEEP_IT
+    from actions.forms.offer_times import LATEST, _the_week_after, late_in_the_day
+    from actions.next_step import MOVE_ONLY, guess_goal
+
+    monkeypatch.setenv("SCHEDBOT_NOW", "2026-11-30T07:00:00-08:00")
+    asked = datetime.fromisoformat("2026-12-08T08:00:00-08:00")  # a Tuesday
+    assert _the_week_after("What about the following week?", asked) == [["2026-12-14T00:00:00-08:00", "2026-12-19T00:00:00-08:00"]]
+    assert _the_week_after("the following week on tuesday", asked) == [["2026-12-15T00:00:00-08:00", "2026-12-16T00:00:00-08:00"]]
+    mornings = _the_week_after("the week after, mornings", asked)
+    assert len(mornings) == 5 and all(a[11:16] == "08:00" and b[11:16] == "12:00" for a, b in mornings)
+    # after closing: the last 90 minutes of those days; "the latest": of every day said
+    evening = [["2026-12-21T17:00:00-08:00", "2026-12-21T21:00:00-08:00"]]
+    assert late_in_the_day(evening) == [["2026-12-21T15:30:00-08:00", "2026-12-21T17:00:00-08:00"]]
+    assert late_in_the_day([["2026-12-21T08:00:00-08:00", "2026-12-21T12:00:00-08:00"]]) is None
+    assert late_in_the_day([["2026-12-22T00:00:00-08:00", "2026-12-23T00:00:00-08:00"]], always=True) == \
+        [["2026-12-22T15:30:00-08:00", "2026-12-22T17:00:00-08:00"]]
+    assert LATEST.search("what's the latest you have on friday") and not LATEST.search("later that day")
+    # "sooner than my current appointment" is a move; "keep the original time" keeps it
+    assert MOVE_ONLY.search("can I get in sooner than my current appointment?")
+    assert guess_goal("Is there any way to get in earlier than my scheduled appointment?") == "reschedule"
+    assert KEEP_IT.search("never mind, I'll keep the original time") and KEEP_IT.search("keep my old one")
+    assert not KEEP_IT.search("keep it in the morning")

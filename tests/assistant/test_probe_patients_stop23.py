@@ -151,7 +151,9 @@ def the_time_said_from_the_first_list(stack, p):
     pid = new_patient(stack, "Leontyne", "Abernethy", "1976-04-09", "408-555-0738")
     p("I need a skin check on december 16, Leontyne Abernethy 4/9/1976")
     p("self pay")
-    wanted = p.options()[1]
+    first = p.options()
+    clocks = [datetime.fromisoformat(o["start"]).strftime("%-I:%M") for o in first]
+    wanted = next(o for o, c in zip(first, clocks) if clocks.count(c) == 1)  # (a time one clinician was offered at)
     p("anything later?")
     clock = datetime.fromisoformat(wanted["start"]).strftime("%-I:%M")
     said = p(f"actually the {clock} please")
@@ -230,7 +232,7 @@ def where_to_find_the_member_id(stack, p):
     assert [c["subscriberId"] for c in coverages(stack, pid)] == ["ABC123456789"], p
 
 
-def a_physical_for_me_and_a_checkup_for_my_daughter(stack, p):
+def two_visits_for_me_and_my_daughter(stack, p):
     me = new_patient(stack, "Lorcana", "Fitzwilliams", "1985-05-05", "408-555-0745")
     kid = new_patient(stack, "Saoirse", "Fitzwilliams", "2017-02-02", "408-555-0745")
     said = p("Hi, I need a physical for me and a checkup for my daughter Saoirse. I'm Lorcana Fitzwilliams, 5/5/1985")
@@ -258,13 +260,63 @@ def the_booking_restated_at_the_payment_question(stack, p):
     assert "Sorry" not in said and "insurance" in said, p
 
 
+def the_following_week_while_choosing(stack, p):
+    pid = new_patient(stack, "Ottilie", "Brennan", "1997-07-07", "408-555-0747")
+    p("Hi there! I was hoping to get a dermatology appointment on December 15. I'm Ottilie Brennan, born July 7, 1997.")
+    p("I'll be using my Kaiser insurance, ID number 11223344.")
+    said = p("Hmm, none of those work for me. What about the following week?")
+    assert any(f"Dec {d}," in said for d in range(21, 26)) and "Dec 15" not in said, p  # the week of the 21st
+    p("The second option works.")
+    p("Yes please!")
+    mine = booked(stack, pid)
+    assert len(mine) == 1 and date(2026, 12, 21) <= local(mine[0]).date() <= date(2026, 12, 25), p
+
+
+def sooner_than_my_current_appointment(stack, p):
+    pid = new_patient(stack, "Imogen", "Castellanos-Ruiz", "1985-02-17", "408-555-0748")
+    old = seed_booking(stack, pid, "2026-12-23", after="15:00")
+    said = p("Hi, I'm Imogen Castellanos-Ruiz, DOB 2/17/1985. Is there any way to get in sooner than my current appointment? "
+             "Whatever the earliest is.")
+    assert "move your appointment" in said and "insurance" not in said, p  # a move, not a second booking
+    p("1")
+    p("yes")
+    mine = booked(stack, pid)
+    assert len(mine) == 1 and local(mine[0]) < local({"start": old["start"].isoformat()}), p
+    assert {a["id"]: a["status"] for a in appointments(stack, pid)}[old["id"]] == "cancelled", p
+
+
+def keep_the_original_time(stack, p):
+    pid = new_patient(stack, "Benedetta", "Lombardi", "1970-10-30", "408-555-0749")
+    old = seed_booking(stack, pid, "2026-12-17", after="13:00")
+    p("I need to move my appointment on the 17th. Benedetta Lombardi 10/30/1970")
+    p("friday the 18th in the afternoon")
+    p("1")
+    said = p("actually never mind, I'll keep the original time")
+    assert "kept your appointment on Thu Dec 17" in said, p
+    assert [a["id"] for a in booked(stack, pid)] == [old["id"]], p
+
+
+def evening_then_the_latest_on_a_day(stack, p):
+    pid = new_patient(stack, "Nathaniel", "Oyelaran", "1986-01-19", "408-555-0750")
+    p("do you have evening appointments on december 21? I work until 6. Nathaniel Oyelaran 1/19/1986, checkup")
+    said = p("self pay")
+    assert "We close at 5 PM" in said and "Mon Dec 21, 3:" in said, p  # the end of that day, not the next morning
+    said = p("ok what's the latest you have on december 22 then")
+    assert "holding" not in said and "Tue Dec 22, 3:" in said, p  # another day's end, not option 3 held
+    p("1")
+    p("yes")
+    mine = booked(stack, pid)
+    assert len(mine) == 1 and local(mine[0]).date() == date(2026, 12, 22) and local(mine[0]).hour >= 15, p
+
+
 PATIENTS = [my_date_of_birth_is_with_the_name, phone_and_email_in_one_answer, payment_and_time_at_the_email_question,
             what_the_call_is_about_then_the_number, a_bill_question_kept_with_the_request,
             name_and_birth_date_when_asked_for_the_number, let_me_check_with_my_wife_first, rebook_after_a_cancel,
             the_following_friday_when_moving, yes_to_the_same_day_and_time, the_time_said_from_the_first_list,
             a_corrected_last_name, a_last_name_alone_corrected, the_birth_date_after_not_knowing_it, a_plan_not_on_our_list,
-            any_of_those_is_fine, where_to_find_the_member_id, a_physical_for_me_and_a_checkup_for_my_daughter,
-            the_booking_restated_at_the_payment_question]
+            any_of_those_is_fine, where_to_find_the_member_id, two_visits_for_me_and_my_daughter,
+            the_booking_restated_at_the_payment_question, the_following_week_while_choosing, sooner_than_my_current_appointment,
+            keep_the_original_time, evening_then_the_latest_on_a_day]
 
 test_probe_patient_stop23, test_probe_patients_stop23_heard_only_clean_short_messages, \
     test_probe_patients_stop23_left_no_details_in_logs = probe_file_tests("probe23", PATIENTS)
