@@ -376,10 +376,18 @@ def phone_in_text(text: str) -> str | None:
     return "-".join(m.groups()) if m else None
 
 
+_EMAIL = re.compile(r"[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+")
+
+
 def parse_email(text: str) -> str | None:
     # the domain's last label ends the address: "me@example.com." drops the sentence's full stop
-    m = re.search(r"[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+", text or "")
-    return m.group(0) if m else None
+    m = _EMAIL.search(text or "")
+    if m or "@" in (text or ""):
+        return m.group(0) if m else None
+    # "fenella at gmail dot com", as said aloud
+    spoken = re.sub(r"\s+dot\s+", ".", re.sub(r"\s+at\s+(?=[\w\-]+\s+dot\s+)", "@", text or "", flags=re.I), flags=re.I)
+    m = _EMAIL.search(spoken)
+    return m.group(0).lower() if m else None
 
 
 def sender_phone(tracker) -> str | None:

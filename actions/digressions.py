@@ -138,11 +138,9 @@ _ASKS = [
 
 def embedded_question(text: str) -> str | None:
     """The clinic's answer to a question asked alongside a request ("what are your hours friday? and
-    can I book a physical then"), or None."""
-    for intent, pattern in _ASKS:
-        if pattern.search(text or ""):
-            return answer(intent, text)[0]
-    return None
+    can I book a physical then"; each one asked: "what are your hours, do you take Aetna, and ..."), or None."""
+    answers = [answer(intent, text)[0] for intent, pattern in _ASKS if pattern.search(text or "")]
+    return " ".join(answers) or None
 
 
 # "how much does a visit cost?", "what's the copay": prices are not the assistant's to quote

@@ -865,9 +865,11 @@ class ValidateBookingForm(FlowForm):
                         log.info("event=time_taken_as_said")
                         out.update({"options": [out["options"][at_wanted[0]]], "option": "1"})
                         await hold_chosen()
-                    elif takes_time and not at_wanted and wanted:
-                        clock = datetime.fromisoformat(wanted).astimezone(clinic_zone()).strftime("%-I:%M %p")
-                        say(dispatcher, f"Sorry, {clock} isn't free. These are the closest.")
+                    elif wanted and (takes_time or exact_clock(slot("when_text"))) and \
+                            not any(_clock_of(a.start) == _clock_of(wanted) for a in found):
+                        # "dec 9 at 11am" / "the 1:15 please" and nothing then: said, before the closest times
+                        say(dispatcher, f"Sorry, {datetime.fromisoformat(wanted).astimezone(clinic_zone()).strftime('%-I:%M %p')} "
+                                        f"isn't free. These are the closest.")
         except SchedulerUnavailable:
             held = slot("held")
             if held:
@@ -890,6 +892,23 @@ TAKES_TIME = re.compile(r"^\W*(?:(?:ok(?:ay)?|great|perfect|then|yes|yeah|actual
                         r"put me (?:in|down) for|book(?: me)?(?: for| in at| at)?)\W+)*(?:the\s+)?(?:one\s+at\s+)?\d{1,2}(?::\d\d\s*"
                         r"(?:am|pm|a\.m\.|p\.m\.)?|\s*(?:am|pm|a\.m\.|p\.m\.))(?:\s+(?:one|slot|time|appointment|please|pls|works|is (?:good|fine|great|perfect)|"
                         r"would be (?:good|great|perfect)|then|thanks|thank you))*\W*$", re.I)
+
+
+_APPROX = re.compile(r"\b(after|before|between|from|by|until|till|around|about|approx\w*|or so|earliest|latest|no later|no earlier|"
+                     r"later than|earlier than|any ?time|or)\b|ish\b", re.I)
+
+
+def exact_clock(text: str | None) -> bool:
+    """Whether a time preference names one clock time ("dec 9 at 11am"), not a range ("after 2pm", "around 3")."""
+    return bool(CLOCK.search(text or "")) and not _APPROX.search(text or "")
+
+
+def _clock_of(value) -> tuple[int, int] | None:
+    t = datetime.fromisoformat(value) if isinstance(value, str) else value
+    if t is None:
+        return None
+    t = t.astimezone(clinic_zone())
+    return t.hour, t.minute
 
 
 # "what time is the first one again?", "who is the 2nd one with?": a question about an option, not a choice of it

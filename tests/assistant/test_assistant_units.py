@@ -813,3 +813,17 @@ def test_qa_stop_23_the_week_after_the_latest_and_keeping_it(monkeypatch):
     assert guess_goal("Is there any way to get in earlier than my scheduled appointment?") == "reschedule"
     assert KEEP_IT.search("never mind, I'll keep the original time") and KEEP_IT.search("keep my old one")
     assert not KEEP_IT.search("keep it in the morning")
+
+
+def test_qa_stop_23_spoken_email_several_questions_and_one_clock_time():
+    from actions.common import parse_email
+    from actions.digressions import embedded_question
+    from actions.forms.booking import exact_clock
+
+    assert parse_email("fenella at gmail dot com") == "fenella@gmail.com"
+    assert parse_email("jo dot smith at yahoo dot co dot uk") == "jo.smith@yahoo.co.uk"
+    assert parse_email("i'll be there at noon") is None and parse_email("me@Example.com.") == "me@Example.com"
+    both = embedded_question("what are your hours, do you take Aetna, and can I book a physical for next week?")
+    assert "open" in both and "we take Aetna" in both
+    assert exact_clock("Please move my Dec 2 appointment to Dec 9 at 11am") and exact_clock("next thursday at 2:30")
+    assert not any(exact_clock(t) for t in ["after 2pm", "around 3pm", "tuesday or wednesday at 3pm", "next week"])
