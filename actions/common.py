@@ -173,9 +173,13 @@ _CLAUSE_AFTER_NAME = re.compile(
     re.I)
 
 
+# "That's spelled P-A-P-A-D-A-K-I-S", "(spelled with a ph)": how to write it, not more of the name
+_SPELLED = re.compile(r"[,.;:(]?\s*(?:(?:that'?s|that is|it'?s|it is|its|last name|first name|surname)\s+)?(?:spelled|spelt|spelling)\b.*$", re.I)
+
+
 def _name_words(text: str) -> tuple[str, list[str]]:
     """The message without greeting, intro, birth date and what follows the name; and its name-like words."""
-    t = _NAME_PREFIX.sub("", (text or "").strip())
+    t = _NAME_PREFIX.sub("", _SPELLED.sub("", (text or "").strip()))
     t = _CLAUSE_AFTER_NAME.sub("", t)  # "Leo Park, he was born ...": the name only
     t = _DATE_IN_TEXT.sub(" ", t)
     t = re.sub(r"\b(born|dob|birthday|and|my|is)\b", " ", t, flags=re.I)
@@ -255,7 +259,7 @@ def name_in_text(text: str, loose: bool = True) -> str | None:
     or None. Strict on purpose: 2-3 words that are not everyday words, either after "I'm / my name
     is", or (when the message also gives a birth date) a part of the message of its own, or the
     words right before the birth date."""
-    t = text or ""
+    t = _SPELLED.sub("", text or "")
     start = 0
     while m := _INTRO.search(t, start):  # each intro in turn: "I'm new here. My name is Priya Raman"
         words = []

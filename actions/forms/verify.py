@@ -193,6 +193,9 @@ class ValidateVerifyForm(FlowForm):
 
     async def validate_verify_choice(self, value: Any, dispatcher, tracker: Tracker, domain) -> Dict[Text, Any]:
         text = str(value or "")
+        if DOB_UNKNOWN.search(text) and not (dob_in_text(text) or parse_dob(text) or REGISTER_WORDS.search(text)
+                                             or RETRY_WORDS.search(text)):
+            return {**self._no_dob(dispatcher, tracker), "verify_choice": None}
         # "sorry, typo: 4/5/1977" / "it's Jon Smith": another try with what they just sent
         dob = dob_in_text(text) or parse_dob(text)
         name = name_in_text(text, loose=False) or (bare_name(text.split()) if not (REGISTER_WORDS.search(text) or RETRY_WORDS.search(text)
@@ -221,6 +224,16 @@ class ValidateVerifyForm(FlowForm):
         self.miss(dispatcher, tracker, "Please reply 'try again' or 'new patient'.")
         return {"verify_choice": None}
 
+    @staticmethod
+    def _no_dob(dispatcher, tracker: Tracker) -> Dict[Text, Any]:
+        """After a failed try, "I don't remember": no other try can match, and no record is looked up without it."""
+        from actions.who import whose
+
+        log.info("event=dob_unknown_after_failure")
+        say(dispatcher, f"Without {whose(tracker.get_slot('for_whom'))} {NO_DOB}. Reply 'agent' and someone from the "
+                        f"clinic will call you back. Anything else I can help with?")
+        return {"outcome": "dropped"}
+
     async def after_validation(self, dispatcher, tracker: Tracker, domain) -> Dict[Text, Any]:
         from actions.fhir import SchedulerError, SchedulerUnavailable
 
@@ -236,6 +249,8 @@ class ValidateVerifyForm(FlowForm):
             # the details that failed, carried into another request ("could you move it to friday?" when asked
             # to try again): not a second attempt; "try again, or register?" is asked again
             log.info("event=verify_not_retried")
+            if DOB_UNKNOWN.search(said):  # "ugh I don't remember. just cancel it": no other try will match
+                return self._no_dob(dispatcher, tracker)
             return {}
         try:
             patient_id = await find_patient(tracker, name, dob)

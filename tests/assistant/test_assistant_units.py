@@ -827,3 +827,10 @@ def test_qa_stop_23_spoken_email_several_questions_and_one_clock_time():
     assert "open" in both and "we take Aetna" in both
     assert exact_clock("Please move my Dec 2 appointment to Dec 9 at 11am") and exact_clock("next thursday at 2:30")
     assert not any(exact_clock(t) for t in ["after 2pm", "around 3pm", "tuesday or wednesday at 3pm", "next week"])
+
+
+def test_qa_stop_23_a_name_spelled_out():
+    from actions.common import name_in_text
+
+    assert split_name("Certainly, my name is Evangelos Papadakis. That's spelled P-A-P-A-D-A-K-I-S.") == ("Evangelos", "Papadakis")
+    assert name_in_text("my name is Jane Smyth, spelled with a y") == "Jane Smyth"

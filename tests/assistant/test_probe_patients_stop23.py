@@ -309,6 +309,25 @@ def evening_then_the_latest_on_a_day(stack, p):
     assert len(mine) == 1 and local(mine[0]).date() == date(2026, 12, 22) and local(mine[0]).hour >= 15, p
 
 
+def a_name_spelled_out(stack, p):
+    pid = new_patient(stack, "Evangelia", "Papadopoulou", "1976-03-25", "408-555-0751")
+    p("Good afternoon! I'm hoping to book an appointment with a dermatologist because I've had a persistent rash.")
+    p("Certainly, my name is Evangelia Papadopoulou. That's spelled P-A-P-A-D-O-P-O-U-L-O-U.")
+    said = p("My date of birth is the 25th of March, 1976.")
+    assert "insurance" in said and p.slots()["patient_id"] == pid, p  # found: the spelling is no part of the name
+
+
+def cannot_remember_after_a_failed_try(stack, p):
+    pid = new_patient(stack, "Rosalind", "Featherby", "1969-06-06", "408-555-0752")
+    old = seed_booking(stack, pid, "2026-12-17", after="14:00")
+    p("Hi, I want to cancel my appointment.")
+    p("Rosalind Featherby")
+    p("I think it's 6/6/1970?")
+    said = p("ugh I don't remember. just cancel it please")
+    assert "Without your date of birth I can't look up the record" in said and "agent" in said, p
+    assert [a["id"] for a in booked(stack, pid)] == [old["id"]], p  # nothing cancelled, nothing said about it
+
+
 PATIENTS = [my_date_of_birth_is_with_the_name, phone_and_email_in_one_answer, payment_and_time_at_the_email_question,
             what_the_call_is_about_then_the_number, a_bill_question_kept_with_the_request,
             name_and_birth_date_when_asked_for_the_number, let_me_check_with_my_wife_first, rebook_after_a_cancel,
@@ -316,7 +335,7 @@ PATIENTS = [my_date_of_birth_is_with_the_name, phone_and_email_in_one_answer, pa
             a_corrected_last_name, a_last_name_alone_corrected, the_birth_date_after_not_knowing_it, a_plan_not_on_our_list,
             any_of_those_is_fine, where_to_find_the_member_id, two_visits_for_me_and_my_daughter,
             the_booking_restated_at_the_payment_question, the_following_week_while_choosing, sooner_than_my_current_appointment,
-            keep_the_original_time, evening_then_the_latest_on_a_day]
+            keep_the_original_time, evening_then_the_latest_on_a_day, a_name_spelled_out, cannot_remember_after_a_failed_try]
 
 test_probe_patient_stop23, test_probe_patients_stop23_heard_only_clean_short_messages, \
     test_probe_patients_stop23_left_no_details_in_logs = probe_file_tests("probe23", PATIENTS)
