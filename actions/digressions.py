@@ -198,7 +198,12 @@ def answered_aside(dispatcher, text: str, event: str = "answered") -> bool:
 
 
 def answered_inline(dispatcher, tracker: Tracker) -> bool:
-    """A question given where a name, date or payment was expected: answer it (the form then asks again)."""
+    """A question given where a name, date or payment was expected: answer it (the form then asks again).
+    Not when the form starts on this very message: it was the request, and action_next answered it."""
+    from actions.forms.base import started_in_this_call
+
+    if started_in_this_call():
+        return False
     intent, text = latest_intent(tracker), latest_text(tracker)
     if answered_aside(dispatcher, text, "answered_inline"):
         return True

@@ -88,7 +88,8 @@ LOCKED_OUT = ("I can't look up or change appointments without a match on name an
               "from the clinic will call you.")
 # "when is her appointment?", "can you tell me when my appt is": a question about one booked already
 WHEN_IS_IT = re.compile(r"\bwhen(?: is|'?s)? (my|his|her|their|our) (next )?(appo\w*|appts?)\b|"
-                        r"\bwhen (my|his|her|their|our) (next )?(appo\w*|appts?) is\b", re.I)
+                        r"\bwhen (my|his|her|their|our) (next )?(appo\w*|appts?) is\b|"
+                        r"\b(confirm|check on|double[- ]check|verify) (my|his|her|their|our) (next |upcoming )?(appo\w*|appts?)\b", re.I)
 _GOAL_WORDS = [
     ("cancel", re.compile(r"\b(cancel\w*|cancle|cxl|canx|cncl|cansel\w*|delete|remove)\b", re.I)),
     ("reschedule", re.compile(r"\b(resched\w*|re-?s(?:ch|c|h|k)e?d\w*|move|change|switch|rebook|push|postpone|bump|delay|same time next|"
@@ -98,7 +99,8 @@ _GOAL_WORDS = [
     ("list", re.compile(r"\b(my appo\w*|my appts?|when is (my|his|her|their|our)|whens my|what appo\w*|list|coming up|upcoming|"
                         r"when (my|his|her|their|our) (next )?(appo\w*|appts?) is|what time (was|is) (that|it|my)|"
                         r"when (was|is) (that|it) again|remind me (when|what time)|"
-                        r"do i have (an|any|some)\w*)\b", re.I)),
+                        r"do i have (an|any|some)\w*|(confirm|check on|double[- ]check|verify) (my|his|her|their|our) (next |upcoming )?"
+                        r"(appo\w*|appts?))\b", re.I)),
     ("book", re.compile(r"\b(book\w*|appo\w*|appt\w*|apo[ion]\w*|schedul\w*|see a|see the|cita|visit|checkup|opening|get in|come in|"
                         r"be seen|get seen|see (dr|doctor|doc|someone|somebody)|(in|seen) with|availab\w*)\b", re.I)),
 ]
@@ -681,6 +683,10 @@ class ActionNext(Action):
             asked = embedded_question(text)
             if asked:  # "what are your hours friday? and can I book ...": both
                 say(dispatcher, asked)
+            else:  # "will i be charged a cancellation fee?" asked with the request: answered once, here
+                from actions.digressions import answered_aside
+
+                answered_aside(dispatcher, text, "answered_with_request")
         if fresh and goal:
             booking = {k: slots.get(k) for k in PAUSED_SLOTS} if (
                 was_in_form and goal in ("cancel", "reschedule") and slots.get("goal") == "book" and slots.get("verified")) else None

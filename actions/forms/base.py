@@ -211,6 +211,11 @@ async def answer_form(dispatcher: CollectingDispatcher, tracker: Tracker, domain
 _STARTED_HERE = contextvars.ContextVar("schedbot_forms_started_here", default=0)
 
 
+def started_in_this_call() -> bool:
+    """Whether the form being validated was started in this call, on the message that asked for it."""
+    return _STARTED_HERE.get() > 0
+
+
 async def start_form_here(dispatcher: CollectingDispatcher, tracker: Tracker, domain,
                           events: List[EventType]) -> List[EventType]:
     """action_next's events, ending in FollowupAction("<form>") for Rasa to start that form next, with

@@ -366,6 +366,7 @@ def _same_time_as(text: str, old: datetime) -> datetime | None:
         if re.search(r"\b(next|following)\s+(week|wk)\b|\bweek after\b", rest or "", re.I):
             return old + timedelta(weeks=1)
         days = parse_windows(rest) if rest and rest.strip(" ,.?!") else []
+        days = in_its_week(rest, days, old.isoformat()) if days else days  # ("same time on thursday": its week's)
         if days:
             day = datetime.fromisoformat(days[0][0]).astimezone(old.tzinfo)
             return day.replace(hour=old.hour, minute=old.minute, second=0, microsecond=0)

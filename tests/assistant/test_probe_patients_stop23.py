@@ -328,6 +328,32 @@ def cannot_remember_after_a_failed_try(stack, p):
     assert [a["id"] for a in booked(stack, pid)] == [old["id"]], p  # nothing cancelled, nothing said about it
 
 
+def a_fee_question_with_the_cancel(stack, p):
+    pid = new_patient(stack, "Marguerite", "Delaunay", "1973-09-19", "408-555-0753")
+    old = seed_booking(stack, pid, "2026-12-21", after="09:00")
+    said = p("Hi, I need to cancel my appointment on the 21st. Will I be charged a cancellation fee? Marguerite Delaunay, 9/19/1973")
+    assert said.count("front desk can") == 1 and "Cancel your appointment on Mon Dec 21" in said, p  # once; no name asked
+    p("OK. Yes please cancel it.")
+    assert {a["id"]: a["status"] for a in appointments(stack, pid)}[old["id"]] == "cancelled", p
+
+
+def confirm_my_appointment_is_a_list(stack, p):
+    pid = new_patient(stack, "Augustus", "Whitmore", "1949-04-30", "408-555-0754")
+    seed_booking(stack, pid, "2026-12-22", after="09:00")
+    p("Hi, can you confirm my appointment? You can look me up by my phone number, 408-555-0754.")
+    p("Augustus Whitmore")
+    said = p("April 30 1949")
+    assert "Your upcoming appointment" in said and "Tue Dec 22" in said and "insurance" not in said, p
+
+
+def the_same_time_on_a_weekday_of_its_week(stack, p):
+    kid = new_patient(stack, "Matteo", "Santangelo", "2016-04-04", "408-555-0755")
+    old = seed_booking(stack, kid, "2026-12-22", after="13:00", specialty=PEDS)
+    p("Can you tell me when my son's next appointment is? His name is Matteo Santangelo, born April 4, 2016.")
+    said = p("Great, can we move it to the same time on Thursday?")
+    assert "Thu Dec 24" in said and "Thu Dec 3" not in said and "Thu Dec 17" not in said, p  # the Thursday of its week
+
+
 PATIENTS = [my_date_of_birth_is_with_the_name, phone_and_email_in_one_answer, payment_and_time_at_the_email_question,
             what_the_call_is_about_then_the_number, a_bill_question_kept_with_the_request,
             name_and_birth_date_when_asked_for_the_number, let_me_check_with_my_wife_first, rebook_after_a_cancel,
@@ -335,7 +361,8 @@ PATIENTS = [my_date_of_birth_is_with_the_name, phone_and_email_in_one_answer, pa
             a_corrected_last_name, a_last_name_alone_corrected, the_birth_date_after_not_knowing_it, a_plan_not_on_our_list,
             any_of_those_is_fine, where_to_find_the_member_id, two_visits_for_me_and_my_daughter,
             the_booking_restated_at_the_payment_question, the_following_week_while_choosing, sooner_than_my_current_appointment,
-            keep_the_original_time, evening_then_the_latest_on_a_day, a_name_spelled_out, cannot_remember_after_a_failed_try]
+            keep_the_original_time, evening_then_the_latest_on_a_day, a_name_spelled_out, cannot_remember_after_a_failed_try,
+            a_fee_question_with_the_cancel, confirm_my_appointment_is_a_list, the_same_time_on_a_weekday_of_its_week]
 
 test_probe_patient_stop23, test_probe_patients_stop23_heard_only_clean_short_messages, \
     test_probe_patients_stop23_left_no_details_in_logs = probe_file_tests("probe23", PATIENTS)
