@@ -228,8 +228,10 @@ wait lol haha yeah yep nope sure thats that's right correct again try retry real
 am pm mon tue tues wed weds thu thur thurs fri sat wk wks derm gi peds pt selfpay self pay anything works fine whenever thx pls plz
 now feeling better good great later mornings afternoons evenings night nights best prefer preferably ideally early
 earlier only around maybe probably
+email e-mail mail phone cell mobile number insurance none
 """.split())
-_INTRO = re.compile(r"\b(?:my name is|my name's|name is|name's|name:|i am|i'm|im|this is|it's|its|me llamo|soy)\s+(.+)", re.I)
+_INTRO = re.compile(r"(?:\b(?:my name is|my name's|name is|name's|name:|i am|i'm|im|this is|it's|its|me llamo|soy)|"
+                    r"(?:^|(?<=[,.;] ))name)\s+(.+)", re.I)  # ("DOB 02/14/1990, name Valentina Russo-Keller")
 
 
 def bare_name(words: list[str]) -> str | None:

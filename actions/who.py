@@ -346,10 +346,39 @@ _AND_ME = re.compile(rf"\b({_REL_PHRASE})\s*(?:and|&|\+|n)\s+{_VISIT_FOR}(me|mys
 _TWO_OTHERS = re.compile(rf"\b({_REL_PHRASE})\s*(?:and|&|\+|n)\s+(?:my\s+|our\s+)?((?!(?:his|her|their|a|an|the|some|your)\b)(?:\w+\s+){{0,3}}?(?:{_RELS})\b(?:\s+[A-Z][\w'-]*)?)", re.I)
 
 
+# "checkups for my two kids, Pip and Wren Hollingsworth", "my kids Pip and Wren": two children by name
+_TWO_NAMED_KIDS = re.compile(r"\b(?P<lead>(?:my|our)\s+(?:two\s+|2\s+|twin\s+)?(?P<rel>kids|children|sons|daughters|boys|girls|twins))\b"
+                             r"[,:]?\s+(?:named\s+|called\s+)?(?P<a>[A-Za-z][a-z'-]+)\s+(?:and|&|\+)\s+(?P<b>[A-Za-z][a-z'-]+)"
+                             r"(?:\s+(?P<family>[A-Za-z][\w'-]+))?", re.I)
+_ONE_OF = {"kids": "kid", "children": "child", "sons": "son", "daughters": "daughter", "boys": "son", "girls": "daughter", "twins": "child"}
+
+
+def two_named_kids(text: str) -> tuple[str, str] | None:
+    """ "checkups for my two kids, Pip and Wren Hollingsworth": ("checkups for my kid Pip Hollingsworth",
+    "checkups for my kid Wren Hollingsworth"), else None."""
+    from actions.common import _NOT_NAME_WORDS
+
+    m = _TWO_NAMED_KIDS.search(text or "")
+    family = m.group("family") if m else None
+    if not m or any(w.lower() in _NOT_NAME_WORDS for w in (m.group("a"), m.group("b"))):
+        return None
+    if family and family.lower() in _NOT_NAME_WORDS:
+        family = None
+    one, end = _ONE_OF[m.group("rel").lower()], m.end() if family else m.end("b")
+
+    def alone(given: str) -> str:
+        who = " ".join(w[:1].upper() + w[1:] for w in (given, family or "") if w)
+        return f"{text[:m.start()]}{m.group('lead').split()[0]} {one} {who}{text[end:]}"
+    return alone(m.group("a")), alone(m.group("b"))
+
+
 def two_others(text: str) -> tuple[str, str] | None:
     """One message asking for two other people's visits ("checkups for my son and daughter"): (the
     first one's request alone, the second one's): ("checkups for my son", "checkups for my daughter")."""
     t = text or ""
+    named = two_named_kids(t)
+    if named:
+        return named
     m = _TWO_OTHERS.search(t)
     if not m or not someone_else(t) or not someone_else(m.group(1)):
         return None

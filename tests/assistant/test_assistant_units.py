@@ -834,3 +834,15 @@ def test_qa_stop_23_a_name_spelled_out():
 
     assert split_name("Certainly, my name is Evangelos Papadakis. That's spelled P-A-P-A-D-A-K-I-S.") == ("Evangelos", "Papadakis")
     assert name_in_text("my name is Jane Smyth, spelled with a y") == "Jane Smyth"
+
+
+def test_qa_stop_23_two_kids_by_name_and_names_after_a_comma():
+    from actions.common import name_in_text
+    from actions.who import two_others
+
+    assert two_others("I need checkups for my two kids, Pip and Wren Hollingworth") == \
+        ("I need checkups for my kid Pip Hollingworth", "I need checkups for my kid Wren Hollingworth")
+    assert two_others("my kids pip and wren need flu shots") == ("my kid Pip need flu shots", "my kid Wren need flu shots")
+    assert two_others("my kids and i need checkups") is None
+    assert name_in_text("New patient. DOB 02/14/1990, name Valentina Russo-Keller, phone 415 555 0111.") == "Valentina Russo-Keller"
+    assert split_name("no email") is None and split_name("my cell number") is None

@@ -354,6 +354,34 @@ def the_same_time_on_a_weekday_of_its_week(stack, p):
     assert "Thu Dec 24" in said and "Thu Dec 3" not in said and "Thu Dec 17" not in said, p  # the Thursday of its week
 
 
+def two_kids_by_name(stack, p):
+    pip = new_patient(stack, "Pip", "Hollingworth", "2016-06-06", "408-555-0756")
+    wren = new_patient(stack, "Wren", "Hollingworth", "2019-09-09", "408-555-0756")
+    said = p("I need checkups for my two kids, Pip and Wren Hollingworth")
+    assert "Pip's first, then Wren's" in said, p
+    for text in ["6/6/2016", "self pay", "december 23 in the afternoon", "1", "yes", "9/9/2019", "self pay",
+                 "same day right after Pip's", "1", "yes"]:
+        p(text)
+    first, second = booked(stack, pip), booked(stack, wren)
+    assert len(first) == 1 and len(second) == 1 and specialty_codes(second[0]) == [PEDS], p
+    assert local(first[0]).date() == local(second[0]).date() == date(2026, 12, 23), p
+
+
+def name_after_a_comma_and_no_email_as_a_name(stack, p):
+    PHI.extend(["Valentina", "Russo-Keller", "1990-02-14", "415-555-0111", "Hortensia", "Blackwood-Ames"])
+    said = p("Hi. New patient. DOB 02/14/1990, name Valentina Russo-Keller, phone 415 555 0111. Need a derm appt for acne.")
+    assert "email" in said and "name" not in said, p
+    p("no email")
+    assert registered(stack, "Russo-Keller", "1990-02-14")["name"][0]["given"] == ["Valentina"], p
+
+
+def no_email_is_no_name(stack, p):
+    p("I'm a new patient and need a physical")
+    said = p("no email")
+    assert "first and last name" in said, p  # not a patient called "No Email"
+    assert fhir_get(stack, "Patient", family="Email").get("entry", []) == [], p
+
+
 PATIENTS = [my_date_of_birth_is_with_the_name, phone_and_email_in_one_answer, payment_and_time_at_the_email_question,
             what_the_call_is_about_then_the_number, a_bill_question_kept_with_the_request,
             name_and_birth_date_when_asked_for_the_number, let_me_check_with_my_wife_first, rebook_after_a_cancel,
@@ -362,7 +390,8 @@ PATIENTS = [my_date_of_birth_is_with_the_name, phone_and_email_in_one_answer, pa
             any_of_those_is_fine, where_to_find_the_member_id, two_visits_for_me_and_my_daughter,
             the_booking_restated_at_the_payment_question, the_following_week_while_choosing, sooner_than_my_current_appointment,
             keep_the_original_time, evening_then_the_latest_on_a_day, a_name_spelled_out, cannot_remember_after_a_failed_try,
-            a_fee_question_with_the_cancel, confirm_my_appointment_is_a_list, the_same_time_on_a_weekday_of_its_week]
+            a_fee_question_with_the_cancel, confirm_my_appointment_is_a_list, the_same_time_on_a_weekday_of_its_week,
+            two_kids_by_name, name_after_a_comma_and_no_email_as_a_name, no_email_is_no_name]
 
 test_probe_patient_stop23, test_probe_patients_stop23_heard_only_clean_short_messages, \
     test_probe_patients_stop23_left_no_details_in_logs = probe_file_tests("probe23", PATIENTS)
