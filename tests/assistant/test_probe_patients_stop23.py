@@ -20,7 +20,7 @@ from datetime import date, datetime, timedelta
 from tests.assistant.test_assistant_e2e import appointments, booked, fhir_get, local, seed_booking
 from tests.assistant.test_probe_patients import probe_file_tests, task_of
 from tests.assistant.test_probe_patients_stop22 import registered
-from tests.assistant.test_simulated_patients import DERM, FAMILY, GI, PEDS, PHI, coverages, new_patient, specialty_codes
+from tests.assistant.test_simulated_patients import DERM, FAMILY, PEDS, PHI, coverages, new_patient, specialty_codes
 
 
 def notes(task: dict) -> list[str]:
