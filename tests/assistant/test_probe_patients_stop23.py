@@ -352,6 +352,11 @@ def the_same_time_on_a_weekday_of_its_week(stack, p):
     p("Can you tell me when my son's next appointment is? His name is Matteo Santangelo, born April 4, 2016.")
     said = p("Great, can we move it to the same time on Thursday?")
     assert "Thu Dec 24" in said and "Thu Dec 3" not in said and "Thu Dec 17" not in said, p  # the Thursday of its week
+    p("1")
+    p("yes")
+    mine = booked(stack, kid)
+    assert len(mine) == 1 and local(mine[0]).date() == date(2026, 12, 24), p
+    assert {a["id"]: a["status"] for a in appointments(stack, kid)}[old["id"]] == "cancelled", p
 
 
 def two_kids_by_name(stack, p):
