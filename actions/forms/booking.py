@@ -22,7 +22,9 @@ from actions.forms.offer_times import (EARLIER, LATER, _DAY_WORDS, closed_on_all
 log = logging.getLogger("schedbot.actions.booking")
 NOT_DAY = re.compile(r"\b(?:not|no|except|but not|anything but|other than)\s+(?:on\s+)?(mon|tue|wed|thu|fri|sat|sun)[a-z]*\b", re.I)
 
-ANY_TIME = re.compile(r"\b(asap|soon|soonest|next available|earliest|first available|any ?time|whenever|any day|anything|as soon as|lo antes|cualquier)\b", re.I)
+ANY_TIME = re.compile(r"\b(asap|soon|soonest|next available|earliest|first available|any ?time|whenever|any day|anything|as soon as|lo antes|cualquier|"
+                      r"what (do|d'?) ?(you|u) (have|got)|what'?s (available|open)|what (times|days) (do you have|are (available|open))|"
+                      r"i'?m (flexible|easy)|doesn'?t matter|up to you|you (pick|choose))\b", re.I)
 # "actually I don't need it anymore": the patient no longer wants a booking at all
 # ("I don't need it to be early", "don't want it that late": how it should be, not whether)
 DROP_IT = re.compile(r"\b(don'?t need (it|one|an? appo\w*|an? appts?|to book|to come in)(?!\s+(to be|that|so|too)\b)|no longer need|not needed|"

@@ -846,3 +846,10 @@ def test_qa_stop_23_two_kids_by_name_and_names_after_a_comma():
     assert two_others("my kids and i need checkups") is None
     assert name_in_text("New patient. DOB 02/14/1990, name Valentina Russo-Keller, phone 415 555 0111.") == "Valentina Russo-Keller"
     assert split_name("no email") is None and split_name("my cell number") is None
+
+
+def test_qa_stop_23_what_do_you_have_is_any_time():
+    from actions.forms.booking import ANY_TIME
+
+    assert all(ANY_TIME.search(t) for t in ["hmm I'm not sure, what do you have?", "what's available?", "I'm flexible"])
+    assert not ANY_TIME.search("what do you think?")

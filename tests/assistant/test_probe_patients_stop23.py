@@ -387,6 +387,19 @@ def no_email_is_no_name(stack, p):
     assert fhir_get(stack, "Patient", family="Email").get("entry", []) == [], p
 
 
+def what_do_you_have_when_moving(stack, p):
+    pid = new_patient(stack, "Genoveva", "Salcedo", "1984-12-05", "408-555-0757")
+    old = seed_booking(stack, pid, "2026-12-23", after="13:00")
+    p("I need to change my appointment, something came up")
+    p("Genoveva Salcedo")
+    p("12/5/84")
+    said = p("hmm I'm not sure, what do you have?")
+    assert "1)" in said and "didn't catch" not in said, p
+    p("the second one")
+    p("yes")
+    assert len(booked(stack, pid)) == 1 and {a["id"]: a["status"] for a in appointments(stack, pid)}[old["id"]] == "cancelled", p
+
+
 PATIENTS = [my_date_of_birth_is_with_the_name, phone_and_email_in_one_answer, payment_and_time_at_the_email_question,
             what_the_call_is_about_then_the_number, a_bill_question_kept_with_the_request,
             name_and_birth_date_when_asked_for_the_number, let_me_check_with_my_wife_first, rebook_after_a_cancel,
@@ -396,7 +409,7 @@ PATIENTS = [my_date_of_birth_is_with_the_name, phone_and_email_in_one_answer, pa
             the_booking_restated_at_the_payment_question, the_following_week_while_choosing, sooner_than_my_current_appointment,
             keep_the_original_time, evening_then_the_latest_on_a_day, a_name_spelled_out, cannot_remember_after_a_failed_try,
             a_fee_question_with_the_cancel, confirm_my_appointment_is_a_list, the_same_time_on_a_weekday_of_its_week,
-            two_kids_by_name, name_after_a_comma_and_no_email_as_a_name, no_email_is_no_name]
+            two_kids_by_name, name_after_a_comma_and_no_email_as_a_name, no_email_is_no_name, what_do_you_have_when_moving]
 
 test_probe_patient_stop23, test_probe_patients_stop23_heard_only_clean_short_messages, \
     test_probe_patients_stop23_left_no_details_in_logs = probe_file_tests("probe23", PATIENTS)
