@@ -47,9 +47,11 @@ CHANGE_EXISTING = re.compile(r"\b(cancel\w*|cancle|cxl|canx|cncl|resched\w*|move
 # "oh and cancel my other one" / "move my tues one too" in the middle of booking: another appointment
 OTHER_APPT = re.compile(r"\b(cancel\w*|cancle|cxl|move|resched\w*|push|postpone|bump|change)\s+(?:my|the)\s+(?:other|mon\w*|tue\w*|wed\w*|"
                         r"thu\w*|fri\w*|\w+day'?s?|(?:dec|jan|nov)\w* \d+\w*)\s*(one|appo\w*|appt\w*|visit)?\b", re.I)
+# "sooner than my current appointment": a move; "can you confirm my appointment?": the list
+_SOONER_THAN_MINE = r"(sooner|earlier) than (my|the|our|his|her) (current |existing |scheduled |upcoming |next )?(appo\w*|appts?|one|visit)"
+_CONFIRM_MINE = r"(confirm|check on|double[- ]check|verify) (my|his|her|their|our) (next |upcoming )?(appo\w*|appts?)"
 # "can't make my thursday one, same time next week?": only ever about an existing appointment
-MOVE_ONLY = re.compile(r"\b(same time next|(can'?t|cannot|cant) (make|do) (it|my|the|that|mon|tue|wed|thu|fri)|"
-                       r"(sooner|earlier) than (my|the|our|his|her) (current |existing |scheduled |upcoming |next )?(appo\w*|appts?|one|visit))", re.I)
+MOVE_ONLY = re.compile(rf"\b(same time next|(can'?t|cannot|cant) (make|do) (it|my|the|that|mon|tue|wed|thu|fri)|{_SOONER_THAN_MINE})", re.I)
 # a member id said with its label, in a message that says much else ("aetna id W123456789")
 MEMBER_ID = re.compile(r"\b(?:member\s*(?:id|#|number|no\.?)?|id|#)\s*[:#]?\s*([A-Za-z]{0,4}\d[A-Za-z0-9\-]{4,22})\b|"
                        # "medicare, my number is 1EG4TE5MK73": with a letter in it (a phone number is not an id)
@@ -88,19 +90,15 @@ LOCKED_OUT = ("I can't look up or change appointments without a match on name an
               "from the clinic will call you.")
 # "when is her appointment?", "can you tell me when my appt is": a question about one booked already
 WHEN_IS_IT = re.compile(r"\bwhen(?: is|'?s)? (my|his|her|their|our) (next )?(appo\w*|appts?)\b|"
-                        r"\bwhen (my|his|her|their|our) (next )?(appo\w*|appts?) is\b|"
-                        r"\b(confirm|check on|double[- ]check|verify) (my|his|her|their|our) (next |upcoming )?(appo\w*|appts?)\b", re.I)
+                        rf"\bwhen (my|his|her|their|our) (next )?(appo\w*|appts?) is\b|\b{_CONFIRM_MINE}\b", re.I)
 _GOAL_WORDS = [
     ("cancel", re.compile(r"\b(cancel\w*|cancle|cxl|canx|cncl|cansel\w*|delete|remove)\b", re.I)),
     ("reschedule", re.compile(r"\b(resched\w*|re-?s(?:ch|c|h|k)e?d\w*|move|change|switch|rebook|push|postpone|bump|delay|same time next|"
-                              r"(can'?t|cannot|cant) (make|do) (it|my|the|that|mon|tue|wed|thu|fri)|"
-                              r"(sooner|earlier) than (my|the|our|his|her) (current |existing |scheduled |upcoming |next )?(appo\w*|appts?|one|visit))\b",
-                              re.I)),
+                              rf"(can'?t|cannot|cant) (make|do) (it|my|the|that|mon|tue|wed|thu|fri)|{_SOONER_THAN_MINE})\b", re.I)),
     ("list", re.compile(r"\b(my appo\w*|my appts?|when is (my|his|her|their|our)|whens my|what appo\w*|list|coming up|upcoming|"
                         r"when (my|his|her|their|our) (next )?(appo\w*|appts?) is|what time (was|is) (that|it|my)|"
                         r"when (was|is) (that|it) again|remind me (when|what time)|"
-                        r"do i have (an|any|some)\w*|(confirm|check on|double[- ]check|verify) (my|his|her|their|our) (next |upcoming )?"
-                        r"(appo\w*|appts?))\b", re.I)),
+                        rf"do i have (an|any|some)\w*|{_CONFIRM_MINE})\b", re.I)),
     ("book", re.compile(r"\b(book\w*|appo\w*|appt\w*|apo[ion]\w*|schedul\w*|see a|see the|cita|visit|checkup|opening|get in|come in|"
                         r"be seen|get seen|see (dr|doctor|doc|someone|somebody)|(in|seen) with|availab\w*)\b", re.I)),
 ]
@@ -561,28 +559,28 @@ class ActionNext(Action):
                                          withdraw_callback)
 
             set_("callback_number_asked", False)
-            number = phone_in_text(latest_text(tracker)) if fresh and not queued else None
+            said = latest_text(tracker)
+            number = phone_in_text(said) if fresh and not queued else None
             if number and slots.get("handoff_task"):  # the number the hand-off asked for
                 await add_callback_number(dispatcher, slots["handoff_task"], number)
                 return done()
-            if fresh and not queued and slots.get("handoff_task") and CALL_OFF.search(latest_text(tracker)):
+            if fresh and not queued and slots.get("handoff_task") and CALL_OFF.search(said):
                 await withdraw_callback(dispatcher, slots["handoff_task"])  # (a request in the same message goes on)
-                if not guess_goal(CALL_OFF.split(latest_text(tracker))[-1]) and not UNDO.search(latest_text(tracker)):
+                if not guess_goal(CALL_OFF.split(said)[-1]) and not UNDO.search(said):
                     say(dispatcher, "Anything else I can help with?")
                     return done()
             elif fresh and not queued and slots.get("handoff_task") and not slots.get("verified") \
-                    and name_in_text(latest_text(tracker)) and dob_in_text(latest_text(tracker)) \
-                    and not SELF_SERVICE.search(latest_text(tracker)):
+                    and name_in_text(said) and dob_in_text(said) and not SELF_SERVICE.search(said):
                 # "Winifred Crabtree, 1/20/1945" when asked for the number: the number on her record
-                found = await callback_for_patient(dispatcher, tracker, slots["handoff_task"], name_in_text(latest_text(tracker)),
-                                                   dob_in_text(latest_text(tracker)).isoformat())
+                found = await callback_for_patient(dispatcher, tracker, slots["handoff_task"], name_in_text(said),
+                                                   dob_in_text(said).isoformat())
                 for slot, value in (found or {}).items():
                     set_(slot, value)
                 set_("callback_number_asked", not found)
                 return done()
-            elif fresh and not queued and slots.get("handoff_task") and not SELF_SERVICE.search(latest_text(tracker)) \
-                    and not bare_name(latest_text(tracker).split()) and not dob_in_text(latest_text(tracker)) \
-                    and await add_callback_note(dispatcher, slots["handoff_task"], latest_text(tracker)):
+            elif fresh and not queued and slots.get("handoff_task") and not SELF_SERVICE.search(said) \
+                    and not bare_name(said.split()) and not dob_in_text(said) \
+                    and await add_callback_note(dispatcher, slots["handoff_task"], said):
                 set_("callback_number_asked", True)  # what the call is about; the number asked once more
                 return done()
         undo = fresh and not queued and bool(UNDO.search(latest_text(tracker))) and bool(re.search(

@@ -199,7 +199,8 @@ class ValidateCoverageForm(FlowForm):
             return {**instead, "coverage_kind": None}
         from actions.care import care_from_text
 
-        if not quiet and care_from_text(text)[0] and care_from_text(text)[0] == tracker.get_slot("specialty"):
+        said_care = care_from_text(text)[0]
+        if not quiet and said_care and said_care == tracker.get_slot("specialty"):
             return {"coverage_kind": None}  # "ok now the GI appointment": the booking under way; the question again
         if not quiet:  # (quiet: the message was about something else, answered already)
             self.miss(dispatcher, tracker, "Sorry, I didn't catch that.")
