@@ -42,7 +42,7 @@ def waits(text: str) -> bool:
 
 
 def take_your_time(tracker: Tracker, waiting: str) -> str:
-    """ "Sure, take your time." and, when a time is held for them, until when and how to book it."""
+    """ "Sure, take your time." and, when a time is held for them, until when it stays held."""
     held = tracker.get_slot("held") or {}
     if waiting != "confirm" or not held.get("until"):
         return "Sure, take your time."
