@@ -158,6 +158,31 @@ _DATE_IN_TEXT = re.compile(
 )
 
 
+_UNITS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9}
+_TEENS = {"ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
+          "seventeen": 17, "eighteen": 18, "nineteen": 19}
+_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
+_UNIT_RE, _TEEN_RE, _TENS_RE = "|".join(_UNITS), "|".join(_TEENS), "|".join(_TENS)
+# "nineteen eighty five", "nineteen oh five", "two thousand and three", "twenty ten": a year said aloud
+_YEAR_WORDS = re.compile(rf"\b(?:(?P<century>nineteen|twenty)[\s\-]+(?:(?P<tens>{_TENS_RE})(?:[\s\-]+(?P<unit>{_UNIT_RE}))?|"
+                         rf"(?P<teen>{_TEEN_RE})|(?:oh|o)[\s\-]+(?P<ounit>{_UNIT_RE}))|two thousand(?:\s+and)?(?:[\s\-]+"
+                         rf"(?:(?P<mteen>{_TEEN_RE})|(?P<munit>{_UNIT_RE})|(?P<mtens>{_TENS_RE})(?:[\s\-]+(?P<mtunit>{_UNIT_RE}))?))?)\b", re.I)
+
+
+def _year_words_to_digits(text: str) -> str:
+    """ "march third nineteen eighty five" -> "march third 1985" (a birth date said aloud)."""
+    def repl(m):
+        g = {k: (v or "").lower() for k, v in m.groupdict().items()}
+        if g["century"]:
+            rest = (_TENS.get(g["tens"], 0) + _UNITS.get(g["unit"], 0) if g["tens"] else
+                    _TEENS[g["teen"]] if g["teen"] else _UNITS[g["ounit"]])
+            return str((19 if g["century"] == "nineteen" else 20) * 100 + rest)
+        rest = (_TEENS[g["mteen"]] if g["mteen"] else _UNITS[g["munit"]] if g["munit"] else
+                _TENS.get(g["mtens"], 0) + _UNITS.get(g["mtunit"], 0))
+        return str(2000 + rest)
+    return _YEAR_WORDS.sub(repl, text)
+
+
 def _ordinals_to_digits(text: str) -> str:
     """ "march third" -> "march 3", "twenty-first" -> "21" (birth dates in words)."""
     def repl(m):
@@ -320,7 +345,7 @@ def parse_dob(text: str) -> date | None:
     """A birth date in the past, from 03/14/1985, 3-14-85, 1985-03-14, March 14 1985, 19850314, 031485 ..."""
     t = (text or "").strip().lower()
     t = re.sub(r"^(my )?(dob|date of birth|birthday|born)( is)?[:\s]*", "", t)
-    t = _ordinals_to_digits(t)
+    t = _ordinals_to_digits(_year_words_to_digits(t))
     t = re.sub(r"(\d)(st|nd|rd|th)\b", r"\1", t)
     t = re.sub(r"\b(the|of)\s+", " ", t)  # "the 3rd of march" -> "3 march"
     t = re.sub(r"'(\d{2})\b", r"\1", t)  # '85

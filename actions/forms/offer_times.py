@@ -370,6 +370,11 @@ def _same_time_as(text: str, old: datetime) -> datetime | None:
         if days:
             day = datetime.fromisoformat(days[0][0]).astimezone(old.tzinfo)
             return day.replace(hour=old.hour, minute=old.minute, second=0, microsecond=0)
+    same = re.search(rf"\b{_SAME}\b", text)
+    days = parse_windows(text[:same.start()] + " " + text[same.end():]) if same else []
+    if len(days) == 1 and len(days_in(days)) == 1:  # "can it be the 11th instead, same time?": the old time that day
+        day = datetime.fromisoformat(days[0][0]).astimezone(old.tzinfo)
+        return day.replace(hour=old.hour, minute=old.minute, second=0, microsecond=0)
     return None
 
 

@@ -853,3 +853,14 @@ def test_qa_stop_23_what_do_you_have_is_any_time():
 
     assert all(ANY_TIME.search(t) for t in ["hmm I'm not sure, what do you have?", "what's available?", "I'm flexible"])
     assert not ANY_TIME.search("what do you think?")
+
+
+def test_qa_stop_23_a_year_said_aloud_and_the_same_time_on_a_date(monkeypatch):
+    from actions.forms.offer_times import relative_move
+
+    monkeypatch.setenv("SCHEDBOT_NOW", "2026-11-30T07:00:00-08:00")
+    assert [str(parse_dob(t)) for t in ["march third nineteen eighty five", "june first two thousand five",
+                                        "october 2 twenty ten", "march 3 nineteen oh five"]] == \
+        ["1985-03-03", "2005-06-01", "2010-10-02", "1905-03-03"]
+    assert relative_move("can it be the 11th instead, same time?", "2026-12-10T09:00:00-08:00")[0] == \
+        ["2026-12-11T09:00:00-08:00", "2026-12-11T10:00:00-08:00"]

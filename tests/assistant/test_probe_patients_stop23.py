@@ -400,6 +400,30 @@ def what_do_you_have_when_moving(stack, p):
     assert len(booked(stack, pid)) == 1 and {a["id"]: a["status"] for a in appointments(stack, pid)}[old["id"]] == "cancelled", p
 
 
+def a_birth_year_said_aloud(stack, p):
+    pid = new_patient(stack, "Harriet", "Oduya", "1985-03-03", "408-555-0758")
+    p("yes hi i need to make an appointment with a skin doctor")
+    p("harriet oduya")
+    said = p("march third nineteen eighty five")
+    assert "insurance" in said and p.slots()["patient_id"] == pid, p
+
+
+def another_date_at_the_same_time(stack, p):
+    pid = new_patient(stack, "Ottoline", "Verhagen", "1966-09-09", "408-555-0759")
+    seed_booking(stack, pid, "2026-12-03", after="16:00")
+    old = seed_booking(stack, pid, "2026-12-28", after="08:00", specialty=FAMILY)
+    p("I'd like to reschedule one of my appointments. Ottoline Verhagen 9/9/1966")
+    p("the one on the 28th")
+    target = local({"start": old["start"].isoformat()}) + timedelta(days=1)
+    said = p("can it be the 29th instead, same time?")
+    assert datetime.fromisoformat(p.options()[0]["start"]) == target, p  # that time on the 29th first
+    said = p("yes")
+    assert "holding" in said, p
+    p("yes")
+    moved = [a for a in booked(stack, pid) if FAMILY in specialty_codes(a)]
+    assert len(moved) == 1 and local(moved[0]) == target, p
+
+
 PATIENTS = [my_date_of_birth_is_with_the_name, phone_and_email_in_one_answer, payment_and_time_at_the_email_question,
             what_the_call_is_about_then_the_number, a_bill_question_kept_with_the_request,
             name_and_birth_date_when_asked_for_the_number, let_me_check_with_my_wife_first, rebook_after_a_cancel,
@@ -409,7 +433,8 @@ PATIENTS = [my_date_of_birth_is_with_the_name, phone_and_email_in_one_answer, pa
             the_booking_restated_at_the_payment_question, the_following_week_while_choosing, sooner_than_my_current_appointment,
             keep_the_original_time, evening_then_the_latest_on_a_day, a_name_spelled_out, cannot_remember_after_a_failed_try,
             a_fee_question_with_the_cancel, confirm_my_appointment_is_a_list, the_same_time_on_a_weekday_of_its_week,
-            two_kids_by_name, name_after_a_comma_and_no_email_as_a_name, no_email_is_no_name, what_do_you_have_when_moving]
+            two_kids_by_name, name_after_a_comma_and_no_email_as_a_name, no_email_is_no_name, what_do_you_have_when_moving,
+            a_birth_year_said_aloud, another_date_at_the_same_time]
 
 test_probe_patient_stop23, test_probe_patients_stop23_heard_only_clean_short_messages, \
     test_probe_patients_stop23_left_no_details_in_logs = probe_file_tests("probe23", PATIENTS)
