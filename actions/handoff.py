@@ -125,9 +125,14 @@ async def phone_on_record(tracker: Tracker) -> str | None:
     if not (tracker.get_slot("verified") and tracker.get_slot("patient_id")):
         return None
     try:
-        return next(iter(sorted(patient_phones(await client().read("Patient", tracker.get_slot("patient_id"))))), None)
+        return await phone_of(tracker.get_slot("patient_id"))
     except SchedulerError:
         return None
+
+
+async def phone_of(patient_id: str) -> str | None:
+    """The first phone number on a patient's record (SchedulerError when it cannot be read)."""
+    return next(iter(sorted(patient_phones(await client().read("Patient", patient_id)))), None)
 
 
 async def add_callback_number(dispatcher, task_id: str, phone: str) -> None:
@@ -181,7 +186,7 @@ async def callback_for_patient(dispatcher, tracker: Tracker, task_id: str, name:
 
     try:
         patient_id = await find_patient(tracker, name, dob)
-        phone = next(iter(sorted(patient_phones(await client().read("Patient", patient_id)))), None) if patient_id else None
+        phone = await phone_of(patient_id) if patient_id else None
         if not (patient_id and phone):
             say(dispatcher, "Thanks. What's the best number for them to call you at?")
             return None

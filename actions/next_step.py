@@ -570,10 +570,9 @@ class ActionNext(Action):
                     say(dispatcher, "Anything else I can help with?")
                     return done()
             elif fresh and not queued and slots.get("handoff_task") and not slots.get("verified") \
-                    and name_in_text(said) and dob_in_text(said) and not SELF_SERVICE.search(said):
+                    and (given_name := name_in_text(said)) and (given_dob := dob_in_text(said)) and not SELF_SERVICE.search(said):
                 # "Winifred Crabtree, 1/20/1945" when asked for the number: the number on her record
-                found = await callback_for_patient(dispatcher, tracker, slots["handoff_task"], name_in_text(said),
-                                                   dob_in_text(said).isoformat())
+                found = await callback_for_patient(dispatcher, tracker, slots["handoff_task"], given_name, given_dob.isoformat())
                 for slot, value in (found or {}).items():
                     set_(slot, value)
                 set_("callback_number_asked", not found)

@@ -46,11 +46,10 @@ def take_your_time(tracker: Tracker, waiting: str) -> str:
     held = tracker.get_slot("held") or {}
     if waiting != "confirm" or not held.get("until"):
         return "Sure, take your time."
-    from datetime import datetime
+    from actions.common import tz_name
+    from actions.formatting import clock_text
 
-    from actions.common import clinic_zone
-    until = datetime.fromisoformat(held["until"]).astimezone(clinic_zone())
-    return f"Sure, take your time. I'm holding it for you until {until.strftime('%-I:%M %p')}."
+    return f"Sure, take your time. I'm holding it for you until {clock_text(held['until'], tz_name())}."
 
 
 class FlowForm(FormValidationAction):

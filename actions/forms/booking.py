@@ -12,8 +12,9 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 
 from actions.care import care_from_text, specialty_name
-from actions.common import (NO, YES, client, clinic, clinic_zone, describe, last_bot_texts, latest_intent, latest_text, match_option, now,
-                            option_buttons, parse_choice, say, slot_before_message, yes_no)
+from actions.common import (NO, YES, client, clinic, describe, last_bot_texts, latest_intent, latest_text, match_option, now,
+                            option_buttons, parse_choice, say, slot_before_message, tz_name, yes_no)
+from actions.formatting import clock_text
 from actions.forms.base import FlowForm
 from actions.forms.coverage import payment_instead
 from actions.forms.offer_times import (EARLIER, LATER, _DAY_WORDS, closed_on_all, hours_note, in_its_week, next_to_booked, offered_days,
@@ -868,10 +869,9 @@ class ValidateBookingForm(FlowForm):
                         out.update({"options": [out["options"][at_wanted[0]]], "option": "1"})
                         await hold_chosen()
                     elif wanted and (takes_time or exact_clock(slot("when_text"))) and \
-                            not any(_clock_of(a.start) == _clock_of(wanted) for a in found):
+                            not any(clock_text(a.start, tz_name()) == clock_text(wanted, tz_name()) for a in found):
                         # "dec 9 at 11am" / "the 1:15 please" and nothing then: said, before the closest times
-                        say(dispatcher, f"Sorry, {datetime.fromisoformat(wanted).astimezone(clinic_zone()).strftime('%-I:%M %p')} "
-                                        f"isn't free. These are the closest.")
+                        say(dispatcher, f"Sorry, {clock_text(wanted, tz_name())} isn't free. These are the closest.")
         except SchedulerUnavailable:
             held = slot("held")
             if held:
@@ -903,14 +903,6 @@ _APPROX = re.compile(r"\b(after|before|between|from|by|until|till|around|about|a
 def exact_clock(text: str | None) -> bool:
     """Whether a time preference names one clock time ("dec 9 at 11am"), not a range ("after 2pm", "around 3")."""
     return bool(CLOCK.search(text or "")) and not _APPROX.search(text or "")
-
-
-def _clock_of(value) -> tuple[int, int] | None:
-    t = datetime.fromisoformat(value) if isinstance(value, str) else value
-    if t is None:
-        return None
-    t = t.astimezone(clinic_zone())
-    return t.hour, t.minute
 
 
 # "what time is the first one again?", "who is the 2nd one with?": a question about an option, not a choice of it

@@ -182,8 +182,9 @@ class ValidateCoverageForm(FlowForm):
             return {"coverage_kind": "self-pay", "form_misses": 0}  # ("we pay ourselves")
         if INSURED.search(text) or tracker.get_intent_of_latest_message() == "affirm":
             return {"coverage_kind": "insured", "form_misses": 0}
+        instead = self._said_instead(tracker, text) if not quiet else {}
         plan = _HAVE_PLAN.match(text.strip())
-        if plan and not quiet and not self._said_instead(tracker, text):
+        if plan and not quiet and not instead:
             # "I have Humana": a plan that is not on our list, noted as at the plan's question
             member = member_id_in(text)
             name = re.sub(re.escape(member), " ", plan.group("plan"), flags=re.I) if member else plan.group("plan")
@@ -193,7 +194,6 @@ class ValidateCoverageForm(FlowForm):
                 say(dispatcher, "I've noted that plan; the clinic will check whether it's in network.")
                 return {"coverage_kind": "insured", "payer": name.title(), "form_misses": 0,
                         **({"member_id": member} if member else {})}
-        instead = self._said_instead(tracker, text) if not quiet else {}
         if instead:  # "could we come in thursday after 3?": kept for the booking, and the question asked again
             say(dispatcher, "Noted.")
             return {**instead, "coverage_kind": None}

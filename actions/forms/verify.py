@@ -178,14 +178,7 @@ class ValidateVerifyForm(FlowForm):
         dob = parse_dob(str(value or "")) or dob_in_text(str(value or ""))
         if not dob and DOB_UNKNOWN.search(str(value or "")):
             # "i don't know his birthday": asking again cannot help, and no record is looked up without it
-            from actions.who import whose
-
-            who = tracker.get_slot("for_whom")
-            queued = (tracker.get_slot("paused") or {}).get("then")
-            log.info("event=dob_unknown other=%s", bool(who))
-            say(dispatcher, f"Without {whose(who)} {NO_DOB}. Reply 'agent' and someone "
-                            f"from the clinic will call you back.{'' if queued else ' Anything else I can help with?'}")
-            return {"dob": None, "outcome": "dropped"}
+            return {**self._no_dob(dispatcher, tracker, "dob_unknown"), "dob": None}
         if not dob:
             self.miss(dispatcher, tracker, "Hmm, I couldn't read that date. Please use month/day/year, like 03/14/1985.")
             return {"dob": None}
@@ -195,7 +188,7 @@ class ValidateVerifyForm(FlowForm):
         text = str(value or "")
         if DOB_UNKNOWN.search(text) and not (dob_in_text(text) or parse_dob(text) or REGISTER_WORDS.search(text)
                                              or RETRY_WORDS.search(text)):
-            return {**self._no_dob(dispatcher, tracker), "verify_choice": None}
+            return {**self._no_dob(dispatcher, tracker, "dob_unknown_after_failure"), "verify_choice": None}
         # "sorry, typo: 4/5/1977" / "it's Jon Smith": another try with what they just sent
         dob = dob_in_text(text) or parse_dob(text)
         name = name_in_text(text, loose=False) or (bare_name(text.split()) if not (REGISTER_WORDS.search(text) or RETRY_WORDS.search(text)
@@ -225,13 +218,16 @@ class ValidateVerifyForm(FlowForm):
         return {"verify_choice": None}
 
     @staticmethod
-    def _no_dob(dispatcher, tracker: Tracker) -> Dict[Text, Any]:
-        """After a failed try, "I don't remember": no other try can match, and no record is looked up without it."""
+    def _no_dob(dispatcher, tracker: Tracker, event: str) -> Dict[Text, Any]:
+        """ "I don't know his birthday" (asked for it, or after a failed try): no try can match, and no record
+        is looked up without it. The request ends (a booking queued after it goes on)."""
         from actions.who import whose
 
-        log.info("event=dob_unknown_after_failure")
-        say(dispatcher, f"Without {whose(tracker.get_slot('for_whom'))} {NO_DOB}. Reply 'agent' and someone from the "
-                        f"clinic will call you back. Anything else I can help with?")
+        who = tracker.get_slot("for_whom")
+        queued = (tracker.get_slot("paused") or {}).get("then")
+        log.info("event=%s other=%s", event, bool(who))
+        say(dispatcher, f"Without {whose(who)} {NO_DOB}. Reply 'agent' and someone "
+                        f"from the clinic will call you back.{'' if queued else ' Anything else I can help with?'}")
         return {"outcome": "dropped"}
 
     async def after_validation(self, dispatcher, tracker: Tracker, domain) -> Dict[Text, Any]:
@@ -250,7 +246,7 @@ class ValidateVerifyForm(FlowForm):
             # to try again): not a second attempt; "try again, or register?" is asked again
             log.info("event=verify_not_retried")
             if DOB_UNKNOWN.search(said):  # "ugh I don't remember. just cancel it": no other try will match
-                return self._no_dob(dispatcher, tracker)
+                return self._no_dob(dispatcher, tracker, "dob_unknown_after_failure")
             return {}
         try:
             patient_id = await find_patient(tracker, name, dob)
