@@ -3,8 +3,10 @@
 when rescheduling, so the old appointment stays if the new booking fails)."""
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
+import time
 from datetime import datetime, timedelta
 from typing import Any, Dict, List, Text
 
@@ -111,6 +113,10 @@ async def find_options(specialty: str | None, visit_type: str | None, windows: l
     if not spans:
         spans = [(now(), None)]
     exclude = set(exclude or [])
+    # 3 to offer and one spare (a clinician of two specialties may come back under the other); more when
+    # times offered before, other visits or a clinician's gender will set some aside. Each one returned
+    # costs about half a millisecond to read into a model, and a booking step waits for it
+    count = 6 if exclude or busy or gender else 4
 
     async def run(vt):
         found = []
@@ -118,7 +124,7 @@ async def find_options(specialty: str | None, visit_type: str | None, windows: l
             kwargs = {"start": max(start, now())}
             if end is not None:
                 kwargs["end"] = end
-            batch = await fhir.find(specialty=specialty, visit_type=vt, count=6, patient_id=patient_id,
+            batch = await fhir.find(specialty=specialty, visit_type=vt, count=count, patient_id=patient_id,
                                     practitioner=practitioner, location_string=place, **kwargs)
             # a clinician with two specialties may come back under the other one (a pediatrician's
             # appointment for an adult's knee): keep those that say the specialty asked for
@@ -154,6 +160,42 @@ async def still_booked(appt_id: str) -> bool:
 
 def _codes(appt) -> set:
     return {c.code for concept in (getattr(appt, "specialty", None) or []) for c in (getattr(concept, "coding", None) or [])}
+
+
+# Times asked for that were full when last asked, by this action server: a popular morning stays full, so
+# the next patient asking for it gets the nearest openings asked for at the same time (one round trip
+# instead of two). Only then: an extra $find for every request would double a real EHR's busiest call.
+FULL_FOR = 300.0  # seconds
+_full_since: dict[tuple, float] = {}
+
+
+def was_full_lately(asked: tuple) -> bool:
+    since = _full_since.get(asked)
+    return since is not None and time.monotonic() - since < FULL_FOR
+
+
+def note_full(asked: tuple, full: bool) -> None:
+    if not full:
+        _full_since.pop(asked, None)
+        return
+    cutoff = time.monotonic() - FULL_FOR
+    for k in [k for k, t in _full_since.items() if t < cutoff]:
+        del _full_since[k]
+    _full_since[asked] = time.monotonic()
+
+
+def _retrieved(task: asyncio.Future) -> None:
+    """A look-ahead not needed after all: its answer (or failure) is dropped without a warning."""
+    if not task.cancelled():
+        task.exception()
+
+
+def nearest_after(windows: list | None) -> list | None:
+    """Where the nearest openings after the windows asked for are looked for: three weeks from the first."""
+    if not windows:
+        return None
+    first = max(min(datetime.fromisoformat(w[0]) for w in windows), now())
+    return [[first.isoformat(), (first + timedelta(days=21)).isoformat()]]
 
 
 CLOCK = re.compile(r"\d\s*(:\d\d|am\b|pm\b|a\.m|p\.m)", re.I)
@@ -805,27 +847,32 @@ class ValidateBookingForm(FlowForm):
                 async def look() -> list:
                     moving = slot("old_appt") or {}
                     seen = [] if TAKES_TIME.search(slot("when_text") or "") else slot("seen")  # ("the 1:15 please": offered before or not)
-                    found = []
                     if moving.get("practitioner") and not slot("practitioner") and moving.get("specialty") in (None, slot("specialty")):
                         # a move: the same clinician's times first, when they have any in the first window asked
                         # for (the later windows are wider fallbacks: "an hour later" is first 10-11, then the day)
                         found = await find_options(slot("specialty"), slot("visit_type"), (slot("windows") or [])[:1], seen,
                                                    slot("patient_id"), moving["practitioner"], slot("place"))
-                    found = found or await find_options(slot("specialty"), slot("visit_type"), slot("windows"), seen,
-                                                        slot("patient_id"), slot("practitioner"), slot("place"),
-                                                        slot("clinician_gender"), slot("booked_here"))
-                    late = late_in_the_day(slot("windows")) if not found and not moving else None
-                    if late:  # "evening appointments?": the last times before closing on those days
-                        found = await find_options(slot("specialty"), slot("visit_type"), late, seen, slot("patient_id"),
-                                                   slot("practitioner"), slot("place"), slot("clinician_gender"),
-                                                   slot("booked_here"))
-                    if not found and slot("windows"):
+                        if found:
+                            return found
+                    care = (slot("specialty"), slot("visit_type"))
+                    rest = (seen, slot("patient_id"), slot("practitioner"), slot("place"), slot("clinician_gender"),
+                            slot("booked_here"))
+                    windows = slot("windows")
+                    late = late_in_the_day(windows) if not moving else None
+                    nearby = nearest_after(windows)
+                    asked = (care, tuple(tuple(w) for w in windows or []), rest[2:5])
+                    ahead = None
+                    if nearby and not late and was_full_lately(asked):
+                        # full when last asked: the nearest openings asked for at the same time, not after
+                        ahead = asyncio.ensure_future(find_options(*care, nearby, *rest))
+                        ahead.add_done_callback(_retrieved)
+                    found = await find_options(*care, windows, *rest)
+                    note_full(asked, not found)
+                    if not found and late:  # "evening appointments?": the last times before closing on those days
+                        found = await find_options(*care, late, *rest)
+                    if not found and nearby:
                         # nothing then: offer the nearest openings after that instead of a dead end
-                        first = min(datetime.fromisoformat(w[0]) for w in slot("windows"))
-                        nearby = [[max(first, now()).isoformat(), (max(first, now()) + timedelta(days=21)).isoformat()]]
-                        found = await find_options(slot("specialty"), slot("visit_type"), nearby, seen, slot("patient_id"),
-                                                   slot("practitioner"), slot("place"), slot("clinician_gender"),
-                                                   slot("booked_here"))
+                        found = await (ahead or find_options(*care, nearby, *rest))
                         if found:
                             log.info("event=find_nearest")  # action_ask_option says so (offered_days)
                     return found

@@ -5,7 +5,7 @@ import re
 import uuid
 from datetime import datetime, timezone
 
-import httpx
+import aiohttp
 import pytest
 
 from actions.fhir import (
@@ -222,24 +222,32 @@ async def test_generic_create(fhir):
     assert task.id and task.resource_type == "Task"
 
 
-class _Recording(httpx.AsyncHTTPTransport):
-    """The real transport, noting each request (and, for ``plain``, a CapabilityStatement without
-    `searchRevInclude`: a server that does not offer it)."""
+class _Recording:
+    """Notes each request the client sends (aiohttp's request tracing); for ``plain``, the client reads a
+    CapabilityStatement without `searchRevInclude` (a server that does not offer it)."""
 
     def __init__(self, plain: bool = False):
-        super().__init__()
         self.sent, self.plain = [], plain
+        self.trace = aiohttp.TraceConfig()
+        self.trace.on_request_start.append(self._noted)
 
-    async def handle_async_request(self, request):
-        self.sent.append((request.method, request.url.path.rsplit("/fhir/", 1)[-1], request.url.params.get("_revinclude")))
-        resp = await super().handle_async_request(request)
-        if self.plain and request.url.path.endswith("/metadata"):
-            await resp.aread()
-            cs = resp.json()
-            for r in cs["rest"][0]["resource"]:
-                r.pop("searchRevInclude", None)
-            return httpx.Response(resp.status_code, headers={"Content-Type": "application/fhir+json"}, json=cs)
-        return resp
+    async def _noted(self, session, context, params):
+        url = params.url
+        self.sent.append((params.method, url.path.rsplit("/fhir/", 1)[-1], url.query.get("_revinclude")))
+
+    def attach(self, client: ArgonautClient) -> None:
+        if not self.plain:
+            return
+        send = client._send
+
+        async def without_revinclude(method, url, **kwargs):
+            resp, data = await send(method, url, **kwargs)
+            if url == "metadata":
+                for r in data["rest"][0]["resource"]:
+                    r.pop("searchRevInclude", None)
+            return resp, data
+
+        client._send = without_revinclude
 
 
 @pytest.mark.parametrize("offered", [True, False])
@@ -247,7 +255,8 @@ async def test_a_patient_search_brings_their_coverage_when_the_server_offers_it(
     """verify, then action_next: the patient search and the coverage on file in one round trip when the
     CapabilityStatement lists `_revinclude=Coverage:beneficiary`; else (or the second time) a search of its own."""
     transport = _Recording(plain=not offered)
-    async with ArgonautClient(scheduler, timeout=60.0, transport=transport) as c:
+    async with ArgonautClient(scheduler, timeout=60.0, trace_configs=[transport.trace]) as c:
+        transport.attach(c)
         family = f"Revinc{uuid.uuid4().hex[:8]}"
         insured, uninsured = await new_patient(c, family), await new_patient(c, f"Other{uuid.uuid4().hex[:8]}")
         cov = await c.create_coverage(build_coverage(insured.id, payer_name="Aetna", payer_id="60054", member_id="W1"))
