@@ -864,6 +864,7 @@ class ValidateBookingForm(FlowForm):
                     ahead = None
                     if nearby and not late and was_full_lately(asked):
                         # full when last asked: the nearest openings asked for at the same time, not after
+                        log.info("event=find_ahead")
                         ahead = asyncio.ensure_future(find_options(*care, nearby, *rest))
                         ahead.add_done_callback(_retrieved)
                     found = await find_options(*care, windows, *rest)

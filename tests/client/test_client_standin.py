@@ -406,3 +406,56 @@ async def test_fallbacks_for_servers_without_post_find_type_level_ops_or_json_pa
     assert second.headers["content-type"] == "application/fhir+json"
     assert second.body["resourceType"] == "Parameters"
     assert second.body["parameter"][0]["part"][2] == {"name": "value", "valueCode": "cancelled"}
+
+
+async def test_find_reads_no_more_than_the_count_asked_for(standin, client, monkeypatch):
+    """A server may send more than `_count`: the rest are not read into models (each costs ~0.5 ms)."""
+    import actions.argonaut.client as mod
+
+    read = []
+    parse = mod.parse_resource
+    monkeypatch.setattr(mod, "parse_resource", lambda data, *a: read.append(data["id"]) or parse(data, *a))
+    standin.on("POST", "Appointment/$find", bundle(*(appt(f"a{i}") for i in range(1, 9))))
+    got = await client.find(specialty="dermatology", count=3)
+    assert [a.id for a in got] == ["a1", "a2", "a3"] and read == ["a1", "a2", "a3"]
+    assert parse_qs(standin.calls("POST", "Appointment/$find")[0].query) == {"_count": ["3"]}
+
+
+def test_the_proxy_is_the_environments_unless_the_server_is_exempt(monkeypatch):
+    from actions.argonaut.client import _env_proxy
+
+    for name in ("http_proxy", "https_proxy", "no_proxy", "all_proxy"):
+        monkeypatch.delenv(name, raising=False)
+        monkeypatch.delenv(name.upper(), raising=False)
+    assert _env_proxy("https://ehr.example.org/fhir") is None
+    monkeypatch.setenv("HTTPS_PROXY", "http://proxy.clinic.lan:3128")
+    monkeypatch.setenv("NO_PROXY", "localhost,127.0.0.1,.internal")
+    assert _env_proxy("https://ehr.example.org/fhir") == "http://proxy.clinic.lan:3128"
+    assert _env_proxy("http://ehr.example.org/fhir") is None  # no HTTP_PROXY
+    assert _env_proxy("https://fhir.internal/r4") is None and _env_proxy("https://127.0.0.1:8443/fhir") is None
+
+
+async def test_requests_go_through_the_proxy_the_environment_names(monkeypatch):
+    """A one-request HTTP proxy on this machine: it gets the absolute-form request for the FHIR server."""
+    import asyncio
+    import json
+
+    lines = []
+
+    async def proxy(reader, writer):
+        head = await reader.readuntil(b"\r\n\r\n")
+        lines.append(head.split(b"\r\n", 1)[0].decode())
+        body = json.dumps({"resourceType": "Patient", "id": "p1"}).encode()
+        writer.write(b"HTTP/1.1 200 OK\r\nContent-Type: application/fhir+json\r\nContent-Length: %d\r\n"
+                     b"Connection: close\r\n\r\n%s" % (len(body), body))
+        await writer.drain()
+        writer.close()
+
+    server = await asyncio.start_server(proxy, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    for name in ("no_proxy", "NO_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HTTP_PROXY", f"http://127.0.0.1:{port}")
+    async with server, ArgonautClient("http://ehr.invalid/fhir", timeout=10.0, retries=0) as c:
+        patient = await c.read("Patient", "p1")
+    assert patient.id == "p1" and lines == ["GET http://ehr.invalid/fhir/Patient/p1 HTTP/1.1"]
