@@ -474,6 +474,11 @@ _CLOCK_RE = re.compile(r"\b(\d{1,2})(?::(\d{2}))?(?![\d/])\s*(?:(am|pm|a\.m\.|p\
 _OPTION_CLOCK = re.compile(r"\b(\d{1,2}):(\d{2}) (AM|PM)\b")
 _OPTION_DAY = re.compile(r"\b(Mon|Tue|Wed|Thu|Fri|Sat|Sun) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) (\d{1,2})\b")
 _MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+# "the thursday one, not tuesday", "thursday instead of tuesday": what is ruled out describes no option
+_RULED_OUT = re.compile(r"\b(?:not|instead of|rather than)\s+(?:the\s+|on\s+|at\s+)?(?:"
+                        r"(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*|"
+                        r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(?:st|nd|rd|th)?|"
+                        r"\d{1,2}(?::\d\d)?\s*(?:am|pm|a\.m\.|p\.m\.)?)(?:'s)?(?:\s+one)?(?!\w)", re.I)
 
 
 def _clocks_in(text: str) -> list[tuple[int, int, str | None]]:
@@ -493,7 +498,7 @@ def match_option(text: str, texts: list[str], ambiguous: list | None = None) -> 
     """1-based index of the one option the patient described by its clock time, weekday, date,
     "today"/"tomorrow" or clinician ("the 10:15 one", "thursday's", "the one with dr boyce"), or None
     when nothing or more than one option fits."""
-    t = (text or "").lower()
+    t = _RULED_OUT.sub(" ", (text or "").lower())
     if not texts:
         return None
     today = now().date()
