@@ -164,6 +164,7 @@ ARE_YOU_A_BOT = re.compile(r"\b(are|r) (you|u) (a |an )?(real |actual |live )?(p
                            r"\bis (this|it) (a |an )?(real |actual |live )?(person|human|bot|robot|computer|machine|automated)\b|"
                            r"\bam i (talking|chatting|texting) (to|with) (a |an )?(real |actual )?(person|human|bot|robot|computer|machine)\b", re.I)
 # "do you do video visits?", "telehealth?": not a kind of visit the assistant books
+PARKING = re.compile(r"\b(park(ing)?|garage|valet)\b", re.I)
 VIDEO_VISIT = re.compile(r"\b(video|virtual|online|zoom|phone) (visit|appointment|appt|consult\w*)s?\b|\btele ?(health|medicine|visit)\b|"
                          r"\btelemedicine\b", re.I)
 
@@ -188,6 +189,11 @@ def answered_aside(dispatcher, text: str, event: str = "answered") -> bool:
         say(dispatcher, "I'm the clinic's automated scheduling assistant. Reply 'agent' anytime and someone from the "
                         "clinic will call you.")
         log.info("event=%s intent=are_you_a_bot", event)
+        return True
+    if PARKING.search(text or "") and QUESTION.search(text or ""):
+        say(dispatcher, "I don't have parking details for our clinics, sorry. The front desk can tell you" +
+            (f": {phone}." if phone else "."))
+        log.info("event=%s intent=parking", event)
         return True
     if VIDEO_VISIT.search(text or "") and QUESTION.search(text or ""):
         say(dispatcher, "I can book visits at our clinics only. For a video visit, please call the front desk" +
@@ -223,6 +229,13 @@ class ActionAnswerQuestion(Action):
         text = latest_text(tracker)
         events: List[Dict[Text, Any]] = []
         asks = dict(_ASKS).get(intent)
+        if not tracker.active_loop_name:
+            from actions.handoff import ASKS_TO_SPEAK, hand_off
+
+            if ASKS_TO_SPEAK.search(text):
+                # "a question about a referral and my insurance. Is there someone I could speak with?": the person
+                log.info("event=handoff_by_words intent=%s", intent)
+                return await hand_off(dispatcher, tracker)
         if not (asks and asks.search(text) and not MEMBER_ID_QUESTION.search(text)) and answered_aside(dispatcher, text):
             return []  # "do you do video visits?", "where do i find the member id?"
         if tracker.active_loop_name and asks and not asks.search(text):

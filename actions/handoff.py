@@ -59,7 +59,9 @@ ASKS_FOR_PERSON = re.compile(
 # classifier made of it (a booking, or the answer to a form's question)
 ASKS_TO_SPEAK = re.compile(
     r"\b(speak|talk|tlk|chat)\s+(to|with)\s+(a|an|the|some|your|a real|a live)?\s*(nurse|person|human|some(one|body)|receptionist|"
-    r"staff|agent|representative|operator|front desk)\b|\b(a nurse|some(one|body)|a person|staff|the office)\s+(to\s+)?call\s+me\b", re.I)
+    r"staff|agent|representative|operator|front desk)\b|\b(a nurse|some(one|body)|a person|staff|the office)\s+(to\s+)?call\s+me\b|"
+    r"\b(some(one|body)|any(one|body)|a (real |live )?(person|human)|a nurse)\s+(i|we)\s+(can|could|may|might)\s+(speak|talk|chat)\s+(to|with)\b|"
+    r"\b(some(one|body)|any(one|body)|a (real |live )?(person|human))\s+to\s+(speak|talk|chat)\s+(to|with)\b", re.I)
 
 
 class ActionHandoff(Action):
@@ -94,8 +96,13 @@ async def hand_off(dispatcher, tracker: Tracker) -> List[Dict[Text, Any]]:
     """Record the callback request, tell the patient; the events that end the current request."""
     from actions.fhir import SchedulerError
 
-    await release_hold(tracker)
     phone_line = clinic().get("phone")
+    if tracker.get_slot("handoff_task") and tracker.get_slot("callback_number_asked"):
+        # "yes please, have someone call me" right after the hand-off asked for a number: one request, not two
+        log.info("event=handoff_already task=%s", tracker.get_slot("handoff_task"))
+        say(dispatcher, "I've already asked our front desk to call you back. What's the best number to reach you?")
+        return [SlotSet("callback_number_asked", True), SlotSet("misses", 0)]
+    await release_hold(tracker)
     task_id, ask_number = None, False
     try:
         phone = known_phone(tracker) or await phone_on_record(tracker)
@@ -135,13 +142,14 @@ async def phone_of(patient_id: str) -> str | None:
     return next(iter(sorted(patient_phones(await client().read("Patient", patient_id)))), None)
 
 
-async def add_callback_number(dispatcher, task_id: str, phone: str) -> None:
-    """The number the patient gave after the hand-off asked for it, added to their call-back request."""
+async def add_callback_number(dispatcher, task_id: str, phone: str, name: str | None = None) -> None:
+    """The number the patient gave after the hand-off asked for it, added to their call-back request, with
+    the name they gave with it, if any ("… and my name is Marguerite Delacroix-Hill": who to ask for)."""
     from actions.fhir import SchedulerError
 
     try:
         task = await client().read("Task", task_id)
-        task.note = [*(task.note or []), {"text": f"Callback number: {phone}"}]
+        task.note = [*(task.note or []), {"text": f"Callback number: {phone}"}, *([{"text": f"Caller's name: {name}"}] if name else [])]
         await client().update(task)
         log.info("event=callback_number_added task=%s", task_id)
         say(dispatcher, f"Thanks, they'll call you at {phone}. Anything else I can help with?")

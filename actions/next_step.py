@@ -562,7 +562,8 @@ class ActionNext(Action):
             said = latest_text(tracker)
             number = phone_in_text(said) if fresh and not queued else None
             if number and slots.get("handoff_task"):  # the number the hand-off asked for
-                await add_callback_number(dispatcher, slots["handoff_task"], number)
+                await add_callback_number(dispatcher, slots["handoff_task"], number,
+                                          None if slots.get("verified") else name_in_text(said))
                 return done()
             if fresh and not queued and slots.get("handoff_task") and CALL_OFF.search(said):
                 await withdraw_callback(dispatcher, slots["handoff_task"])  # (a request in the same message goes on)

@@ -567,6 +567,10 @@ class ValidateBookingForm(FlowForm):
             return {**paying, **who, "when_text": None}  # the clinician or the payment noted; "when" is asked again
         if "care" in tracker.slots_to_validate() and tracker.get_slot("requested_slot") != "care":
             return {"when_text": None}  # it was a change of mind about the care, not a time
+        from actions.digressions import answered_inline
+
+        if answered_inline(dispatcher, tracker):  # "do you know if parking is available?": answered, asked again
+            return {"when_text": None}
         self.miss(dispatcher, tracker, "Sorry, I didn't catch a day or time. Try something like 'tomorrow morning' or 'next Tuesday after 2'.")
         return {"when_text": None}
 

@@ -53,6 +53,9 @@ ANY_WORDS = {"asap", "earliest", "soonest", "anytime", "whenever", "flexible", "
 BIRTH_WORDS = {"born", "dob", "birthday", "birth", "bday", "nacimiento", "naci", "nacido", "nacida", "cumpleanos", "d.o.b"}
 NEG_PRE = {"not", "nothing", "except", "excluding", "exclude", "without", "cant", "can't", "cannot", "never", "menos", "excepto",
            "salvo", "unavailable", "busy", "besides", "away", "vacation", "traveling", "travelling", "vacaciones"}
+# "I have a meeting Friday", "Friday I have a shift": a day taken by something else is a day ruled out
+CONFLICTS = {"meeting", "meetings", "conflict", "commitment", "shift", "shifts", "class", "classes", "interview",
+             "exam", "flight", "trip", "wedding", "funeral", "reunion", "recital", "game", "practice"}
 NEG_POST_VERBS = {"don't", "doesn't", "won't", "isn't", "aren't", "can't", "wouldn't"}
 NEG_POST_ADJ = {"bad", "out", "impossible", "terrible", "booked", "busy", "full", "hard", "tough", "difficult", "tricky"}
 SEPARATORS = {",", ".", ";", "!", "?", "or", "and", "/", "&", "+", "o", "y", "also", "then", "plus", "maybe", "either"}
@@ -188,7 +191,7 @@ LETTER_DAYS = {"m": "monday", "t": "tuesday", "tu": "tuesday", "w": "wednesday",
                "f": "friday", "sa": "saturday", "su": "sunday"}
 
 
-KNOWN = set(WEEKDAYS) | set(MONTHS) | set(PARTS) | set(NUMBER_WORDS) | set(ORDINAL_WORDS) | ANY_WORDS | BIRTH_WORDS | NEG_PRE | {
+KNOWN = set(WEEKDAYS) | set(MONTHS) | set(PARTS) | set(NUMBER_WORDS) | set(ORDINAL_WORDS) | ANY_WORDS | BIRTH_WORDS | NEG_PRE | CONFLICTS | {
     "today", "tomorrow", "tonight", "yesterday", "noon", "midnight", "next", "this", "coming", "week", "weeks", "weekend",
     "weekends", "weekday", "weekdays", "month", "months", "day", "days", "in", "after", "before", "between", "and",
     "or", "from", "to", "until", "through", "by", "at", "around", "about", "early", "mid", "late", "middle",
@@ -611,6 +614,13 @@ class Scanner:
                 and self.items[-1].kind not in ("sep", "neg") and not self.next_is_day_or_part(self.skip(j + 1, "on", "until", "till", "for", "from")):
             self.add("negpost")
             return j + 1
+        if w in CONFLICTS and self.w(j - 1) in ("a", "an", "my", "our", "his", "her", "have", "got"):
+            if self.next_is_day_or_part(self.skip(j + 1, "on", "all", "day", "that")):
+                self.add("neg")
+                return j + 1
+            if self.items and self.items[-1].kind not in ("sep", "neg"):
+                self.add("negpost")
+                return j + 1
         if self.words(j, "the", "week", "after") and not self.next_is_day(self.skip(j + 3, "the", "next")) and self.w(j + 3) != "next":
             prev = [it for it in self.items if it.kind == "range"]
             if prev:
@@ -1445,13 +1455,15 @@ class Scanner:
     def past_tense(self) -> bool:
         return any(t.k == "w" and t.v in PAST_CUES for t in self.t)
 
-    def add_dom(self, day: int):
+    def add_dom(self, day: int, weekday: int | None = None):
+        """The next ``day`` of a month (of the next three); with ``weekday``, the next one that falls on it
+        (of the next twelve months)."""
         today = self.today
         y, m = today.year, today.month
-        for _ in range(3):
+        for _ in range(3 if weekday is None else 12):
             try:
                 dt = date(y, m, day)
-                if dt >= today:
+                if dt >= today and (weekday is None or dt.weekday() == weekday):
                     self.add("date", dt)
                     return
             except ValueError:
@@ -1568,13 +1580,16 @@ class Scanner:
         elif self.words(k, "of", "this", "week") or self.words(k, "de", "esta", "semana"):
             mode = "this"
             k += 3
-        nt = self.tok(k)
-        if mode == "plain" and nt is not None and nt.k in ("n", "o") and 1 <= nt.v <= 31 and self.w(k + 1) not in ("am", "pm", "oclock", "y", "to", "till", "until", "and", "or", "a") \
-                and not (self.tok(k + 1) and self.tok(k + 1).k == "p" and self.tok(k + 1).v == "-"):
+        said_the = mode == "plain" and self.w(k) == "the"  # "monday the 11th"
+        k2 = k + 1 if said_the else k
+        nt = self.tok(k2)
+        if mode == "plain" and nt is not None and nt.k in ("n", "o") and 1 <= nt.v <= 31 and self.w(k2 + 1) not in ("am", "pm", "oclock", "y", "to", "till", "until", "and", "or", "a") \
+                and not (self.tok(k2 + 1) and self.tok(k2 + 1).k == "p" and self.tok(k2 + 1).v == "-"):
             before = len(self.items)
-            self.add_dom(nt.v)
+            # "monday the 11th" / "monday 11th": the next 11th that is a Monday; "monday 11" may be a clock time
+            self.add_dom(nt.v, weekday=wd if said_the or nt.k == "o" else None)
             if len(self.items) > before and self.items[-1].data.weekday() == wd:
-                return k + 1
+                return k2 + 1
             del self.items[before:]
         self.add("wd", (wd, mode), every=(mode == "every"))
         return k

@@ -864,3 +864,24 @@ def test_qa_stop_23_a_year_said_aloud_and_the_same_time_on_a_date(monkeypatch):
         ["1985-03-03", "2005-06-01", "2010-10-02", "1905-03-03"]
     assert relative_move("can it be the 11th instead, same time?", "2026-12-10T09:00:00-08:00")[0] == \
         ["2026-12-11T09:00:00-08:00", "2026-12-11T10:00:00-08:00"]
+
+
+def test_qa_stop_24_ruled_out_days_speaking_and_parking(monkeypatch):
+    from actions.common import match_option
+    from actions.digressions import PARKING, QUESTION
+    from actions.handoff import ASKS_TO_SPEAK
+
+    monkeypatch.setenv("SCHEDBOT_NOW", "2026-11-30T07:00:00-08:00")
+    listed = ["Tue Dec 15, 9:00 AM with Dr. McCoy at San Francisco Family Care",
+              "Thu Dec 17, 10:30 AM with Dr. McCoy at San Francisco Family Care"]
+    # what is ruled out describes no option
+    for said in ["it's actually the Thursday one I need to cancel, not Tuesday.", "thursday instead of tuesday",
+                 "not the 9:00 one, the 10:30", "dec 17 not dec 15", "the thursday one"]:
+        assert match_option(said, listed) == 2, said
+    assert match_option("tuesday", listed) == 1 and match_option("not tuesday", listed) is None
+    # a person asked for, in either order
+    assert all(ASKS_TO_SPEAK.search(t) for t in ["Is there someone I could speak with?", "anyone I can talk to?",
+                                                  "I need someone to talk to about my bill", "can I speak with a nurse"])
+    assert not any(ASKS_TO_SPEAK.search(t) for t in ["someone told me to book a checkup", "can I talk about my rash"])
+    assert all(PARKING.search(t) and QUESTION.search(t) for t in ["is there parking?", "where do I park",
+                                                                   "do you know if parking is available at the clinic?"])

@@ -1203,6 +1203,17 @@ MORE = [
     ("next week i'm on vacation, the week after is fine", '12-14..12-20'),
     ("next week i'm busy", '11-30 7..12-07 0, 12-14..12-27'),
     ('busy friday', '#5 11-30 7..12-04 0'),
+    # a day taken by something else is ruled out (stop 24: "I have a meeting Friday. What about Monday the 14th?")
+    ('I just remembered I have a meeting Friday. What about Monday the 14th instead, any time?', '12-14'),
+    ('i have a meeting friday so monday the 14th', '12-14'),
+    ('Friday I have a shift, so next week Monday?', '12-07'),
+    ('next week, I have a meeting on wednesday morning', '12-07 0..12-09 8, 12-09 12..12-14 0'),
+    ('my kid has a game saturday morning, how about friday afternoon', '12-04 12-17'),
+    ('I have an appointment friday', '12-04'),
+    # a weekday with a day of the month: the next such date that falls on that weekday ("monday 11" is 11 o'clock)
+    ('What about Monday the 11th instead, any time?', '2027-01-11'),
+    ('monday 11th', '2027-01-11'),
+    ('friday the 11th', '12-11'),
     ('could you fit me in sometime tomorrow afternoon around 2?', '12-01 13:30-15'),
     ('is there anything available on the 9th in the morning', '12-09 8-12'),
     ("i'd like the earliest appointment you have on friday", '12-04'),

@@ -1,0 +1,83 @@
+"""Probe patients that stop 24's QA found failing, each fixed and checked IN FHIR: "Oh wait, it's actually
+the Thursday one I need to cancel, not Tuesday" at the cancel's yes-or-no (asked again about Tuesday; "yes"
+then cancelled the wrong one); "I just remembered I have a meeting Friday. What about Monday the 11th
+instead?" while choosing (more Friday times offered, and booked); "do you know if parking is available?"
+when asked when ("didn't catch a day or time"); "a question about a referral and my insurance. Is there
+someone I could speak with?" (the insurance list, no hand-off; then a second call-back request, and the
+name given with the number lost). Each runs through the REST channel against the shared stack. (January
+2027 and the week of December 28: the earlier weeks are for the other files' patients.)
+"""
+from __future__ import annotations
+
+from tests.assistant.test_assistant_e2e import booked, local, seed_booking
+from tests.assistant.test_probe_patients import probe_file_tests, task_of
+from tests.assistant.test_probe_patients_stop23 import notes
+from tests.assistant.test_simulated_patients import DERM, FAMILY, PHI, new_patient, status_of
+
+
+def the_thursday_one_not_tuesday_at_the_yes(stack, p):
+    PHI.extend(["Genevieve", "Lindqvist", "1958-11-03", "408-555-0902"])
+    pid = new_patient(stack, "Genevieve", "Lindqvist", "1958-11-03", "408-555-0902")
+    tuesday = seed_booking(stack, pid, "2026-12-29", FAMILY, after="09:00")
+    thursday = seed_booking(stack, pid, "2026-12-31", FAMILY, after="09:00")
+    p("Good afternoon. I need to cancel one of my upcoming appointments.")
+    p("Genevieve Lindqvist, November 3rd 1958.")
+    assert "Tue Dec 29" in p("The one on Tuesday."), p
+    said = p("Oh wait, I'm sorry, it's actually the Thursday one I need to cancel, not Tuesday.")
+    assert "Thu Dec 31" in said and "Tue Dec 29" not in said, p  # asked about the right one
+    p("Yes, that's right.")
+    assert status_of(stack, thursday["id"]) == "cancelled" and status_of(stack, tuesday["id"]) == "booked", p
+
+
+def a_meeting_that_friday_then_another_day(stack, p):
+    PHI.extend(["Thaddeus", "Okonkwo-Reyes", "1993-02-02", "415-555-0173"])
+    pid = new_patient(stack, "Thaddeus", "Okonkwo-Reyes", "1993-02-02", "415-555-0173")
+    p("Hi there, I'd like to set up a physical exam. I'm Thaddeus Okonkwo-Reyes, born February 2, 1993.")
+    p("I'll be paying out of pocket.")
+    assert "Fri Jan 8" in p("Do you have anything on Friday January 8th in the morning?"), p
+    said = p("Hmm, actually, I just remembered I have a meeting Friday. What about Monday the 11th instead, any time?")
+    assert "Mon Jan 11" in said and "Fri" not in said, p
+    p("Let's do the first one.")
+    p("Perfect, confirm please.")
+    mine = booked(stack, pid)
+    assert len(mine) == 1 and local(mine[0]).strftime("%Y-%m-%d") == "2027-01-11", p  # IN FHIR: not the Friday
+
+
+def parking_asked_when_asked_when(stack, p):
+    PHI.extend(["Rosalind", "Featherstonehaugh", "1971-05-19", "408-555-0901"])
+    pid = new_patient(stack, "Rosalind", "Featherstonehaugh", "1971-05-19", "408-555-0901")
+    p("Hello! I'd like to schedule an appointment with a dermatologist, please. A mole on my back seems to be changing.")
+    p("Sure, it's Rosalind Featherstonehaugh, May 19, 1971.")
+    p("I'll pay myself.")
+    said = p("Before we go further, do you know if parking is available at the clinic?")
+    assert "parking" in said and "(408) 555-0100" in said and "didn't catch" not in said, p
+    assert "When works for you?" in said, p  # the question again
+    assert "1)" in p("Could I come in sometime on Wednesday January 13 in the afternoon?"), p
+    p("The second option works best for me.")
+    p("Yes, please book it. Thank you so much!")
+    mine = booked(stack, pid)
+    assert len(mine) == 1 and DERM in {c["code"] for s in mine[0]["specialty"] for c in s["coding"]}, p
+    assert local(mine[0]).strftime("%Y-%m-%d") == "2027-01-13" and local(mine[0]).hour >= 12, p
+
+
+def someone_to_speak_with_about_a_referral(stack, p):
+    PHI.extend(["Marguerite", "Delacroix-Hill", "650-555-0144"])
+    said = p("Hello. I have a rather complicated question about a referral from my cardiologist and whether my "
+             "insurance will cover a visit. Is there someone I could speak with?")
+    assert "call you back" in said and "We take" not in said, p
+    first = p.slots().get("handoff_task")
+    assert first, p
+    assert "already" in p("Yes please, have someone call me."), p
+    p("My number is (650) 555-0144, and my name is Marguerite Delacroix-Hill.")
+    assert p.slots().get("handoff_task") == first, p  # one request, not two
+    task = task_of(p)
+    said_notes = notes(task)
+    assert any(n.startswith("Request: ") and "referral" in n for n in said_notes), p
+    assert "Callback number: 650-555-0144" in said_notes and "Caller's name: Marguerite Delacroix-Hill" in said_notes, p
+
+
+PATIENTS = [the_thursday_one_not_tuesday_at_the_yes, a_meeting_that_friday_then_another_day, parking_asked_when_asked_when,
+            someone_to_speak_with_about_a_referral]
+
+test_probe_patient_stop24, test_probe_patients_stop24_heard_only_clean_short_messages, \
+    test_probe_patients_stop24_left_no_details_in_logs = probe_file_tests("probe24", PATIENTS)
