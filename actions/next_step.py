@@ -537,7 +537,7 @@ class ActionNext(Action):
         queue = next_in_queue(slots)
         queued = queue[0] if queue else None
         fresh = bool(queued) or switching or tracker.latest_action_name in ("action_listen", "action_default_fallback", "action_handoff",
-                                                                            "action_goodbye", "action_answer_question")
+                                                                            "action_goodbye", "action_answer_question", "action_start_over")
         intent = ("reschedule_appointment" if queued.get("goal") == "reschedule" else "book_appointment") if queued else latest_intent(tracker)
         from actions.handoff import ASKS_TO_SPEAK, hand_off
 

@@ -46,13 +46,16 @@ class ActionStartOver(Action):
                 log.info("event=start_over_not_said form=%s", tracker.active_loop_name)
                 return events
         await release_hold(tracker)
-        log.info("event=start_over")
-        say(dispatcher, "OK, let's start over. " + HELP)
+        from actions.next_step import guess_goal
+
+        again = bool(text) and bool(guess_goal(text))  # "let's start over, I meant to book a skin check"
+        log.info("event=start_over with_request=%s", again)
+        say(dispatcher, "OK, let's start over." + ("" if again else " " + HELP))
         events = [ActiveLoop(None), SlotSet("requested_slot", None), *reset_flow(tracker.slots), SlotSet("goal", None)]
         if not tracker.get_slot("verified"):
             events += [SlotSet("person_name", None), SlotSet("dob", None), SlotSet("verify_choice", None),
                        SlotSet("phone", None), SlotSet("email", None)]
-        return events
+        return events + ([FollowupAction("action_next")] if again else [])
 
 
 class ActionGoodbye(Action):

@@ -53,6 +53,7 @@ def by_kind(text: str, appts: list) -> int | None:
     return hits[0] if len(hits) == 1 else None
 
 
+KEEP_ONE = re.compile(r"\b(keep|leave|not)\s+(the|my)\s+[\w:]+(\s+(one|appointment|appt|visit))?\b", re.I)
 EXCEPT = re.compile(r"\b(except|but not|apart from|other than|besides|excluding|not the)\b", re.I)
 
 
@@ -105,10 +106,13 @@ class ValidateManageForm(FlowForm):
         appts = tracker.get_slot("appts") or []
         current = tracker.get_slot("old_appt") or {}
         other = _other_one(text, appts, current)
-        if other is None and not current.get("all") and len(appts) > 1:
+        if other is None and len(appts) > 1:
             from actions.common import match_option
 
-            hit = match_option(text, [a["text"] for a in appts]) or by_kind(text, appts)  # "no, the friday one"
+            # "no, the friday one"; asked about all of them, "keep the Friday one, just cancel the Tuesday one"
+            said = KEEP_ONE.sub(" ", text) if current.get("all") else text
+            hit = None if current.get("all") and re.search(r"\b(both|all|every\w*)\b", said, re.I) else \
+                match_option(said, [a["text"] for a in appts]) or by_kind(said, appts)
             other = hit if hit and appts[hit - 1]["id"] != current.get("id") else None
         if other:  # that one instead: asked again, about the right one
             return {"manage_confirm": None, "manage_pick": str(other), "old_appt": appts[other - 1], "form_misses": 0}

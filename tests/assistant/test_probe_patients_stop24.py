@@ -4,7 +4,9 @@ then cancelled the wrong one); "I just remembered I have a meeting Friday. What 
 instead?" while choosing (more Friday times offered, and booked); "do you know if parking is available?"
 when asked when ("didn't catch a day or time"); "a question about a referral and my insurance. Is there
 someone I could speak with?" (the insurance list, no hand-off; then a second call-back request, and the
-name given with the number lost). Each runs through the REST channel against the shared stack. (January
+name given with the number lost); "keep the Friday one, just cancel the Tuesday one" when asked about both
+("nothing cancelled yet" and the list again); "let's start over, I meant to book a skin check" (the menu, and
+the request lost). Each runs through the REST channel against the shared stack. (January
 2027 and the week of December 28: the earlier weeks are for the other files' patients.)
 """
 from __future__ import annotations
@@ -76,8 +78,36 @@ def someone_to_speak_with_about_a_referral(stack, p):
     assert "Callback number: 650-555-0144" in said_notes and "Caller's name: Marguerite Delacroix-Hill" in said_notes, p
 
 
+def keep_one_cancel_the_other_when_asked_about_both(stack, p):
+    PHI.extend(["Leopold", "Fairweather", "1955-01-25", "408-555-0916"])
+    pid = new_patient(stack, "Leopold", "Fairweather", "1955-01-25", "408-555-0916")
+    tuesday = seed_booking(stack, pid, "2027-01-05", FAMILY, after="09:00")
+    friday = seed_booking(stack, pid, "2027-01-08", FAMILY, after="09:00")
+    assert "both" in p("I need to cancel all my appointments please. Leopold Fairweather, 1/25/1955"), p
+    said = p("Actually wait, keep the Friday one. Just cancel the Tuesday one.")
+    assert "Tue Jan 5" in said and "Fri" not in said, p  # asked about that one
+    p("yes")
+    assert status_of(stack, tuesday["id"]) == "cancelled" and status_of(stack, friday["id"]) == "booked", p
+
+
+def start_over_with_the_request_in_it(stack, p):
+    PHI.extend(["Winifred", "Ashcombe", "1969-03-03", "408-555-0915"])
+    pid = new_patient(stack, "Winifred", "Ashcombe", "1969-03-03", "408-555-0915")
+    p("Hi I want to book with a GI doctor")
+    p("Winifred Ashcombe 3/3/1969")
+    p("self pay")
+    said = p("Actually let's start over, I meant to book a skin check, not GI.")
+    assert "start over" in said and "When works for you?" in said, p  # the new request goes on
+    assert "1)" in p("friday january 15 in the afternoon"), p
+    p("1")
+    p("yes")
+    mine = booked(stack, pid)
+    assert len(mine) == 1 and DERM in {c["code"] for s in mine[0]["specialty"] for c in s["coding"]}, p
+
+
 PATIENTS = [the_thursday_one_not_tuesday_at_the_yes, a_meeting_that_friday_then_another_day, parking_asked_when_asked_when,
-            someone_to_speak_with_about_a_referral]
+            someone_to_speak_with_about_a_referral, keep_one_cancel_the_other_when_asked_about_both,
+            start_over_with_the_request_in_it]
 
 test_probe_patient_stop24, test_probe_patients_stop24_heard_only_clean_short_messages, \
     test_probe_patients_stop24_left_no_details_in_logs = probe_file_tests("probe24", PATIENTS)
