@@ -146,9 +146,11 @@ def _param(name: str, kind: str, value: Any) -> dict:
 
 
 def _parameters(params: list[dict]) -> dict:
-    """A Parameters body, checked through the R4B model (catches a malformed request before sending)."""
-    model = Parameters.parse_obj({"resourceType": "Parameters", "parameter": params})
-    return json.loads(model.json(exclude_none=True))
+    """A Parameters body, checked through the R4B model (catches a malformed request before sending).
+    What is sent is the body as built: its values are JSON strings already, the model's JSON would be the same."""
+    body = {"resourceType": "Parameters", "parameter": params}
+    Parameters.parse_obj(body)
+    return body
 
 
 def _parse_expires(value: str | None) -> datetime | None:
