@@ -883,5 +883,9 @@ def test_qa_stop_24_ruled_out_days_speaking_and_parking(monkeypatch):
     assert all(ASKS_TO_SPEAK.search(t) for t in ["Is there someone I could speak with?", "anyone I can talk to?",
                                                   "I need someone to talk to about my bill", "can I speak with a nurse"])
     assert not any(ASKS_TO_SPEAK.search(t) for t in ["someone told me to book a checkup", "can I talk about my rash"])
+    # an ordinal of a week, a day or a month is a time, not an option
+    assert [parse_choice(t, 3) for t in ["The first week of January, mornings", "first thing in the morning",
+                                         "the 2nd of january", "the first monday of january"]] == [None] * 4
+    assert [parse_choice(t, 3) for t in ["the first one", "second", "the third, please", "I'll take the first"]] == [1, 2, 3, 1]
     assert all(PARKING.search(t) and QUESTION.search(t) for t in ["is there parking?", "where do I park",
                                                                    "do you know if parking is available at the clinic?"])

@@ -6,7 +6,7 @@ when asked when ("didn't catch a day or time"); "a question about a referral and
 someone I could speak with?" (the insurance list, no hand-off; then a second call-back request, and the
 name given with the number lost); "keep the Friday one, just cancel the Tuesday one" when asked about both
 ("nothing cancelled yet" and the list again); "let's start over, I meant to book a skin check" (the menu, and
-the request lost). Each runs through the REST channel against the shared stack. (January
+the request lost); "the first week of January, mornings" while choosing (option 1 held). Each runs through the REST channel against the shared stack. (January
 2027 and the week of December 28: the earlier weeks are for the other files' patients.)
 """
 from __future__ import annotations
@@ -105,9 +105,26 @@ def start_over_with_the_request_in_it(stack, p):
     assert len(mine) == 1 and DERM in {c["code"] for s in mine[0]["specialty"] for c in s["coding"]}, p
 
 
+def the_first_week_of_a_month_while_choosing(stack, p):
+    PHI.extend(["Clementine", "Harrowgate", "1972-10-17", "408-555-0926"])
+    pid = new_patient(stack, "Clementine", "Harrowgate", "1972-10-17", "408-555-0926")
+    old = seed_booking(stack, pid, "2026-12-30", FAMILY, after="09:00")
+    p("Hi, I need to cancel my appointment on December 30 and book a new one for sometime in January instead. "
+      "Clementine Harrowgate, 10/17/1972.")
+    said = p("The second week of January, mornings")
+    assert "holding" not in said and "1)" in said, p  # new times, nothing held
+    assert all("2027-01-08" <= o["start"][:10] <= "2027-01-14" for o in p.options()), p  # days 8 to 14
+    p("1")
+    p("yes")
+    assert status_of(stack, old["id"]) == "cancelled", p
+    mine = booked(stack, pid)
+    assert len(mine) == 1 and "2027-01-08" <= local(mine[0]).strftime("%Y-%m-%d") <= "2027-01-14", p
+    assert local(mine[0]).hour < 12, p
+
+
 PATIENTS = [the_thursday_one_not_tuesday_at_the_yes, a_meeting_that_friday_then_another_day, parking_asked_when_asked_when,
             someone_to_speak_with_about_a_referral, keep_one_cancel_the_other_when_asked_about_both,
-            start_over_with_the_request_in_it]
+            start_over_with_the_request_in_it, the_first_week_of_a_month_while_choosing]
 
 test_probe_patient_stop24, test_probe_patients_stop24_heard_only_clean_short_messages, \
     test_probe_patients_stop24_left_no_details_in_logs = probe_file_tests("probe24", PATIENTS)
