@@ -91,9 +91,31 @@ DATE_LIKE = re.compile(r"\b\d{1,2}[/.]\d{1,2}[/.]\d{2,4}\b|\b\d{4}-\d{2}-\d{2}\b
 _ID_WORDS = re.compile(r"^\s*((it'?s|its|my|the|member|subscriber|policy|insurance|card|id|number|no\.?|#|is|:|-)\s*)+", re.I)
 
 
+_SPOKEN_DIGITS = {"zero": "0", "oh": "0", "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6",
+                  "seven": "7", "eight": "8", "nine": "9"}
+_FILLERS = {"um", "umm", "uh", "uhh", "er", "erm", "so", "ok", "okay", "yeah", "its", "it", "is", "my", "the", "number",
+            "id", "member", "card", "insurance", "policy", "medicare", "medicaid", "medi", "cal"}
+
+
+def spoken_member_id(text: str) -> str | None:
+    """An id read out letter by letter and digit by digit, as a caller does ("one e g four t e five m k seven
+    three" is 1EG4TE5MK73); None unless every word after the lead-in is a digit or a single letter."""
+    words = re.findall(r"[a-z]+|\d", (text or "").lower())
+    while words and words[0] in _FILLERS:
+        words.pop(0)
+    if len(words) >= 5 and all(w in _SPOKEN_DIGITS or len(w) == 1 for w in words) \
+            and sum(w in _SPOKEN_DIGITS or w.isdigit() for w in words) >= 3:
+        return "".join(_SPOKEN_DIGITS.get(w, w) for w in words).upper()
+    return None
+
+
 def typed_member_id(text: str) -> str | None:
     """The member id of an answer to "what's the member ID?": "XEB 445 88120" and "W 2234 5567 89" are
-    one id typed in groups, "my id is A-12345" keeps its hyphen; None without a digit."""
+    one id typed in groups, "my id is A-12345" keeps its hyphen, "one e g four t e five…" read out is one
+    too; None without a digit."""
+    spoken = spoken_member_id(text)
+    if spoken:
+        return spoken
     rest = _ID_WORDS.sub("", text or "").strip(" .,;!")
     if re.fullmatch(r"[A-Za-z0-9\-]+( [A-Za-z0-9\-]+){0,5}", rest):
         joined = rest.replace(" ", "")

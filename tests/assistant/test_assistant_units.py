@@ -887,5 +887,10 @@ def test_qa_stop_24_ruled_out_days_speaking_and_parking(monkeypatch):
     assert [parse_choice(t, 3) for t in ["The first week of January, mornings", "first thing in the morning",
                                          "the 2nd of january", "the first monday of january"]] == [None] * 4
     assert [parse_choice(t, 3) for t in ["the first one", "second", "the third, please", "I'll take the first"]] == [1, 2, 3, 1]
+    # a member id read out, letter by letter and digit by digit
+    from actions.forms.coverage import typed_member_id
+
+    assert typed_member_id("um my medicare number is one e g four t e five m k seven three") == "1EG4TE5MK73"
+    assert [typed_member_id(t) for t in ["next tuesday in the afternoon if possible", "the first one", "a b c"]] == [None] * 3
     assert all(PARKING.search(t) and QUESTION.search(t) for t in ["is there parking?", "where do I park",
                                                                    "do you know if parking is available at the clinic?"])

@@ -6,7 +6,8 @@ when asked when ("didn't catch a day or time"); "a question about a referral and
 someone I could speak with?" (the insurance list, no hand-off; then a second call-back request, and the
 name given with the number lost); "keep the Friday one, just cancel the Tuesday one" when asked about both
 ("nothing cancelled yet" and the list again); "let's start over, I meant to book a skin check" (the menu, and
-the request lost); "the first week of January, mornings" while choosing (option 1 held). Each runs through the REST channel against the shared stack. (January
+the request lost); "the first week of January, mornings" while choosing (option 1 held); a Medicare number read out
+letter by letter ("one e g four t e five m k seven three": asked again, forever). Each runs through the REST channel against the shared stack. (January
 2027 and the week of December 28: the earlier weeks are for the other files' patients.)
 """
 from __future__ import annotations
@@ -14,7 +15,7 @@ from __future__ import annotations
 from tests.assistant.test_assistant_e2e import booked, local, seed_booking
 from tests.assistant.test_probe_patients import probe_file_tests, task_of
 from tests.assistant.test_probe_patients_stop23 import notes
-from tests.assistant.test_simulated_patients import DERM, FAMILY, PHI, new_patient, status_of
+from tests.assistant.test_simulated_patients import DERM, FAMILY, PHI, coverages, new_patient, status_of
 
 
 def the_thursday_one_not_tuesday_at_the_yes(stack, p):
@@ -122,9 +123,22 @@ def the_first_week_of_a_month_while_choosing(stack, p):
     assert local(mine[0]).hour < 12, p
 
 
+def a_member_id_read_out(stack, p):
+    PHI.extend(["Augustina", "Delgado", "1964-07-04", "408-555-0934"])
+    pid = new_patient(stack, "Augustina", "Delgado", "1964-07-04", "408-555-0934")
+    p("yeah hi um i'm calling to make an appointment for a checkup")
+    p("augustina delgado")
+    p("july fourth nineteen sixty four")
+    assert "member ID" in p("medicare"), p
+    said = p("um my medicare number is one e g four t e five m k seven three")
+    assert "When works for you?" in said, p
+    plans = coverages(stack, pid)
+    assert [c["subscriberId"] for c in plans if c.get("status") == "active"] == ["1EG4TE5MK73"], p
+
+
 PATIENTS = [the_thursday_one_not_tuesday_at_the_yes, a_meeting_that_friday_then_another_day, parking_asked_when_asked_when,
             someone_to_speak_with_about_a_referral, keep_one_cancel_the_other_when_asked_about_both,
-            start_over_with_the_request_in_it, the_first_week_of_a_month_while_choosing]
+            start_over_with_the_request_in_it, the_first_week_of_a_month_while_choosing, a_member_id_read_out]
 
 test_probe_patient_stop24, test_probe_patients_stop24_heard_only_clean_short_messages, \
     test_probe_patients_stop24_left_no_details_in_logs = probe_file_tests("probe24", PATIENTS)
