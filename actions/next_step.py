@@ -57,7 +57,8 @@ MEMBER_ID = re.compile(r"\b(?:member\s*(?:id|#|number|no\.?)?|id|#)\s*[:#]?\s*([
                        # "medicare, my number is 1EG4TE5MK73": with a letter in it (a phone number is not an id)
                        r"\b(?:my|the|policy|card)\s+number\s+(?:is\s+)?(?=[A-Za-z0-9\-]*[A-Za-z])([A-Za-z0-9]{0,4}\d[A-Za-z0-9\-]{4,22})\b", re.I)
 PAYING_MYSELF = re.compile(r"\b(self[- ]?pay\w*|selfpay|cash|out of pocket|no insurance|uninsured|"
-                           r"pay\w* (it |for it )?(my ?self|our ?selves|ourself)|(we|i)'?ll pay)\b", re.I)
+                           r"pay\w* (it |for it )?(my ?self|our ?selves|ourself|her ?self|him ?self|them ?sel(f|ves))|"
+                           r"(we|i|she|he|they)'?ll pay|(she|he|they) (will )?pays?( for it)? (her|him|them)sel(f|ves))\b", re.I)
 HAS_PLAN = re.compile(r"\b(i have|i've got|ive got|i got|my insurance is|insured (with|through|by)|covered by|my plan is)\b", re.I)
 # "did my appointment get cancelled?", "was my appt moved?": a question about it, answered by the list
 STATUS_QUESTION = re.compile(r"^\W*(?:(?:hi|hey|hello|um|so|quick question)\W+)?(?:did|was|were|has|have|is)\s+(?:my|the|our|it|that|you)\b"

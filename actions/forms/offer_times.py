@@ -300,7 +300,7 @@ _AMOUNT = r"(?P<n>an?|one|1|two|2|three|3|four|4|a couple of|couple|half an?|15|
 _LATER_WORDS = r"later|after|back|out"
 _EARLIER_WORDS = r"earlier|sooner|before|up|forward|ahead"
 # "push it back a week", "bump it 2 days", "move it up a day", "bring it forward an hour"
-_RELATIVE_VERB = re.compile(rf"\b(?P<verb>push|bump|move|shift|set|put|bring|postpone|delay)\b[\w\s']{{0,25}}?\b(?P<dir1>back|out|forward|up|ahead)?\s*"
+_RELATIVE_VERB = re.compile(rf"\b(?P<verb>push|bump|move|shift|set|put|bring|postpone|delay)\b[\w\s']{{0,40}}?\b(?P<dir1>back|out|forward|up|ahead)?\s*"
                             rf"(?:by\s+)?{_AMOUNT}\b(?:\s+(?P<dir2>{_LATER_WORDS}|{_EARLIER_WORDS})\b)?", re.I)
 # "a week later", "an hour earlier", "2 days after"
 _RELATIVE_BARE = re.compile(rf"\b{_AMOUNT}\s+(?P<dir2>{_LATER_WORDS}|{_EARLIER_WORDS})\b", re.I)

@@ -7,7 +7,9 @@ someone I could speak with?" (the insurance list, no hand-off; then a second cal
 name given with the number lost); "keep the Friday one, just cancel the Tuesday one" when asked about both
 ("nothing cancelled yet" and the list again); "let's start over, I meant to book a skin check" (the menu, and
 the request lost); "the first week of January, mornings" while choosing (option 1 held); a Medicare number read out
-letter by letter ("one e g four t e five m k seven three": asked again, forever). Each runs through the REST channel against the shared stack. (January
+letter by letter ("one e g four t e five m k seven three": asked again, forever); "could you push my
+dermatology appointment back by two weeks?" ("when works for you?", then today's times); "she pays
+herself" for a wife's visit (not understood). Each runs through the REST channel against the shared stack. (January
 2027 and the week of December 28: the earlier weeks are for the other files' patients.)
 """
 from __future__ import annotations
@@ -136,9 +138,37 @@ def a_member_id_read_out(stack, p):
     assert [c["subscriberId"] for c in plans if c.get("status") == "active"] == ["1EG4TE5MK73"], p
 
 
+def push_my_appointment_back_by_two_weeks(stack, p):
+    PHI.extend(["Octavia", "Brightwater", "1985-06-21", "408-555-0941"])
+    pid = new_patient(stack, "Octavia", "Brightwater", "1985-06-21", "408-555-0941")
+    old = seed_booking(stack, pid, "2027-01-05", DERM, after="10:00")
+    said = p("Hello, could you push my dermatology appointment back by two weeks? Octavia Brightwater, June 21 1985.")
+    assert "1)" in said and all(o["start"][:10] == "2027-01-19" for o in p.options()), p  # two weeks later
+    p("1")
+    p("yes")
+    assert status_of(stack, old["id"]) == "cancelled", p
+    mine = booked(stack, pid)
+    assert len(mine) == 1 and local(mine[0]).strftime("%Y-%m-%d") == "2027-01-19", p
+
+
+def she_pays_herself(stack, p):
+    PHI.extend(["Reginald", "Ashworth", "Millicent", "1960-08-08", "408-555-0946"])
+    wife = new_patient(stack, "Millicent", "Ashworth", "1960-08-08", "408-555-0946")
+    p("Hello, I'm calling to book an appointment for my wife, Millicent Ashworth. She needs to see a dermatologist.")
+    p("Her birthday is August 8, 1960")
+    assert "When works" in p("She pays herself"), p
+    assert "1)" in p("wednesday january 20 in the morning"), p
+    p("1")
+    p("yes")
+    mine = booked(stack, wife)
+    assert len(mine) == 1 and local(mine[0]).strftime("%Y-%m-%d") == "2027-01-20", p
+    assert [c["type"]["coding"][0]["code"] for c in coverages(stack, wife)] == ["pay"], p  # IN FHIR: self-pay
+
+
 PATIENTS = [the_thursday_one_not_tuesday_at_the_yes, a_meeting_that_friday_then_another_day, parking_asked_when_asked_when,
             someone_to_speak_with_about_a_referral, keep_one_cancel_the_other_when_asked_about_both,
-            start_over_with_the_request_in_it, the_first_week_of_a_month_while_choosing, a_member_id_read_out]
+            start_over_with_the_request_in_it, the_first_week_of_a_month_while_choosing, a_member_id_read_out,
+            push_my_appointment_back_by_two_weeks, she_pays_herself]
 
 test_probe_patient_stop24, test_probe_patients_stop24_heard_only_clean_short_messages, \
     test_probe_patients_stop24_left_no_details_in_logs = probe_file_tests("probe24", PATIENTS)
