@@ -16,7 +16,8 @@ log = logging.getLogger("schedbot.actions.clinicians")
 
 _WORD = r"[A-Za-z][A-Za-z'\-]{1,40}"
 # (lookaheads, so that "like to see beverly" is tried at "like", "to" and "see")
-_NAMED = re.compile(rf"\b(?:dr|doctor|doc)\.?(?=\s+({_WORD})(?:\s+({_WORD}))?)", re.I)
+# ("dr." is a title; "a family doctor. Crispin Delacourt, ..." is the end of a sentence, then the patient's name)
+_NAMED = re.compile(rf"\b(?:dr\.?|doctor|doc)(?=\s+({_WORD})(?:\s+({_WORD}))?)", re.I)
 # without a title: "see beverly", "with julian crusher", "book me in with pulaski", "prefer mccoy"
 _SEE = re.compile(rf"\b(?:see|seeing|with|prefer|preferably|by|want|wants|like)(?=\s+({_WORD})(?:\s+({_WORD}))?)", re.I)
 _NOT_A_NAME = {"about", "and", "appointment", "appt", "asap", "at", "for", "in", "next", "on", "please", "pls",

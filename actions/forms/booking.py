@@ -59,7 +59,11 @@ def drops_it(text: str) -> bool:
     Only the words besides the giving up are read for that: "maybe another time" and "I'll call back
     later" name a time only as a way of saying no."""
     text = text or ""
-    return bool(DROP_IT.search(text)) and not asks_another_time(DROP_IT.sub(" ", text))
+    return bool(DROP_IT.search(text)) and not asks_another_time(_FOR_NOW.sub(" ", DROP_IT.sub(" ", text)))
+
+
+# "i don't want to book anything right now": no time of its own
+_FOR_NOW = re.compile(r"\b(right now|for now|just now|at the moment|at this time)\b", re.I)
 
 
 # keeping the appointment being moved: "keep the friday one as is", "leave it", "i'll keep it"

@@ -9,7 +9,9 @@ name given with the number lost); "keep the Friday one, just cancel the Tuesday 
 the request lost); "the first week of January, mornings" while choosing (option 1 held); a Medicare number read out
 letter by letter ("one e g four t e five m k seven three": asked again, forever); "could you push my
 dermatology appointment back by two weeks?" ("when works for you?", then today's times); "she pays
-herself" for a wife's visit (not understood). Each runs through the REST channel against the shared stack. (January
+herself" for a wife's visit (not understood); "I changed my mind, I don't want to book anything right now"
+at the yes (today's times offered); "I need to see a family doctor. Crispin Delacourt, ..." ("I couldn't find
+Dr. Crispin Delacourt at our clinic"). Each runs through the REST channel against the shared stack. (January
 2027 and the week of December 28: the earlier weeks are for the other files' patients.)
 """
 from __future__ import annotations
@@ -165,10 +167,35 @@ def she_pays_herself(stack, p):
     assert [c["type"]["coding"][0]["code"] for c in coverages(stack, wife)] == ["pay"], p  # IN FHIR: self-pay
 
 
+def no_booking_right_now_at_the_yes(stack, p):
+    PHI.extend(["Philippa", "Youngblood", "1999-01-01", "408-555-0954"])
+    pid = new_patient(stack, "Philippa", "Youngblood", "1999-01-01", "408-555-0954")
+    p("book me a checkup, philippa youngblood 1/1/1999, selfpay")
+    assert "1)" in p("thursday january 21 in the morning"), p
+    p("2")
+    held = p.held_id()
+    assert held, p
+    said = p("no actually i changed my mind, i don't want to book anything right now")
+    assert "1)" not in said and not p.held_id(), p  # no new times offered
+    assert status_of(stack, held) != "booked" and booked(stack, pid) == [], p  # IN FHIR: nothing booked, hold let go
+
+
+def a_family_doctor_then_my_name(stack, p):
+    PHI.extend(["Crispin", "Delacourt", "1968-08-15", "408-555-0955"])
+    pid = new_patient(stack, "Crispin", "Delacourt", "1968-08-15", "408-555-0955")
+    said = p("I need to see a family doctor. Crispin Delacourt, August 15 1968. Self pay.")
+    assert "couldn't find" not in said and "When works" in said, p  # the patient's name is no clinician's
+    assert "1)" in p("friday january 22 in the afternoon"), p
+    p("1")
+    p("yes")
+    assert len(booked(stack, pid)) == 1, p
+
+
 PATIENTS = [the_thursday_one_not_tuesday_at_the_yes, a_meeting_that_friday_then_another_day, parking_asked_when_asked_when,
             someone_to_speak_with_about_a_referral, keep_one_cancel_the_other_when_asked_about_both,
             start_over_with_the_request_in_it, the_first_week_of_a_month_while_choosing, a_member_id_read_out,
-            push_my_appointment_back_by_two_weeks, she_pays_herself]
+            push_my_appointment_back_by_two_weeks, she_pays_herself, no_booking_right_now_at_the_yes,
+            a_family_doctor_then_my_name]
 
 test_probe_patient_stop24, test_probe_patients_stop24_heard_only_clean_short_messages, \
     test_probe_patients_stop24_left_no_details_in_logs = probe_file_tests("probe24", PATIENTS)
