@@ -104,7 +104,7 @@ def spoken_member_id(text: str) -> str | None:
     while words and words[0] in _FILLERS:
         words.pop(0)
     if len(words) >= 5 and all(w in _SPOKEN_DIGITS or len(w) == 1 for w in words) \
-            and sum(w in _SPOKEN_DIGITS or w.isdigit() for w in words) >= 3:
+            and sum(w in _SPOKEN_DIGITS or w.isdigit() for w in words) >= 3 and any(w in _SPOKEN_DIGITS for w in words):
         return "".join(_SPOKEN_DIGITS.get(w, w) for w in words).upper()
     return None
 

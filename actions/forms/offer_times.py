@@ -95,12 +95,22 @@ def next_to_booked(text: str, booked_here: list | None) -> list | None:
     return [[day.isoformat(), (day + timedelta(days=1)).isoformat()]]
 
 
+def held_start(tracker: Tracker) -> str | None:
+    """When the time being held starts (from the option it was), or None."""
+    held = tracker.get_slot("held") or {}
+    return next((o.get("start") for o in tracker.get_slot("options") or []
+                 if held and (o.get("id") == held.get("id") or o.get("text") == held.get("text"))), None)
+
+
 def windows_near(text: str, tracker: Tracker) -> list:
     """A new time preference given while choosing. A clock time or part of day alone ("anything at
     2?", "afternoon instead") stays on the days the patient asked for before. During a move, a time said
     relative to the appointment being moved ("friday, same time-ish") is taken from it."""
     moving = tracker.get_slot("old_appt") or {}
     relative = relative_move(text, moving.get("start")) if moving.get("start") else next_to_booked(text, tracker.get_slot("booked_here"))
+    if not relative and not moving.get("start"):
+        # at the yes: "could I do Friday that week instead, same time?" is said from the time held
+        relative = relative_move(text, held_start(tracker))
     if relative:
         return relative
     parsed = parse_windows(text)
@@ -371,7 +381,8 @@ def _same_time_as(text: str, old: datetime) -> datetime | None:
             day = datetime.fromisoformat(days[0][0]).astimezone(old.tzinfo)
             return day.replace(hour=old.hour, minute=old.minute, second=0, microsecond=0)
     same = re.search(rf"\b{_SAME}\b", text)
-    days = parse_windows(text[:same.start()] + " " + text[same.end():]) if same else []
+    said = text[:same.start()] + " " + text[same.end():] if same else ""
+    days = in_its_week(said, parse_windows(said), old.isoformat()) if same else []  # ("friday that week": its week's)
     if len(days) == 1 and len(days_in(days)) == 1:  # "can it be the 11th instead, same time?": the old time that day
         day = datetime.fromisoformat(days[0][0]).astimezone(old.tzinfo)
         return day.replace(hour=old.hour, minute=old.minute, second=0, microsecond=0)

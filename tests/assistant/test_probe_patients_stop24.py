@@ -11,7 +11,8 @@ letter by letter ("one e g four t e five m k seven three": asked again, forever)
 dermatology appointment back by two weeks?" ("when works for you?", then today's times); "she pays
 herself" for a wife's visit (not understood); "I changed my mind, I don't want to book anything right now"
 at the yes (today's times offered); "I need to see a family doctor. Crispin Delacourt, ..." ("I couldn't find
-Dr. Crispin Delacourt at our clinic"). Each runs through the REST channel against the shared stack. (January
+Dr. Crispin Delacourt at our clinic"); "could I do Friday that week instead, same time?" at the yes (this
+week's Friday). Each runs through the REST channel against the shared stack. (January
 2027 and the week of December 28: the earlier weeks are for the other files' patients.)
 """
 from __future__ import annotations
@@ -191,11 +192,27 @@ def a_family_doctor_then_my_name(stack, p):
     assert len(booked(stack, pid)) == 1, p
 
 
+def friday_that_week_same_time_at_the_yes(stack, p):
+    PHI.extend(["Marguerite", "Olanrewaju", "1976-05-12", "408-555-0952"])
+    pid = new_patient(stack, "Marguerite", "Olanrewaju", "1976-05-12", "408-555-0952")
+    p("Hello, I'd like to see a dermatologist. Marguerite Olanrewaju, born May 12, 1976. I'll pay out of pocket.")
+    assert "1)" in p("tuesday january 19 in the afternoon"), p
+    p("2")
+    held = [o for o in p.options() if o["id"] == p.held_id() or o["text"] == (p.slots().get("held") or {}).get("text")]
+    assert held, p
+    said = p("Hmm wait, could I do Friday that week instead, same time?")
+    assert "Fri Jan 22" in said, p  # the held time's week, not this one
+    p("1")
+    p("yes")
+    mine = booked(stack, pid)
+    assert len(mine) == 1 and local(mine[0]).strftime("%Y-%m-%d") == "2027-01-22", p
+
+
 PATIENTS = [the_thursday_one_not_tuesday_at_the_yes, a_meeting_that_friday_then_another_day, parking_asked_when_asked_when,
             someone_to_speak_with_about_a_referral, keep_one_cancel_the_other_when_asked_about_both,
             start_over_with_the_request_in_it, the_first_week_of_a_month_while_choosing, a_member_id_read_out,
             push_my_appointment_back_by_two_weeks, she_pays_herself, no_booking_right_now_at_the_yes,
-            a_family_doctor_then_my_name]
+            a_family_doctor_then_my_name, friday_that_week_same_time_at_the_yes]
 
 test_probe_patient_stop24, test_probe_patients_stop24_heard_only_clean_short_messages, \
     test_probe_patients_stop24_left_no_details_in_logs = probe_file_tests("probe24", PATIENTS)
