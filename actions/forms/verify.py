@@ -160,6 +160,14 @@ class ValidateVerifyForm(FlowForm):
         maybe_date = date_in_text(said)  # (the whole message: "jo park 8/19/2001, yes that's him")
         if maybe_date and parse_dob(maybe_date):
             out["dob"] = parse_dob(maybe_date).isoformat()
+        if tracker.get_slot("goal") == "book" and not tracker.get_slot("specialty"):
+            from actions.care import care_from_text, specialty_name
+            from actions.next_step import without_name
+
+            spec, visit = care_from_text(without_name(said))
+            if spec:  # "ok, i'd like to book a dermatology appointment then. Leontyne Fairclough 9/27/1993"
+                log.info("event=care_with_name")
+                out.update({"care": specialty_name(spec), "specialty": spec, "visit_type": visit})
         return adult_for_a_child(dispatcher, tracker, out.get("dob")) or out
 
     async def validate_dob(self, value: Any, dispatcher, tracker: Tracker, domain) -> Dict[Text, Any]:

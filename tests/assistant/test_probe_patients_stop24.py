@@ -12,7 +12,8 @@ dermatology appointment back by two weeks?" ("when works for you?", then today's
 herself" for a wife's visit (not understood); "I changed my mind, I don't want to book anything right now"
 at the yes (today's times offered); "I need to see a family doctor. Crispin Delacourt, ..." ("I couldn't find
 Dr. Crispin Delacourt at our clinic"); "could I do Friday that week instead, same time?" at the yes (this
-week's Friday). Each runs through the REST channel against the shared stack. (January
+week's Friday); "i'd like to book a dermatology appointment then. <name> <birth date>" when asked for the
+name after a price question (the visit asked for again). Each runs through the REST channel against the shared stack. (January
 2027 and the week of December 28: the earlier weeks are for the other files' patients.)
 """
 from __future__ import annotations
@@ -208,11 +209,24 @@ def friday_that_week_same_time_at_the_yes(stack, p):
     assert len(mine) == 1 and local(mine[0]).strftime("%Y-%m-%d") == "2027-01-22", p
 
 
+def the_visit_said_with_the_name(stack, p):
+    PHI.extend(["Leontyne", "Fairclough", "1993-09-27", "408-555-0974"])
+    pid = new_patient(stack, "Leontyne", "Fairclough", "1993-09-27", "408-555-0974")
+    p("how much does a visit cost without insurance?")
+    p("ok. i'd like to book a dermatology appointment then. Leontyne Fairclough 9/27/1993")
+    assert "When works" in p("I'll pay myself"), p  # the visit is not asked for again
+    assert "1)" in p("monday january 18, as early as possible"), p
+    p("1")
+    p("yes")
+    mine = booked(stack, pid)
+    assert len(mine) == 1 and DERM in {c["code"] for s in mine[0]["specialty"] for c in s["coding"]}, p
+
+
 PATIENTS = [the_thursday_one_not_tuesday_at_the_yes, a_meeting_that_friday_then_another_day, parking_asked_when_asked_when,
             someone_to_speak_with_about_a_referral, keep_one_cancel_the_other_when_asked_about_both,
             start_over_with_the_request_in_it, the_first_week_of_a_month_while_choosing, a_member_id_read_out,
             push_my_appointment_back_by_two_weeks, she_pays_herself, no_booking_right_now_at_the_yes,
-            a_family_doctor_then_my_name, friday_that_week_same_time_at_the_yes]
+            a_family_doctor_then_my_name, friday_that_week_same_time_at_the_yes, the_visit_said_with_the_name]
 
 test_probe_patient_stop24, test_probe_patients_stop24_heard_only_clean_short_messages, \
     test_probe_patients_stop24_left_no_details_in_logs = probe_file_tests("probe24", PATIENTS)
