@@ -19,7 +19,7 @@ from actions.common import (NO, YES, client, clinic, describe, last_bot_texts, l
 from actions.formatting import clock_text
 from actions.forms.base import FlowForm
 from actions.forms.coverage import payment_instead
-from actions.forms.offer_times import (EARLIER, LATER, _DAY_WORDS, closed_on_all, hours_note, in_its_week, next_to_booked, offered_days,
+from actions.forms.offer_times import (EARLIER, LATER, _DAY_WORDS, closed_on_all, held_index, hours_note, in_its_week, next_to_booked, offered_days,
                                        late_in_the_day, on_days_of, parse_windows, relative_move, says_relative, shift_windows, windows_near)
 
 log = logging.getLogger("schedbot.actions.booking")
@@ -703,11 +703,10 @@ class ValidateBookingForm(FlowForm):
         if answer is not True:
             # "no, the 10:15 one" / "actually the second one" / "no, something later"
             choice = pick_option(text, options) if re.search(r"\d|option|first|second|third|last|one\b|mon|tue|wed|thu|fri|dr", text, re.I) else None
-            held = tracker.get_slot("held") or {}  # (a server may hold a proposal under a new id: its text tells)
-            held_index = next((i for i, o in enumerate(options, 1) if o["id"] == held.get("id") or o["text"] == held.get("text")), None)
-            if re.search(r"\b(the )?(other|another|different) (one|time|slot|option)\b", text, re.I) and len(options) == 2 and held_index:
-                choice = 3 - held_index  # "wait no the other one"
-            if choice and choice != held_index:  # another of the options instead
+            held_at = held_index(options, tracker.get_slot("held"))
+            if re.search(r"\b(the )?(other|another|different) (one|time|slot|option)\b", text, re.I) and len(options) == 2 and held_at:
+                choice = 3 - held_at  # "wait no the other one"
+            if choice and choice != held_at:  # another of the options instead
                 out = await self._drop_hold(tracker)
                 return {**out, "confirm": None, "option": str(choice), "form_misses": 0}
             if choice and answer is None:

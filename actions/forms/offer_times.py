@@ -95,11 +95,18 @@ def next_to_booked(text: str, booked_here: list | None) -> list | None:
     return [[day.isoformat(), (day + timedelta(days=1)).isoformat()]]
 
 
+def held_index(options: list, held: dict | None) -> int | None:
+    """1-based place of the held time among the options (a server may hold a proposal under a new id:
+    its text tells), or None."""
+    return next((i for i, o in enumerate(options or [], 1)
+                 if held and (o.get("id") == held.get("id") or o.get("text") == held.get("text"))), None)
+
+
 def held_start(tracker: Tracker) -> str | None:
     """When the time being held starts (from the option it was), or None."""
-    held = tracker.get_slot("held") or {}
-    return next((o.get("start") for o in tracker.get_slot("options") or []
-                 if held and (o.get("id") == held.get("id") or o.get("text") == held.get("text"))), None)
+    options = tracker.get_slot("options") or []
+    i = held_index(options, tracker.get_slot("held"))
+    return options[i - 1].get("start") if i else None
 
 
 def windows_near(text: str, tracker: Tracker) -> list:

@@ -21,7 +21,7 @@ from __future__ import annotations
 from tests.assistant.test_assistant_e2e import booked, local, seed_booking
 from tests.assistant.test_probe_patients import probe_file_tests, task_of
 from tests.assistant.test_probe_patients_stop23 import notes
-from tests.assistant.test_simulated_patients import DERM, FAMILY, PHI, coverages, new_patient, status_of
+from tests.assistant.test_simulated_patients import DERM, FAMILY, PHI, coverages, new_patient, specialty_codes, status_of
 
 
 def the_thursday_one_not_tuesday_at_the_yes(stack, p):
@@ -65,7 +65,7 @@ def parking_asked_when_asked_when(stack, p):
     p("The second option works best for me.")
     p("Yes, please book it. Thank you so much!")
     mine = booked(stack, pid)
-    assert len(mine) == 1 and DERM in {c["code"] for s in mine[0]["specialty"] for c in s["coding"]}, p
+    assert len(mine) == 1 and DERM in specialty_codes(mine[0]), p
     assert local(mine[0]).strftime("%Y-%m-%d") == "2027-01-13" and local(mine[0]).hour >= 12, p
 
 
@@ -109,7 +109,7 @@ def start_over_with_the_request_in_it(stack, p):
     p("1")
     p("yes")
     mine = booked(stack, pid)
-    assert len(mine) == 1 and DERM in {c["code"] for s in mine[0]["specialty"] for c in s["coding"]}, p
+    assert len(mine) == 1 and DERM in specialty_codes(mine[0]), p
 
 
 def the_first_week_of_a_month_while_choosing(stack, p):
@@ -219,7 +219,7 @@ def the_visit_said_with_the_name(stack, p):
     p("1")
     p("yes")
     mine = booked(stack, pid)
-    assert len(mine) == 1 and DERM in {c["code"] for s in mine[0]["specialty"] for c in s["coding"]}, p
+    assert len(mine) == 1 and DERM in specialty_codes(mine[0]), p
 
 
 PATIENTS = [the_thursday_one_not_tuesday_at_the_yes, a_meeting_that_friday_then_another_day, parking_asked_when_asked_when,
