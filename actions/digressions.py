@@ -62,6 +62,19 @@ def our_cities() -> list[str]:
     return cities
 
 
+_CARE_IN_NAMES = {"394537008": ("pediatric", "children")}  # pediatrics: "Children's Clinic"
+
+
+def _locations_for_care(question: str, locs: list) -> list:
+    from actions.care import specialty_from_text, specialty_name
+
+    spec = specialty_from_text(question)
+    if not spec:
+        return []
+    words = _CARE_IN_NAMES.get(spec) or tuple(w for w in specialty_name(spec).lower().split() if w != "medicine")
+    return [l for l in locs if any(w in (l.get("name") or "").lower() for w in words)]
+
+
 def location_text(question: str) -> str:
     locs = clinic().get("locations") or []
     if not locs:
@@ -69,6 +82,8 @@ def location_text(question: str) -> str:
     q = question.lower()
     hits = [l for l in locs if any(w in q for w in re.findall(r"[a-z]{4,}", (l.get("name", "") + " " + l.get("address", "")).lower())
                                     if w not in ("clinic", "street", "avenue", "boulevard", "family", "care"))]
+    if not hits:  # "where is the GI clinic?": the places named for that kind of care
+        hits = _locations_for_care(question, locs)
     if hits:
         lines = [f"{l['name']}: {l['address']}" for l in hits[:3]]
         return "\n".join(lines)
@@ -254,6 +269,10 @@ class ActionAnswerQuestion(Action):
         if intent == "ask_location":
             reply = address_in_play(tracker, text) or reply
         say(dispatcher, reply)
+        for other, words in _ASKS:  # "do you take aetna? and what are your hours on saturday?": both answered
+            if other != intent and words.search(text) and not (other == "ask_location" and MEMBER_ID_QUESTION.search(text)):
+                say(dispatcher, answer(other, text)[0])
+                log.info("event=answered_also intent=%s", other)
         if not tracker.active_loop_name and ALSO_A_REQUEST.search(text):
             # "what are your hours saturday, and can I book a checkup then?": the request too
             log.info("event=answered_then_request intent=%s", intent)

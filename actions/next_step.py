@@ -14,7 +14,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, FollowupAction, SlotSet
 
 from actions.care import care_from_text, for_a_child, specialty_from_text, specialty_name, two_kinds
-from actions.common import (NO, bare_name, client, describe, dob_in_text, last_bot_texts, latest_intent, latest_text, name_in_text, now, parse_email,
+from actions.common import (NO, bare_name, client, clinic, describe, dob_in_text, last_bot_texts, latest_intent, latest_text, name_in_text, now, parse_email,
                             phone_in_text, say, trailing_name)
 from actions.urgent import warn_if_urgent
 from actions.who import name_key, whose
@@ -59,6 +59,11 @@ MEMBER_ID = re.compile(r"\b(?:member\s*(?:id|#|number|no\.?)?|id|#)\s*[:#]?\s*([
 PAYING_MYSELF = re.compile(r"\b(self[- ]?pay\w*|selfpay|cash|out of pocket|no insurance|uninsured|"
                            r"pay\w* (it |for it )?(my ?self|our ?selves|ourself|her ?self|him ?self|them ?sel(f|ves))|"
                            r"(we|i|she|he|they)'?ll pay|(she|he|they) (will )?pays?( for it)? (her|him|them)sel(f|ves))\b", re.I)
+RUNNING_LATE = re.compile(r"\b(running|going to be|gonna be|will be|i'?ll be|i'?m|be a (bit|little))\s+(a (bit|little|few minutes) |about \S+ (minutes?|mins?) |\S+ (minutes?|mins?) )?late\b", re.I)
+# Something for later, not now: "i'll call back to rebook", "i'll book when i'm back", "maybe another time"
+NOT_NOW = re.compile(r"\b((i|we)'?ll|(i|we) will) ((call|phone|ring|text|message|reach out)( (you|u))?( back| again| later)|get back to (you|u))\b|"
+                     r"\b((i|we)'?ll|(i|we) will) (re-?)?book( it| one| that| another)? (later|another time|some other time|when|once|after)\b|"
+                     r"\bmaybe (later|another time|some other time)\b", re.I)
 HAS_PLAN = re.compile(r"\b(i have|i've got|ive got|i got|my insurance is|insured (with|through|by)|covered by|my plan is)\b", re.I)
 # "did my appointment get cancelled?", "was my appt moved?": a question about it, answered by the list
 STATUS_QUESTION = re.compile(r"^\W*(?:(?:hi|hey|hello|um|so|quick question)\W+)?(?:did|was|were|has|have|is)\s+(?:my|the|our|it|that|you)\b"
@@ -405,7 +410,14 @@ def day_asked(text: str, name: str | None = None) -> list:
 
 
 def within(start: datetime, windows: list) -> bool:
-    return any(datetime.fromisoformat(a) <= start < datetime.fromisoformat(b) for a, b in windows)
+    """On one of the days the windows touch: questions about appointments name days ("I'm running late
+    for my appointment today" is about today, not about late in the day)."""
+    from zoneinfo import ZoneInfo
+
+    from actions.common import tz_name
+    from actions.forms.offer_times import days_in
+
+    return start.astimezone(ZoneInfo(tz_name())).date() in days_in(windows, limit=62)
 
 
 def days_label(windows: list) -> str:
@@ -475,6 +487,9 @@ async def list_appointments(dispatcher, patient_id: str, asked: str = "", name: 
         noun = "appointment" if len(shown) == 1 else "appointments"
         head = f"{owner} {label} {noun}:" if not windows else f"{owner} {noun} {label}:"
         say(dispatcher, "\n".join([head, *[f"- {t}" for t in texts]]) + more)
+        if RUNNING_LATE.search(asked or ""):  # the clinic is told by phone: nobody reads this chat
+            phone = clinic().get("phone")
+            say(dispatcher, f"If you're running late, please call the front desk{' at ' + phone if phone else ''} so they can let your clinician know.")
     log.info("event=listed patient=%s count=%d", patient_id, len(shown))
     return len(appts)
 
@@ -584,6 +599,12 @@ class ActionNext(Action):
                     and await add_callback_note(dispatcher, slots["handoff_task"], said):
                 set_("callback_number_asked", True)  # what the call is about; the number asked once more
                 return done()
+        if fresh and not queued and not was_in_form and NOT_NOW.search(latest_text(tracker)):
+            # "no, i'll call back to rebook when i'm back. thanks!": a goodbye, whatever it names for later
+            from actions.restart import ActionGoodbye
+
+            log.info("event=not_now intent=%s", intent)
+            return [*events, *await ActionGoodbye().run(dispatcher, tracker, domain)]
         undo = fresh and not queued and bool(UNDO.search(latest_text(tracker))) and bool(re.search(
             r"\b(cancel\w*|back|undo|restore|reinstate|re-?book|again)\b", latest_text(tracker), re.I))
         if fresh:

@@ -9,7 +9,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, FollowupAction, SlotSet
 
 from actions.common import NO, YES, latest_text, say
-from actions.next_step import HELP, release_hold, reset_flow
+from actions.next_step import HELP, NOT_NOW, release_hold, reset_flow
 
 log = logging.getLogger("schedbot.actions.restart")
 
@@ -64,7 +64,7 @@ class ActionGoodbye(Action):
 
     async def run(self, dispatcher, tracker: Tracker, domain) -> List[Dict[Text, Any]]:
         text = latest_text(tracker)
-        if not tracker.active_loop_name and text and not SAYS_BYE.search(text):
+        if not tracker.active_loop_name and text and not SAYS_BYE.search(text) and not NOT_NOW.search(text):
             from actions.next_step import UNDO, guess_goal
 
             if UNDO.search(text) or guess_goal(text):  # "no, i didn't mean to cancel that!": a request

@@ -68,6 +68,21 @@ def _name_run(text: str) -> List[str]:
     return run
 
 
+def person_switched(text: str, before: dict | None, person_name: str | None, at_care: bool = False):
+    """ "actually it's for my daughter" (or "for me, not my son") part-way through: (who, label, other):
+    the new ``for_whom`` (None: the writer), how to name them, and what the message said of them;
+    None when the message does not switch. ``at_care``: asked what the visit is for, where "my kid
+    needs a checkup" says whose visit it is without "for" or "actually"."""
+    other = someone_else(text)
+    if other and not same_person(before, other, person_name) and \
+            (at_care or re.search(r"\b(for|it'?s|its|actually|instead|rather)\b", text, re.I)):
+        who = {"rel": other["rel"], "given": other.get("given")}
+        return who, who["given"] or f"your {who['rel']}", other
+    if not other and before and for_self(text) and re.search(r"\b(for|actually|instead|rather|not)\b", text, re.I):
+        return None, "you", None
+    return None
+
+
 def someone_else(text: str) -> dict | None:
     """{"rel", "given", "name"} when the message asks for another person's visit, else None."""
     t = text or ""

@@ -32,7 +32,7 @@ ANY_TIME = re.compile(r"\b(asap|soon|soonest|next available|earliest|first avail
 # ("I don't need it to be early", "don't want it that late": how it should be, not whether)
 DROP_IT = re.compile(r"\b(don'?t need (it|one|an? appo\w*|an? appts?|to book|to come in)(?!\s+(to be|that|so|too)\b)|no longer need|not needed|"
                      r"don'?t want (it|one|to book|an? appo\w*|an? appts?)(?!\s+(to be|that|so|too)\b)|forget (it|about it)|never ?mind|nvm|not anymore|changed my mind|"
-                     r"i'?ll call (you )?(back|later)( later)?|i'?ll book later|call (you )?back later|i'?ll pass(?! on)|"
+                     r"i'?ll call (you )?(back|later)( later)?|i'?ll book later|call (you )?back later|i'?ll pass(?! on)|(i'?ll|i will) get back to (you|u)|"
                      r"maybe (another|some other) time)\b", re.I)
 # words that ask for another time or option: "never mind, anything friday?", "changed my mind, the second one"
 OTHER_CHOICE = re.compile(r"\d|\b(others?|another|different|instead|else|more|options?|times?|slots?|first|second|third|last|"
@@ -62,8 +62,9 @@ def drops_it(text: str) -> bool:
     return bool(DROP_IT.search(text)) and not asks_another_time(_FOR_NOW.sub(" ", DROP_IT.sub(" ", text)))
 
 
-# "i don't want to book anything right now": no time of its own
-_FOR_NOW = re.compile(r"\b(right now|for now|just now|at the moment|at this time)\b", re.I)
+# "i don't want to book anything right now", "i need to check my calendar first": no time of its own
+_FOR_NOW = re.compile(r"\b(right now|for now|just now|at the moment|at this time|"
+                      r"(check|look at|consult) (my|the|our) (calendar|schedule|diary|planner)( first)?)\b", re.I)
 
 
 # keeping the appointment being moved: "keep the friday one as is", "leave it", "i'll keep it"
@@ -369,22 +370,16 @@ class ValidateBookingForm(FlowForm):
     async def _someone_else_now(self, dispatcher, tracker: Tracker) -> Dict[Text, Any]:
         """ "actually it's for my daughter" (or "for me, not my son") in the middle of booking: the
         hold goes, and the person to book is verified first; what the visit is for and when stay."""
-        from actions.who import IDENTITY_SLOTS, for_self, same_person, someone_else
+        from actions.who import IDENTITY_SLOTS, for_self, person_switched
 
-        text, before = latest_text(tracker), tracker.get_slot("for_whom")
+        text = latest_text(tracker)
         if latest_intent(tracker) in ("ask_hours", "ask_location", "ask_insurance", "handoff", "start_over", "goodbye"):
             return {}
-        other = someone_else(text)
-        # at "what for?", "my kid needs a checkup" says whose visit it is without "for" or "actually"
         at_care = tracker.get_slot("requested_slot") == "care" and not for_self(text)
-        if other and not same_person(before, other, tracker.get_slot("person_name")) and \
-                (at_care or re.search(r"\b(for|it'?s|its|actually|instead|rather)\b", text, re.I)):
-            who = {"rel": other["rel"], "given": other.get("given")}
-            label = who["given"] or f"your {who['rel']}"
-        elif not other and before and for_self(text) and re.search(r"\b(for|actually|instead|rather|not)\b", text, re.I):
-            who, label = None, "you"
-        else:
+        switched = person_switched(text, tracker.get_slot("for_whom"), tracker.get_slot("person_name"), at_care)
+        if switched is None:
             return {}
+        who, label, other = switched
         out = {**IDENTITY_SLOTS, **(await self._drop_hold(tracker)), "for_whom": who, "options": None, "option": None,
                "confirm": None, "seen": None, "form_misses": 0}
         if other and other.get("name"):
@@ -620,6 +615,10 @@ class ValidateBookingForm(FlowForm):
             return {"option": None}
         several: list = []
         choice = pick_option(text, options, several)
+        from actions.clinicians import gender_wanted
+
+        if gender_wanted(text) and gender_wanted(text) != tracker.get_slot("clinician_gender"):
+            choice, several = None, []  # "is the first one with a female doctor?": a woman's times, nothing held
         if PLACE_QUESTION.search(text):  # "is the first one downtown?": answered, nothing picked yet
             picked = [options[i - 1] for i in ([choice] if choice else several)] or options
             say_where(dispatcher, [o.get("text") or "" for o in picked])

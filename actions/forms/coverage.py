@@ -7,6 +7,7 @@ import re
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Tracker
+from rasa_sdk.events import SlotSet
 
 from actions.common import NO, client, clinic, say
 from actions.forms.base import FlowForm
@@ -85,7 +86,12 @@ LATER = "later"  # the member_id slot when the patient will bring the card
 # what says "self pay" in a first message (next_step), and the ways it is said as an answer here
 PAYING_MYSELF = re.compile(SAYS_SELF_PAY.pattern + r"|\b(not insured|pay for it my ?self|don'?t have (any )?insurance)\b", re.I)
 NO_CARD = re.compile(r"\b(later|skip|not sure|no idea|dunno|don'?t know|do not know|don'?t remember|can'?t find|"
-                     r"(don'?t|do not|dont) have (it|my card|the card|my insurance card)|no card|not with me|left it|at home)\b", re.I)
+                     r"(don'?t|do not|dont) have (it|(my|the|her|his|their|our) (insurance )?card)|no card|not with me|not on me|left it|at home)\b", re.I)
+# "no" / "none" / "i don't have one" for the plan's name
+NO_PLAN = re.compile(r"^\W*(?:(?:oh|um+|well|actually|sorry)\W+)*(no|nope|nah|none|nothing|n/?a|i don'?t have (one|any)|not insured)\W*"
+                     r"(?:(?:thanks|thank you|sorry)\W*)?$", re.I)
+# an answer about insurance that mentions someone else: "I'm on my husband's plan"
+ABOUT_A_PLAN = re.compile(r"\b(insurance|insured|plan|policy|covered|coverage|card|member|employer|work|job|pays?)\b", re.I)
 DATE_LIKE = re.compile(r"\b\d{1,2}[/.]\d{1,2}[/.]\d{2,4}\b|\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}-\d{1,2}-(19|20)\d{2}\b|"
                        r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? \d{1,2}(st|nd|rd|th)?,? (19|20)\d{2}\b", re.I)
 _ID_WORDS = re.compile(r"^\s*((it'?s|its|my|the|member|subscriber|policy|insurance|card|id|number|no\.?|#|is|:|-)\s*)+", re.I)
@@ -157,6 +163,40 @@ class ValidateCoverageForm(FlowForm):
         if tracker.get_slot("coverage_kind") == "insured":
             return ["coverage_kind", "payer", "member_id"]
         return ["coverage_kind"]
+
+    async def validated_events(self, dispatcher, tracker: Tracker, domain) -> List[Dict[Text, Any]]:
+        switched = self._someone_else_now(dispatcher, tracker)
+        if switched:  # the form ends; action_next finds (or registers) that person, then asks this again
+            return [*(SlotSet(k, v) for k, v in switched.items()), SlotSet("requested_slot", None)]
+        return await super().validated_events(dispatcher, tracker, domain)
+
+    def _someone_else_now(self, dispatcher, tracker: Tracker) -> Dict[Text, Any]:
+        """ "actually, can we make it for my daughter instead?" when asked about insurance: the coverage
+        is theirs, so they are found first; what the visit is for and when stay (as in forms/booking.py)."""
+        from actions.care import PEDIATRICS, for_a_child, specialty_name
+        from actions.common import latest_intent, latest_text
+        from actions.who import IDENTITY_SLOTS, is_child, person_switched
+
+        text = latest_text(tracker)
+        if not tracker.get_slot("requested_slot") or latest_intent(tracker) in ("ask_hours", "ask_location", "ask_insurance",
+                                                                               "handoff", "start_over", "goodbye"):
+            return {}
+        if match_payer(text) or ABOUT_A_PLAN.search(text):  # "I'm on my husband's plan": an answer, not a switch
+            return {}
+        switched = person_switched(text, tracker.get_slot("for_whom"), tracker.get_slot("person_name"))
+        if switched is None:
+            return {}
+        who, label, other = switched
+        out = {**IDENTITY_SLOTS, "for_whom": who, "form_misses": 0}
+        if other and other.get("name"):
+            out["person_name"] = other["name"]
+        spec = tracker.get_slot("specialty")
+        if spec and is_child(who) and spec != PEDIATRICS:  # a child's visit: pediatrics
+            spec, visit = for_a_child(spec, tracker.get_slot("visit_type"))
+            out.update({"care": specialty_name(spec), "specialty": spec, "visit_type": visit})
+        log.info("event=patient_switched_at_coverage")
+        say(dispatcher, f"OK, I'll book for {label} instead.")
+        return out
 
     async def validate_coverage_kind(self, value: Any, dispatcher, tracker: Tracker, domain) -> Dict[Text, Any]:
         from actions.forms.booking import queue_another_booking
@@ -241,6 +281,8 @@ class ValidateCoverageForm(FlowForm):
 
     async def validate_payer(self, value: Any, dispatcher, tracker: Tracker, domain) -> Dict[Text, Any]:
         if PAYING_MYSELF.search(str(value or "")):  # "we pay ourselves": no plan after all
+            return {"coverage_kind": "self-pay", "payer": None, "form_misses": 0}
+        if NO_PLAN.match(str(value or "")):  # "no" / "none" for the plan's name: no insurance after all
             return {"coverage_kind": "self-pay", "payer": None, "form_misses": 0}
         payer = match_payer(str(value or ""), loose=True)
         queued = self.another_booking(dispatcher, tracker, "payer", payer["name"] if payer else None)

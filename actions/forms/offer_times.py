@@ -420,6 +420,26 @@ def _rest_of_week(text: str, old: datetime) -> list[list[str]] | None:
     return out
 
 
+_ANY_DAY = re.compile(r"\b(some ?time|any ?time|any ?day|whenever|any of the days|sometime during)\b", re.I)
+
+
+def _week_after(old: datetime, asked: list, text: str) -> list[list[str]] | None:
+    """The weekdays of the week after the appointment's, in the part of day said ("the following week,
+    preferably in the morning"), or whole ("sometime the following week"); None when neither is said."""
+    spans = [(datetime.fromisoformat(a), datetime.fromisoformat(b)) for a, b in asked]
+    hours = spans[0] if spans and spans[0][1] - spans[0][0] < timedelta(days=1) else None
+    if not hours and not _ANY_DAY.search(text):
+        return None
+    monday = (old - timedelta(days=old.weekday())).replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(weeks=1)
+    out = []
+    for d in (monday + timedelta(days=n) for n in range(5)):
+        lo = d.replace(hour=hours[0].hour, minute=hours[0].minute) if hours else d
+        hi = d.replace(hour=hours[1].hour, minute=hours[1].minute) if hours and hours[1].date() == hours[0].date() else d + timedelta(days=1)
+        if hi > now():
+            out.append([max(lo, now()).isoformat(), hi.isoformat()])
+    return out or None
+
+
 def relative_move(text: str, start: datetime | str | None) -> list[list[str]] | None:
     """A new time said relative to the appointment being moved ("push it back a week", "same time
     next week", "an hour later", "move it up a day", "a bit later"): the old time moved (and a little
@@ -459,6 +479,9 @@ def relative_move(text: str, start: datetime | str | None) -> list[list[str]] | 
         days = in_week_of(text, asked, old + timedelta(weeks=1))
         if days and days != asked:
             return days  # "the following week, ideally a tuesday or wednesday morning": those, that week
+        week = _week_after(old, asked, text)
+        if week:
+            return week  # "sometime the following week, preferably in the morning": that week's mornings
         target = old + timedelta(weeks=1)
     elif small_move(text):
         target = old + small_move(text)

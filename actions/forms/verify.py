@@ -130,7 +130,11 @@ class ValidateVerifyForm(FlowForm):
             who = {"rel": other["rel"], "given": other.get("given")}
             tracker.slots["for_whom"] = who
             if other.get("name"):
-                return {"person_name": other["name"], "for_whom": who, "form_misses": 0}
+                out = {"person_name": other["name"], "for_whom": who, "form_misses": 0}
+                born = date_in_text(str(value or ""))  # "now my wife, Lucia Ortiz, born 6/6/1982"
+                if born and parse_dob(born):
+                    out["dob"] = parse_dob(born).isoformat()
+                return out
             return {"person_name": None, "dob": None, "for_whom": who}
         said = str(value or "")
         value = one_word_name(said, tracker.get_slot("for_whom")) or value
@@ -143,6 +147,13 @@ class ValidateVerifyForm(FlowForm):
             dob = dob_in_text(str(value)) or parse_dob(str(value))
             say(dispatcher, "Got your date of birth.")
             return {"person_name": None, "dob": dob.isoformat()}
+        if not parts and tracker.get_slot("goal") == "book" and not tracker.get_slot("specialty"):
+            from actions.care import care_from_text, specialty_name
+
+            spec, visit = care_from_text(said)
+            if spec:  # "derm" when asked for the name: what the visit is for, kept; the name asked again
+                say(dispatcher, f"Noted: {specialty_name(spec)}.")
+                return {"person_name": None, "care": specialty_name(spec), "specialty": spec, "visit_type": visit}
         if not parts or (NOT_A_NAME.search(str(value)) and not re.search(r"\bname\b", str(value), re.I)):  # "self pay"
             who = tracker.get_slot("for_whom")
             self.miss(dispatcher, tracker, "Sorry, I need the first and last name, like 'Jane Smith'." if who else

@@ -894,3 +894,40 @@ def test_qa_stop_24_ruled_out_days_speaking_and_parking(monkeypatch):
     assert [typed_member_id(t) for t in ["next tuesday in the afternoon if possible", "the first one", "a b c"]] == [None] * 3
     assert all(PARKING.search(t) and QUESTION.search(t) for t in ["is there parking?", "where do I park",
                                                                    "do you know if parking is available at the clinic?"])
+
+
+def test_qa_stop_25_later_not_now_no_plan_running_late_and_the_week_after(monkeypatch):
+    from datetime import datetime
+
+    from actions.digressions import location_text
+    from actions.forms.booking import drops_it
+    from actions.forms.coverage import NO_CARD, NO_PLAN
+    from actions.forms.offer_times import relative_move
+    from actions.next_step import NOT_NOW, RUNNING_LATE, day_asked, within
+
+    monkeypatch.setenv("SCHEDBOT_NOW", "2026-11-30T07:00:00-08:00")
+    # something for later is a goodbye, whatever it names
+    assert all(NOT_NOW.search(t) for t in ["No, I'll call back to rebook when I'm back. Thanks!", "i'll get back to you",
+                                           "no thanks, i'll book later", "maybe another time", "I will call you again tomorrow"])
+    assert not any(NOT_NOW.search(t) for t in ["can you call me back", "i need to book", "will you call me?"])
+    assert drops_it("no wait, I need to check my calendar first. I'll get back to you.")
+    assert not drops_it("changed my mind, the first one") and not drops_it("never mind, anything friday?")
+    # "no" for the plan's name: no plan; a card left at home is the card, whoever's it is
+    assert all(NO_PLAN.match(t) for t in ["no", "None.", "nope, sorry", "i don't have one"])
+    assert not any(NO_PLAN.match(t) for t in ["no idea what it's called", "Noridian", "not sure"])
+    assert NO_CARD.search("I don't have her card with me right now") and NO_CARD.search("dont have his insurance card")
+    # running late for today's appointment: today, the whole day
+    asked = "Hi, I'm running about 15 minutes late for my appointment today, is that ok?"
+    assert RUNNING_LATE.search(asked) and not RUNNING_LATE.search("anything late in the day?")
+    assert within(datetime.fromisoformat("2026-11-30T11:00:00-08:00"), day_asked(asked))
+    assert not within(datetime.fromisoformat("2026-12-01T11:00:00-08:00"), day_asked(asked))
+    # the week after the appointment's, in the part of day said, or whole
+    old = "2026-12-11T13:00:00-08:00"
+    mornings = relative_move("Could we move it to sometime the following week, preferably in the morning?", old)
+    assert [w[0][:16] for w in mornings] == [f"2026-12-{d}T08:00" for d in (14, 15, 16, 17, 18)]
+    assert [w[0][:10] for w in relative_move("sometime the following week", old)] == [f"2026-12-{d}" for d in (14, 15, 16, 17, 18)]
+    assert relative_move("the following week", old)[0][0].startswith("2026-12-18T13:00")  # the same time a week on
+    # where a kind of care is
+    assert "Divisadero" in location_text("Where exactly is the GI clinic located?")
+    assert "California Street" in location_text("where's the pediatric clinic?")
+    assert "Tell me a city" in location_text("where are you located?")

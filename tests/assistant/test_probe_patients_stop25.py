@@ -1,0 +1,190 @@
+"""Probe patients that stop 25's QA found failing, each fixed and checked IN FHIR: "No, I'll call back to
+rebook when I'm back. Thanks!" after a cancel (asked about insurance for a new booking); "actually wait, can
+we make it for my daughter instead?" when asked about insurance (not understood, then the mother booked and
+"no" kept as her plan's name: "your No coverage is on file"); "no" for the plan's name; "could we move it to
+sometime the following week, preferably in the morning?" (that weekday's afternoon offered); "I'm running
+about 15 minutes late for my appointment today" ("you have nothing today", and the next one was today);
+"no wait, I need to check my calendar first. I'll get back to you." at the yes (the same times offered again);
+"is the first one with a female doctor?" while choosing (the first one held); "derm" when asked for the name
+(asked again, the visit lost); "do you take Aetna? and what are your hours on saturday?" (only the hours);
+"now my wife, Lucia Ortiz, born 6/6/1982" (her birth date asked for again); "where exactly is the GI clinic
+located?" (a list of cities). Each runs through the REST channel against the shared stack. (Dates in the
+weeks of December 21 and January 4: the other weeks are for the other files' patients.)
+"""
+from __future__ import annotations
+
+from tests.assistant.test_assistant_e2e import appointments, booked, local, seed_booking
+from tests.assistant.test_probe_patients import probe_file_tests
+from tests.assistant.test_simulated_patients import (DERM, FAMILY, GI, PHI, coverages, new_patient, patients_named, specialty_codes,
+                                                     status_of)
+
+
+def call_back_to_rebook_after_a_cancel(stack, p):
+    pid = new_patient(stack, "Ingeborg", "Solvang", "1977-03-05", "408-555-0981")
+    appt = seed_booking(stack, pid, "2026-12-23", DERM, after="09:00")
+    p("I need to cancel my appointment on December 23rd because I'll be traveling for work.")
+    p("Ingeborg Solvang, 03/05/1977")
+    p("Yes, cancel it please.")
+    said = p("No, I'll call back to rebook when I'm back. Thanks!")
+    assert "Take care" in said and "insurance" not in said, p
+    assert status_of(stack, appt["id"]) == "cancelled", p
+    assert not [a for a in appointments(stack, pid) if a["status"] != "cancelled"], p  # nothing held, nothing booked
+
+
+def for_my_daughter_instead_at_the_insurance_question(stack, p):
+    PHI.extend(["Emmeline", "2017-03-03", "415-555-0988"])
+    mother = new_patient(stack, "Natasha", "Brookfield", "1984-08-08", "408-555-0982")
+    p("I'd like to book a checkup")
+    p("Natasha Brookfield, 08/08/1984")
+    said = p("Actually wait, can we make it for my daughter instead? She's 9.")
+    assert "daughter" in said and "name" in said, p
+    p("Emmeline Brookfield")
+    p("March 3, 2017")
+    p("register her please")
+    p("415-555-0988")
+    p("skip")
+    p("we have Cigna, member id 555123")
+    assert "1)" in p("monday january 4 in the morning"), p
+    p("1")
+    p("yes")
+    daughter = patients_named(stack, "Brookfield", "2017-03-03")
+    assert len(daughter) == 1, p
+    mine = booked(stack, daughter[0]["id"])
+    assert len(mine) == 1 and local(mine[0]).strftime("%Y-%m-%d") == "2027-01-04", p
+    assert not booked(stack, mother) and not coverages(stack, mother), p  # nothing of the mother's changed
+    assert [c.get("subscriberId") for c in coverages(stack, daughter[0]["id"])] == ["555123"], p
+
+
+def no_for_the_plans_name(stack, p):
+    pid = new_patient(stack, "Osvald", "Lindqvist-Berg", "1979-10-10", "408-555-0983")
+    p("book a skin check please, Osvald Lindqvist-Berg 10/10/1979")
+    p("yes")
+    said = p("no")
+    assert "No coverage" not in said and "noted that plan" not in said and "When works" in said, p
+    assert "1)" in p("tuesday january 5 in the afternoon"), p
+    p("1")
+    p("yes")
+    assert len(booked(stack, pid)) == 1, p
+    assert not [c for c in coverages(stack, pid) if c.get("payor") and "No" in str(c["payor"])], p
+
+
+def the_following_week_in_the_morning_when_moving(stack, p):
+    pid = new_patient(stack, "Casimir", "Mendoza-Reyes", "1983-07-22", "408-555-0984")
+    old = seed_booking(stack, pid, "2026-12-31", FAMILY, after="13:00")
+    p("Hi, my name is Casimir Mendoza-Reyes and my date of birth is 07/22/1983. I'd like to reschedule my appointment "
+      "that's currently on December 31st. Could we move it to sometime the following week, preferably in the morning?")
+    for o in p.options():
+        start = local({"start": o["start"]})
+        assert "2027-01-04" <= start.strftime("%Y-%m-%d") <= "2027-01-08" and start.hour < 12, p
+    assert p.options(), p
+    p("The first one works.")
+    p("Yes, please go ahead.")
+    mine = booked(stack, pid)
+    assert status_of(stack, old["id"]) == "cancelled" and len(mine) == 1, p
+    assert "2027-01-04" <= local(mine[0]).strftime("%Y-%m-%d") <= "2027-01-08" and local(mine[0]).hour < 12, p
+
+
+def running_late_for_todays_appointment(stack, p):
+    pid = new_patient(stack, "Grazia", "Lucchesi", "1993-03-03", "408-555-0985")
+    appt = seed_booking(stack, pid, "2026-11-30", DERM, after="11:00")
+    p("Hi, I'm running about 15 minutes late for my appointment today, is that ok?")
+    said = p("Grazia Lucchesi 3/3/1993")
+    assert "nothing today" not in said and "Mon Nov 30" in said and "(408) 555-0100" in said, p
+    assert status_of(stack, appt["id"]) == "booked", p  # told, nothing changed
+
+
+def check_my_calendar_first_at_the_yes(stack, p):
+    pid = new_patient(stack, "Irmgard", "Vasquez-Holt", "1969-09-09", "408-555-0986")
+    p("I want to see a dermatologist on December 22")
+    p("Irmgard Vasquez-Holt 09/09/1969")
+    p("self pay")
+    p("1")
+    held = p.held_id()
+    assert held, p
+    said = p("no wait, I need to check my calendar first. I'll get back to you.")
+    assert "1)" not in said, p  # no times offered again
+    assert not booked(stack, pid) and status_of(stack, held) != "pending", p  # the hold let go
+
+
+def female_doctor_asked_while_choosing(stack, p):
+    PHI.extend(["Rosalba", "Delgadillo", "1948-10-05", "916-555-0987"])
+    p("Hello, I'm calling to book an appointment for my mother, Rosalba Delgadillo. She needs to see a dermatologist "
+      "about a spot on her arm. Her birthday is October 5, 1948.")
+    p("Yes, she's new, please register her.")
+    p("You can reach me at 916-555-0987")
+    p("skip")
+    p("She has Medicare")
+    assert "When works" in p("I don't have her card with me right now"), p
+    assert "1)" in p("Tuesday December 22, any time in the afternoon"), p
+    said = p("Is the first one with a female doctor?")
+    assert not p.held_id() and "women" in said, p  # nothing held on a question
+    p("OK the first one is fine then.")
+    p("Yes please.")
+    mother = patients_named(stack, "Delgadillo", "1948-10-05")
+    assert len(mother) == 1 and len(booked(stack, mother[0]["id"])) == 1, p
+
+
+def derm_when_asked_for_the_name(stack, p):
+    pid = new_patient(stack, "Jasper", "Morrissey", "1999-09-29", "408-555-0989")
+    p("appt pls")
+    assert "dermatology" in p("derm"), p
+    p("jasper morrissey")
+    p("9/29/99")
+    assert "When works" in p("cash"), p  # the visit is not asked for again
+    assert "1)" in p("wed dec 23"), p
+    p("2")
+    p("y")
+    mine = booked(stack, pid)
+    assert len(mine) == 1 and DERM in specialty_codes(mine[0]), p
+
+
+def two_questions_in_one_message(stack, p):
+    pid = new_patient(stack, "Ottilie", "Chenoweth", "1987-02-14", "408-555-0990")
+    said = p("Hi! Do you take Aetna? And what are your hours on Saturday?")
+    assert "Aetna" in said and "Closed Sat" in said, p
+    p("Great, then I'd like to book a checkup for myself. Ottilie Chenoweth, Feb 14 1987")
+    p("Aetna, W556677889")
+    assert "1)" in p("monday january 4 after 3"), p
+    p("1")
+    p("yes")
+    assert len(booked(stack, pid)) == 1 and [c.get("subscriberId") for c in coverages(stack, pid)] == ["W556677889"], p
+
+
+def wifes_name_and_birth_date_together(stack, p):
+    husband = new_patient(stack, "Dariusz", "Ortega-Wolf", "1980-05-05", "408-555-0991")
+    wife = new_patient(stack, "Luciana", "Ortega-Wolf", "1982-06-06", "408-555-0992")
+    p("Hi, my wife and I both need checkups. I'm Dariusz Ortega-Wolf, 5/5/1980.")
+    p("self pay")
+    assert "1)" in p("tuesday december 22 in the morning"), p
+    p("1")
+    p("yes")
+    said = p("Now my wife, Luciana Ortega-Wolf, born 6/6/1982")
+    assert "date of birth" not in said, p
+    p("self pay")
+    assert "1)" in p("tuesday december 22 in the afternoon"), p
+    p("1")
+    p("yes")
+    assert len(booked(stack, husband)) == 1 and len(booked(stack, wife)) == 1, p
+
+
+def where_is_the_gi_clinic(stack, p):
+    pid = new_patient(stack, "Hanae", "Suzuki-Grant", "1991-01-31", "408-555-0993")
+    p("I need a GI appointment")
+    p("Hanae Suzuki-Grant, January 31 1991")
+    p("I'm self-pay")
+    said = p("Where exactly is the GI clinic located?")
+    assert "1600 Divisadero Street" in said and "When works" in said, p
+    assert "1)" in p("ok, thursday january 7 then"), p
+    p("2")
+    p("yes")
+    mine = booked(stack, pid)
+    assert len(mine) == 1 and GI in specialty_codes(mine[0]), p
+
+
+PATIENTS = [call_back_to_rebook_after_a_cancel, for_my_daughter_instead_at_the_insurance_question, no_for_the_plans_name,
+            the_following_week_in_the_morning_when_moving, running_late_for_todays_appointment, check_my_calendar_first_at_the_yes,
+            female_doctor_asked_while_choosing, derm_when_asked_for_the_name, two_questions_in_one_message,
+            wifes_name_and_birth_date_together, where_is_the_gi_clinic]
+
+test_probe_patient_stop25, test_probe_patients_stop25_heard_only_clean_short_messages, \
+    test_probe_patients_stop25_left_no_details_in_logs = probe_file_tests("probe25", PATIENTS)
