@@ -89,11 +89,25 @@ class ActionHandoff(Action):
 
             events = await answer_form(dispatcher, tracker, domain, latest_text(tracker))
             return events if events is not None else [SlotSet(asked, latest_text(tracker)), FollowupAction(form)]
+        if form and asked and ABOUT_SOMETHING_ELSE.search(latest_text(tracker)):
+            # "can I talk to someone about a billing issue?" mid-booking: the call-back, and the booking goes on
+            events = await hand_off(dispatcher, tracker, keep_request=True)
+            if not any(e.get("event") == "active_loop" for e in events):
+                return [*events, FollowupAction(form)]  # (the form asks its question again)
+            return events
         return await hand_off(dispatcher, tracker)
 
 
-async def hand_off(dispatcher, tracker: Tracker) -> List[Dict[Text, Any]]:
-    """Record the callback request, tell the patient; the events that end the current request."""
+# A person asked for about something besides this request ("can I talk to someone about a billing issue?")
+ABOUT_SOMETHING_ELSE = re.compile(r"\babout\s+(?:(?:a|an|my|the|some|our|her|his|their)\s+)?(?:\w+\s+)?(bill\w*|payments?|invoices?|charges?|"
+                                  r"referrals?|prescriptions?|refills?|medications?|meds|results?|labs?|records?|claims?|forms?|"
+                                  r"letters?|notes?|questions?)\b", re.I)
+
+
+async def hand_off(dispatcher, tracker: Tracker, keep_request: bool = False) -> List[Dict[Text, Any]]:
+    """Record the callback request, tell the patient; the events that end the current request. With
+    ``keep_request`` (a person asked for about something else, mid-way) and a number to call known, the
+    request goes on: only the call-back's events (the caller asks its question again)."""
     from actions.fhir import SchedulerError
 
     phone_line = clinic().get("phone")
@@ -102,13 +116,18 @@ async def hand_off(dispatcher, tracker: Tracker) -> List[Dict[Text, Any]]:
         log.info("event=handoff_already task=%s", tracker.get_slot("handoff_task"))
         say(dispatcher, "I've already asked our front desk to call you back. What's the best number to reach you?")
         return [SlotSet("callback_number_asked", True), SlotSet("misses", 0)]
-    await release_hold(tracker)
-    task_id, ask_number = None, False
     try:
         phone = known_phone(tracker) or await phone_on_record(tracker)
+    except SchedulerError:
+        phone = None
+    keep_request = keep_request and bool(phone)
+    if not keep_request:
+        await release_hold(tracker)
+    task_id, ask_number = None, False
+    try:
         task = await client().create(callback_task(tracker, phone))
         task_id = task.id
-        log.info("event=handoff task=%s number=%s", task.id, bool(phone))
+        log.info("event=handoff task=%s number=%s kept_request=%s", task.id, bool(phone), keep_request)
         if phone:
             text = "I've asked our front desk to call you back. They usually reply within one business day."
         else:  # (the web chat: no number anywhere) a call back needs one; the request is recorded meanwhile
@@ -120,6 +139,9 @@ async def hand_off(dispatcher, tracker: Tracker) -> List[Dict[Text, Any]]:
         log.warning("event=handoff_failed")
         text = "Sorry, I couldn't pass your request on right now."
         text += f" Please call us at {phone_line}." if phone_line else " Please call the clinic."
+    if keep_request:
+        say(dispatcher, text + " Meanwhile, let's go on.")
+        return [SlotSet("handoff_task", task_id), SlotSet("callback_number_asked", False), SlotSet("misses", 0)]
     say(dispatcher, text)
     return [ActiveLoop(None), SlotSet("requested_slot", None), *reset_flow(tracker.slots), SlotSet("goal", None),
             SlotSet("handoff_task", task_id), SlotSet("callback_number_asked", ask_number), SlotSet("misses", 0)]

@@ -99,6 +99,9 @@ WHEN_IS_IT = re.compile(r"\bwhen(?: is|'?s)? (my|his|her|their|our) (next )?(app
                         rf"\bwhen (my|his|her|their|our) (next )?(appo\w*|appts?) is\b|\b{_CONFIRM_MINE}\b", re.I)
 _GOAL_WORDS = [
     ("cancel", re.compile(r"\b(cancel\w*|cancle|cxl|canx|cncl|cansel\w*|delete|remove)\b", re.I)),
+    # "can we continue with booking my appointment now?": before "my appointment" (a list)
+    ("book", re.compile(r"\b(continue|go on|carry on|proceed|resume|finish|get back to)\s+(with\s+)?(the\s+|my\s+)?(booking|scheduling)\b|"
+                        r"\b(book|booking|schedule|scheduling)\s+(my|an|a new)\s+(appo\w*|appts?)\b", re.I)),
     ("reschedule", re.compile(r"\b(resched\w*|re-?s(?:ch|c|h|k)e?d\w*|move|change|switch|rebook|push|postpone|bump|delay|same time next|"
                               rf"(can'?t|cannot|cant) (make|do) (it|my|the|that|mon|tue|wed|thu|fri)|{_SOONER_THAN_MINE})\b", re.I)),
     ("list", re.compile(r"\b(my appo\w*|my appts?|when is (my|his|her|their|our)|whens my|what appo\w*|list|coming up|upcoming|"

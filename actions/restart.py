@@ -26,6 +26,9 @@ STARTS_OVER = re.compile(r"\b(start|begin|restart|reset|redo|over|again|scratch|
 # A goodbye even after a yes ("ok thanks, bye").
 STRONG_BYE = re.compile(r"\b(bye|goodbye|good ?bye|cya|see (you|ya)|that'?s (all|it|everything)|thats (all|it|everything)|nothing else|gotta go|"
                         r"never ?mind|nvm|forget (it|about it)|stop|quit|exit)\b", re.I)
+# A yes that stays a yes with a goodbye after it ("perfect, see you then!"); not "ok bye"
+SURE_YES = re.compile(r"^\W*(yes|yep|yeah|yup|sure|perfect|great|sounds (good|great|perfect)|that works|works for me|book it|"
+                      r"please do|go ahead|absolutely|definitely|excellent|wonderful|awesome)\b", re.I)
 # A goodbye even when the message also names a request ("no thanks, bye").
 SAYS_BYE = re.compile(r"\b(bye|goodbye|good ?bye|cya|see (you|ya)|that'?s (all|it|everything)|thats (all|it|everything)|that is (all|it|everything)|nothing else|"
                       r"all set|take care|have a (good|nice|great)|gotta go|thanks|thank you|thx)\b", re.I)
@@ -76,7 +79,10 @@ class ActionGoodbye(Action):
         card_later = tracker.get_slot("requested_slot") == "member_id" and NO_CARD.search(text or "")
         # "never mind, keep it as it is" while moving: the move is given up, and the patient told so
         keeps_it = bool(tracker.get_slot("old_appt")) and KEEP_IT.search(text or "")
+        # "perfect, see you then!" when asked to book (or cancel) it: a yes that also says goodbye
+        asked_yes = tracker.get_slot("requested_slot") in ("confirm", "manage_confirm")
         if text and (not BYE_WORDS.search(text) or (YES.search(text) and not STRONG_BYE.search(text))
+                     or (asked_yes and SURE_YES.search(text))
                      or (card_later and not STRONG_BYE.search(text))  # "can i give it later?": the id comes later
                      or (keeps_it and not SAYS_BYE.search(text))):
             from actions.forms.base import answer_form

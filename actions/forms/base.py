@@ -103,10 +103,16 @@ class FlowForm(FormValidationAction):
             log.info("event=patient_waits slot=%s", waiting)
             events: List[EventType] = [SlotSet(waiting, None), SlotSet("requested_slot", waiting)]
         elif answering and ASKS_TO_SPEAK.search(latest_text(tracker)):
-            from actions.handoff import hand_off  # "can i speak with a nurse?": no answer to the question
+            from actions.handoff import ABOUT_SOMETHING_ELSE, hand_off  # "can i speak with a nurse?": no answer to the question
 
             log.info("event=handoff_asked slot=%s", waiting)
-            return await hand_off(dispatcher, tracker)
+            if not ABOUT_SOMETHING_ELSE.search(latest_text(tracker)):
+                return await hand_off(dispatcher, tracker)
+            # "can I talk to someone about a billing issue?": the call-back, and (a number to call known) this goes on
+            events = await hand_off(dispatcher, tracker, keep_request=True)
+            if any(e.get("event") == "active_loop" for e in events):
+                return events
+            events += [SlotSet(waiting, None), SlotSet("requested_slot", waiting)]
         else:
             events = await self.validated_events(dispatcher, tracker, domain)
         # What follows is decided here, so that Rasa needs no other call to the action server and no

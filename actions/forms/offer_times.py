@@ -290,6 +290,9 @@ def on_days_of(new: list, previous: list) -> list:
     return out
 
 
+_WEEKDAY_SAID = re.compile(r"\b(mon|tue|wed|thu|fri|sat|sun)", re.I)
+
+
 def shift_windows(text: str, options: list, windows: list | None) -> list | None:
     """ "something later" / "anything earlier": times after the last (or before the first) option
     offered, on that day first; None when the message asks for neither."""
@@ -297,6 +300,11 @@ def shift_windows(text: str, options: list, windows: list | None) -> list | None
     starts = sorted(datetime.fromisoformat(o["start"]) for o in options if o.get("start"))
     if not (later or earlier) or not starts or (later and earlier):
         return None
+    # (a weekday said with it is the options' one, most likely: "anything later on monday?")
+    said = parse_windows(text) if _DAY_WORDS.search(text or "") and not _WEEKDAY_SAID.search(text or "") else []
+    if said and not any(datetime.fromisoformat(a).date() <= starts[0].date() < datetime.fromisoformat(b).date() or
+                        datetime.fromisoformat(a).date() == starts[0].date() for a, b in said):
+        return None  # "anything earlier? like this week?": the days said, not the hours before the options'
     if later:
         after = starts[-1] + timedelta(minutes=1)
         end_of_day = after.replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(days=1)
@@ -332,6 +340,7 @@ _WEEK_AFTER = re.compile(r"\b(?:the )?(?:following week|week after)\b", re.I)
 _A_BIT = re.compile(r"\b(?:a (?:little )?bit|a little|slightly)\s+(?P<dir>later|earlier)\b", re.I)
 _SAME_DAY = re.compile(r"\b(?P<dir>later|earlier)\s+(?:that|the same|in the|on the same)\s+day\b", re.I)
 # "later that week", "earlier in the week": the other days of the appointment's own week
+_SAME_WEEK = re.compile(r"\b(?:that|the same) week\b", re.I)
 _THAT_WEEK = re.compile(r"\b(?P<dir>later|earlier)\s+(?:that|in the|in that|the same)\s+week\b", re.I)
 _COUNTS = {"a": 1, "an": 1, "one": 1, "1": 1, "two": 2, "2": 2, "three": 3, "3": 3, "four": 4, "4": 4, "a couple of": 2, "couple": 2,
            "half a": 0.5, "half an": 0.5, "15": 15, "30": 30, "45": 45}
@@ -363,7 +372,7 @@ def _following_day(text: str, old: datetime) -> list[list[str]] | None:
 def says_relative(text: str) -> bool:
     """Whether the message moves a time relative to the current one ("push it back a week")."""
     return any(p.search(text or "") for p in (_RELATIVE_VERB, _RELATIVE_BARE, _SAME_THEN_DAY, _DAY_THEN_SAME, _WEEK_AFTER,
-                                              _A_BIT, _SAME_DAY, _THAT_WEEK, _FOLLOWING_DAY))
+                                              _A_BIT, _SAME_DAY, _THAT_WEEK, _SAME_WEEK, _FOLLOWING_DAY))
 
 
 def small_move(text: str) -> timedelta | None:
@@ -399,11 +408,13 @@ def _same_time_as(text: str, old: datetime) -> datetime | None:
 def _rest_of_week(text: str, old: datetime) -> list[list[str]] | None:
     """ "an afternoon later that week": the days after the appointment's (before it, for "earlier"), up
     to the end of its week and from now on, in the part of day said with it; None without those words."""
-    m = _THAT_WEEK.search(text)
+    m = _THAT_WEEK.search(text) or _SAME_WEEK.search(text)
     if not m:
         return None
     day = old.replace(hour=0, minute=0, second=0, microsecond=0)
-    if m.group("dir").lower() == "later":
+    if m.re is _SAME_WEEK:  # "anything in the afternoon that week?": any day of its week
+        days = [day + timedelta(days=d - old.weekday()) for d in range(5)]
+    elif m.group("dir").lower() == "later":
         days = [day + timedelta(days=d) for d in range(1, 7 - old.weekday())]
     else:
         days = [day - timedelta(days=d) for d in range(old.weekday(), 0, -1)]

@@ -931,3 +931,24 @@ def test_qa_stop_25_later_not_now_no_plan_running_late_and_the_week_after(monkey
     assert "Divisadero" in location_text("Where exactly is the GI clinic located?")
     assert "California Street" in location_text("where's the pediatric clinic?")
     assert "Tell me a city" in location_text("where are you located?")
+
+
+def test_qa_stop_25_a_yes_with_a_goodbye_a_person_about_a_bill_and_which_week(monkeypatch):
+    from actions.forms.offer_times import relative_move, shift_windows
+    from actions.handoff import ABOUT_SOMETHING_ELSE
+    from actions.next_step import guess_goal
+    from actions.restart import SURE_YES
+
+    monkeypatch.setenv("SCHEDBOT_NOW", "2026-11-30T07:00:00-08:00")
+    assert all(SURE_YES.search(t) for t in ["Perfect, see you then!", "yes please, thanks, bye", "sounds good, bye"])
+    assert not any(SURE_YES.search(t) for t in ["ok bye", "bye", "no thanks, see you"])
+    assert ABOUT_SOMETHING_ELSE.search("Can I talk to someone about a billing issue?")
+    assert not ABOUT_SOMETHING_ELSE.search("I want to talk to a person") and not ABOUT_SOMETHING_ELSE.search("talk to someone about my appointment")
+    assert guess_goal("ok, can we continue with booking my appointment now?") == "book"
+    assert guess_goal("i want to cancel booking my appointment") == "cancel" and guess_goal("when is my appointment") == "list"
+    offered = [{"start": "2026-12-07T10:00:00-08:00"}, {"start": "2026-12-07T10:15:00-08:00"}]
+    assert shift_windows("are there any earlier appointments? like this week?", offered, None) is None  # the days said
+    assert shift_windows("anything earlier?", offered, None) == [["2026-12-07T00:00:00-08:00", "2026-12-07T10:00:00-08:00"]]
+    assert shift_windows("anything later on monday?", offered, None)[0][0] == "2026-12-07T10:16:00-08:00"  # the options' monday
+    week = relative_move("anything in the afternoon that week?", "2026-12-14T10:00:00-08:00")
+    assert [w[0] for w in week] == [f"2026-12-{d}T12:00:00-08:00" for d in (14, 15, 16, 17, 18)]

@@ -8,13 +8,16 @@ about 15 minutes late for my appointment today" ("you have nothing today", and t
 "is the first one with a female doctor?" while choosing (the first one held); "derm" when asked for the name
 (asked again, the visit lost); "do you take Aetna? and what are your hours on saturday?" (only the hours);
 "now my wife, Lucia Ortiz, born 6/6/1982" (her birth date asked for again); "where exactly is the GI clinic
-located?" (a list of cities). Each runs through the REST channel against the shared stack. (Dates in the
+located?" (a list of cities); "can I talk to someone about a billing issue?" while booking (the booking
+ended); "are there any earlier appointments? like the week of january 4?" (the hours before the options');
+"perfect, see you then!" at the yes (a goodbye: nothing booked); "anything in the afternoon that week?" when
+moving (this week's). Each runs through the REST channel against the shared stack. (Dates in the
 weeks of December 21 and January 4: the other weeks are for the other files' patients.)
 """
 from __future__ import annotations
 
 from tests.assistant.test_assistant_e2e import appointments, booked, local, seed_booking
-from tests.assistant.test_probe_patients import probe_file_tests
+from tests.assistant.test_probe_patients import probe_file_tests, task_of
 from tests.assistant.test_simulated_patients import (DERM, FAMILY, GI, PHI, coverages, new_patient, patients_named, specialty_codes,
                                                      status_of)
 
@@ -181,10 +184,67 @@ def where_is_the_gi_clinic(stack, p):
     assert len(mine) == 1 and GI in specialty_codes(mine[0]), p
 
 
+def someone_about_a_bill_while_booking(stack, p):
+    pid = new_patient(stack, "Tobiah", "Grantham", "1981-08-01", "408-555-0994")
+    p("I want to book a family medicine visit")
+    p("Tobiah Grantham, 8/1/1981")
+    said = p("Can I talk to someone about a billing issue?")
+    assert "call you back" in said and "insurance" in said, p  # the call-back, and the question again
+    task = task_of(p)
+    assert task["status"] == "requested" and any("billing" in (n.get("text") or "") for n in task.get("note", [])), p
+    p("self pay")
+    assert "1)" in p("monday january 4 in the afternoon"), p
+    p("1")
+    p("yes")
+    assert len(booked(stack, pid)) == 1, p  # the booking went on
+
+
+def anything_earlier_like_this_week(stack, p):
+    pid = new_patient(stack, "Ravindra", "Shankar-Iyer", "1984-09-04", "408-555-0995")
+    p("I need a GI appointment the week of January 11")
+    p("Ravindra Shankar-Iyer, 9/4/1984")
+    assert "Jan 11" in p("self pay") or p.options(), p
+    p("are there any earlier appointments? like the week of january 4?")
+    days = {local({"start": o["start"]}).strftime("%Y-%m-%d") for o in p.options()}
+    assert days and all("2027-01-04" <= d <= "2027-01-10" for d in days), p
+    p("1")
+    p("yes")
+    mine = booked(stack, pid)
+    assert len(mine) == 1 and "2027-01-04" <= local(mine[0]).strftime("%Y-%m-%d") <= "2027-01-10", p
+
+
+def perfect_see_you_then_at_the_yes(stack, p):
+    pid = new_patient(stack, "Emilian", "Strandberg", "1977-07-07", "408-555-0996")
+    p("I need a checkup on December 21")
+    p("Emilian Strandberg 7/7/1977")
+    p("self pay")
+    p("1")
+    said = p("Perfect, see you then!")
+    assert "booked" in said, p
+    assert len(booked(stack, pid)) == 1, p
+
+
+def that_week_in_the_afternoon_when_moving(stack, p):
+    pid = new_patient(stack, "Leopoldine", "Fischer-Kahn", "1958-12-05", "408-555-0997")
+    old = seed_booking(stack, pid, "2027-01-07", GI, after="09:00")
+    p("I need to reschedule my GI appointment. What do you have available?")
+    p("Leopoldine Fischer-Kahn, 12/5/1958")
+    p("anything in the afternoon that week?")
+    for o in p.options():
+        start = local({"start": o["start"]})
+        assert "2027-01-04" <= start.strftime("%Y-%m-%d") <= "2027-01-08" and start.hour >= 12, p
+    assert p.options(), p
+    p("1")
+    p("yes")
+    mine = booked(stack, pid)
+    assert status_of(stack, old["id"]) == "cancelled" and len(mine) == 1 and local(mine[0]).hour >= 12, p
+
+
 PATIENTS = [call_back_to_rebook_after_a_cancel, for_my_daughter_instead_at_the_insurance_question, no_for_the_plans_name,
             the_following_week_in_the_morning_when_moving, running_late_for_todays_appointment, check_my_calendar_first_at_the_yes,
             female_doctor_asked_while_choosing, derm_when_asked_for_the_name, two_questions_in_one_message,
-            wifes_name_and_birth_date_together, where_is_the_gi_clinic]
+            wifes_name_and_birth_date_together, where_is_the_gi_clinic, someone_about_a_bill_while_booking,
+            anything_earlier_like_this_week, perfect_see_you_then_at_the_yes, that_week_in_the_afternoon_when_moving]
 
 test_probe_patient_stop25, test_probe_patients_stop25_heard_only_clean_short_messages, \
     test_probe_patients_stop25_left_no_details_in_logs = probe_file_tests("probe25", PATIENTS)
