@@ -202,9 +202,14 @@ _CLAUSE_AFTER_NAME = re.compile(
 _SPELLED = re.compile(r"[,.;:(]?\s*(?:(?:that'?s|that is|it'?s|it is|its|last name|first name|surname)\s+)?(?:spelled|spelt|spelling)\b.*$", re.I)
 
 
+# what a speaker (or a patient typing as they speak) says while thinking: "my name's uh Dorothy Gale"
+# (not the last word: "Jane Um" is a name)
+FILLERS = re.compile(r"(?<![\w'-])(uh+|um+|er+|erm|ah+|hmm+|uhm+)(?![\w'-])(?!\s*[.!?]?\s*$)[,.]?", re.I)
+
+
 def _name_words(text: str) -> tuple[str, list[str]]:
     """The message without greeting, intro, birth date and what follows the name; and its name-like words."""
-    t = _NAME_PREFIX.sub("", _SPELLED.sub("", (text or "").strip()))
+    t = _NAME_PREFIX.sub("", _SPELLED.sub("", FILLERS.sub(" ", text or "").strip()))
     t = _CLAUSE_AFTER_NAME.sub("", t)  # "Leo Park, he was born ...": the name only
     t = _DATE_IN_TEXT.sub(" ", t)
     t = re.sub(r"\b(born|dob|birthday|and|my|is)\b", " ", t, flags=re.I)
@@ -286,7 +291,7 @@ def name_in_text(text: str, loose: bool = True) -> str | None:
     or None. Strict on purpose: 2-3 words that are not everyday words, either after "I'm / my name
     is", or (when the message also gives a birth date) a part of the message of its own, or the
     words right before the birth date."""
-    t = _SPELLED.sub("", text or "")
+    t = _SPELLED.sub("", FILLERS.sub(" ", text or ""))
     start = 0
     while m := _INTRO.search(t, start):  # each intro in turn: "I'm new here. My name is Priya Raman"
         words = []
@@ -344,7 +349,11 @@ def date_in_text(text: str) -> str | None:
 def parse_dob(text: str) -> date | None:
     """A birth date in the past, from 03/14/1985, 3-14-85, 1985-03-14, March 14 1985, 19850314, 031485 ..."""
     t = (text or "").strip().lower()
-    t = re.sub(r"^(my )?(dob|date of birth|birthday|born)( is)?[:\s]*", "", t)
+    t = FILLERS.sub(" ", t)  # read out: "birthday's uh june tenth ..."
+    t = re.sub(r"\b([a-z]+ty)-([a-z]+)\b", r"\1 \2", t)  # "forty-five"
+    t = re.sub(r"\s+", " ", t).strip()
+    t = re.sub(r"^(it'?s |its |that'?s |yeah,? |ok,? )?(my )?(dob|date of birth|birthday'?s?|birth date|born( on)?)( is| was)?[:,\s]*", "", t)
+    t = re.sub(r"^(it'?s|its)\s+", "", t)
     t = _ordinals_to_digits(_year_words_to_digits(t))
     t = re.sub(r"(\d)(st|nd|rd|th)\b", r"\1", t)
     t = re.sub(r"\b(the|of)\s+", " ", t)  # "the 3rd of march" -> "3 march"

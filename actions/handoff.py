@@ -19,7 +19,7 @@ def known_phone(tracker: Tracker) -> str | None:
     """The number to call back: given in this conversation, the SMS sender's, or written in a message
     ("Hi I'm Rosa Delgado, 408 555 0142, I need to talk to someone"), the latest first."""
     said = [e.get("text") or "" for e in tracker.events if e.get("event") == "user"]
-    return tracker.get_slot("phone") or sender_phone(tracker) or next(filter(None, map(phone_in_text, reversed(said))), None)
+    return (tracker.get_slot("phone") if tracker.get_slot("phone") != "none" else None) or sender_phone(tracker) or next(filter(None, map(phone_in_text, reversed(said))), None)
 
 
 def callback_task(tracker: Tracker, phone: str | None) -> dict:

@@ -19,7 +19,7 @@ from actions.common import (NO, YES, client, clinic, describe, last_bot_texts, l
 from actions.formatting import clock_text
 from actions.forms.base import FlowForm
 from actions.forms.coverage import payment_instead
-from actions.forms.offer_times import (EARLIER, LATER, _DAY_WORDS, closed_on_all, held_index, hours_note, in_its_week, next_to_booked, offered_days,
+from actions.forms.offer_times import (EARLIER, LATER, LATEST, _DAY_WORDS, closed_on_all, held_index, hours_note, in_its_week, next_to_booked, offered_days,
                                        late_in_the_day, on_days_of, parse_windows, relative_move, says_relative, shift_windows, windows_near)
 
 log = logging.getLogger("schedbot.actions.booking")
@@ -864,7 +864,8 @@ class ValidateBookingForm(FlowForm):
                     rest = (seen, slot("patient_id"), slot("practitioner"), slot("place"), slot("clinician_gender"),
                             slot("booked_here"))
                     windows = slot("windows")
-                    late = late_in_the_day(windows) if not moving else None
+                    # ("the last appointment of the day on friday": the last times before closing, whatever the clock said)
+                    late = late_in_the_day(windows, always=bool(LATEST.search(slot("when_text") or ""))) if not moving else None
                     nearby = nearest_after(windows)
                     asked = (care, tuple(tuple(w) for w in windows or []), rest[2:5])
                     ahead = None

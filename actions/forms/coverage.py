@@ -233,6 +233,9 @@ class ValidateCoverageForm(FlowForm):
 
     def _kind(self, dispatcher, tracker: Tracker, value: Any, quiet: bool = False) -> Dict[Text, Any]:
         text = str(value or "")
+        turn = re.search(r"\b(but|though|however|rather|instead)\b", text, re.I)
+        if turn and (SELF_PAY.search(text[turn.end():]) or PAYING_MYSELF.search(text[turn.end():])):
+            return {"coverage_kind": "self-pay", "form_misses": 0}  # "I have insurance but I want to pay cash"
         payer = match_payer(text, loose=not SELF_PAY.search(text))
         if payer:
             return {"coverage_kind": "insured", "payer": payer["name"], "form_misses": 0}

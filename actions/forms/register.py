@@ -19,10 +19,16 @@ SKIP = re.compile(r"\b(skip|no|none|nope|don'?t have|no tengo|n/a|na)\b", re.I)
 SAME_PHONE = re.compile(r"\b(this|same|this one|that one|this number|my cell|the one i'?m texting from)\b", re.I)
 
 
+# "I don't have a phone right now": registered without one (the phone slot holds NO_PHONE)
+NO_PHONE_SAID = re.compile(r"\b(don'?t|do not|dont) (have|own) (a |any )?(phone|cell|cellphone|mobile|number)|\bno (phone|cell|mobile)\b|"
+                           r"^\W*none\W*$", re.I)
+NO_PHONE = "none"
+
+
 def build_patient(name: str, dob: str, phone: str, email: str | None) -> dict:
     words = name.split()
     given, family = (words[0], " ".join(words[1:])) if len(words) > 1 else (name, name)
-    telecom = [{"system": "phone", "value": phone, "use": "mobile"}]
+    telecom = [{"system": "phone", "value": phone, "use": "mobile"}] if phone and phone != NO_PHONE else []
     if email:
         telecom.append({"system": "email", "value": email})
     return {
@@ -120,8 +126,15 @@ class ValidateRegisterForm(FlowForm):
             if not phone:  # "same number as mine" in the web chat: no number comes with its messages
                 self.miss(dispatcher, tracker, "I can't see your number in this chat. Please type it, like 408-555-0123.")
                 return {"phone": None}
+        if not phone and NO_PHONE_SAID.search(str(value or "")):
+            log.info("event=registered_without_phone")
+            return {"phone": NO_PHONE, "form_misses": 0}
+        if not phone and parse_email(str(value or "")):  # the email first: kept, and a number asked for once more
+            say(dispatcher, "Got your email.")
+            return {"phone": None, "email": parse_email(str(value)), "form_misses": 0}
         if not phone:
-            self.miss(dispatcher, tracker, "That doesn't look like a phone number. Please send 10 digits, like 408-555-0123.")
+            self.miss(dispatcher, tracker, "That doesn't look like a phone number. Please send 10 digits, like 408-555-0123, "
+                                           "or say 'none'.")
             return {"phone": None}
         email = parse_email(str(value or ""))  # "my cell is 510.555.0123 and email ngozi@example.org"
         return {"phone": phone, "form_misses": 0, **({"email": email} if email and not tracker.get_slot("email") else {})}

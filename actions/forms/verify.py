@@ -213,6 +213,12 @@ class ValidateVerifyForm(FlowForm):
         name = name_in_text(text, loose=False) or (bare_name(text.split()) if not (REGISTER_WORDS.search(text) or RETRY_WORDS.search(text)
                                                                                   or NOT_A_NAME.search(text)) else None)
         name = name or trailing_name(text) or name_part_fixed(text, tracker.get_slot("person_name"))
+        year = _YEAR_SAID.search(text)
+        if year and not dob and not name and tracker.get_slot("dob"):  # "sorry I meant 1946": that year, the same day
+            try:
+                dob = date.fromisoformat(tracker.get_slot("dob")).replace(year=int(year.group(1)))
+            except ValueError:  # (february 29)
+                dob = None
         if name and not dob and _same_name(name, tracker.get_slot("person_name")):
             # the same name typed again: the birth date is what to check, so it is asked (not a second failure)
             return {"verify_choice": None, "person_name": name, "dob": None, "form_misses": 0}
@@ -260,7 +266,8 @@ class ValidateVerifyForm(FlowForm):
             return {}
         said = latest_text(tracker)
         if (tracker.get_slot("verify_failures") or 0) >= 1 and not (dob_in_text(said) or parse_dob(said) or split_name(said)
-                                                                    or trailing_name(said) or _NAME_PART.search(said)):
+                                                                    or trailing_name(said) or _NAME_PART.search(said)
+                                                                    or _YEAR_SAID.search(said)):
             # the details that failed, carried into another request ("could you move it to friday?" when asked
             # to try again): not a second attempt; "try again, or register?" is asked again
             log.info("event=verify_not_retried")
@@ -285,6 +292,8 @@ class ValidateVerifyForm(FlowForm):
         return {"verify_failures": failures}
 
 
+# "sorry I meant 1946" after a failed try: the birth date tried, with that year
+_YEAR_SAID = re.compile(r"\b(19\d\d|20[0-2]\d)\b")
 # "my last name is Albrecht-Moss", "surname's actually Nguyen-Tran", "first name is Jo"
 _NAME_PART = re.compile(r"\b(?P<part>last|sur|family|first|given)\s*name(?:\s+is|'s|:)\s+(?:actually\s+|spelled\s+)?(?P<word>[A-Za-zÀ-ÿ'\-]{2,})\s*[.!]?\s*$", re.I)
 

@@ -1775,9 +1775,10 @@ def make_groups(items: list[Item]) -> list[Group]:
                 g.neg = True
             continue
         if k in ("date", "wd"):
-            if (cur.days and not (it.kind == "wd" and cur.days[-1].kind == "date")
-                    and not (k == "date" and cur.days[-1].kind == "wd" and items[idx - 1] is cur.days[-1])) \
-                    or (cur.times and cur.days and k == "date"):
+            # "wednesday the 9th", "the afternoon of tuesday january 5": a weekday and the date right after it are one day
+            dated_weekday = k == "date" and cur.days and cur.days[-1].kind == "wd" and items[idx - 1] is cur.days[-1]
+            if (cur.days and not (it.kind == "wd" and cur.days[-1].kind == "date") and not dated_weekday) \
+                    or (cur.times and cur.days and k == "date" and not dated_weekday):
                 flush()
             if k == "wd" and cur.days and cur.days[-1].kind == "date":
                 # "tomorrow tuesday": redundant; keep the date

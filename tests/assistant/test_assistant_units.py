@@ -952,3 +952,19 @@ def test_qa_stop_25_a_yes_with_a_goodbye_a_person_about_a_bill_and_which_week(mo
     assert shift_windows("anything later on monday?", offered, None)[0][0] == "2026-12-07T10:16:00-08:00"  # the options' monday
     week = relative_move("anything in the afternoon that week?", "2026-12-14T10:00:00-08:00")
     assert [w[0] for w in week] == [f"2026-12-{d}T12:00:00-08:00" for d in (14, 15, 16, 17, 18)]
+
+
+def test_qa_stop_25_fillers_a_year_said_again_and_no_phone(monkeypatch):
+    from actions.common import name_in_text
+    from actions.forms.register import NO_PHONE, NO_PHONE_SAID, build_patient
+    from actions.forms.verify import _YEAR_SAID
+
+    monkeypatch.setenv("SCHEDBOT_NOW", "2026-11-30T07:00:00-08:00")
+    assert str(parse_dob("birthday's uh june tenth nineteen forty five")) == "1945-06-10"
+    assert str(parse_dob("it's june tenth, nineteen forty-five")) == "1945-06-10"
+    assert name_in_text("yeah my name's uh Dorothy Gale") == "Dorothy Gale"
+    assert split_name("Jane Um") == ("Jane", "Um")  # a last word is a name, not a filler
+    assert _YEAR_SAID.search("sorry I meant 1946") and not _YEAR_SAID.search("sorry I meant the 2nd")
+    assert all(NO_PHONE_SAID.search(t) for t in ["I don't have a phone right now", "no cell", "none"])
+    assert not NO_PHONE_SAID.search("408-555-0123") and not NO_PHONE_SAID.search("no, it's 408-555-0123")
+    assert build_patient("Zora Whit", "2000-03-08", NO_PHONE, "z@example.com")["telecom"] == [{"system": "email", "value": "z@example.com"}]

@@ -11,7 +11,10 @@ about 15 minutes late for my appointment today" ("you have nothing today", and t
 located?" (a list of cities); "can I talk to someone about a billing issue?" while booking (the booking
 ended); "are there any earlier appointments? like the week of january 4?" (the hours before the options');
 "perfect, see you then!" at the yes (a goodbye: nothing booked); "anything in the afternoon that week?" when
-moving (this week's). Each runs through the REST channel against the shared stack. (Dates in the
+moving (this week's); "sorry I meant 1946" after a failed try (not understood); "I have insurance but I
+want to pay cash" (asked for the plan); "the last appointment of the day on Tuesday" (none found: the clinic's
+evening was searched); "I don't have a phone right now" when registering (asked again, forever); "my name's uh
+Dorothea Galeano" and "birthday's uh june tenth nineteen forty five" (not found). Each runs through the REST channel against the shared stack. (Dates in the
 weeks of December 21 and January 4: the other weeks are for the other files' patients.)
 """
 from __future__ import annotations
@@ -240,11 +243,75 @@ def that_week_in_the_afternoon_when_moving(stack, p):
     assert status_of(stack, old["id"]) == "cancelled" and len(mine) == 1 and local(mine[0]).hour >= 12, p
 
 
+def the_year_corrected_after_a_failed_try(stack, p):
+    pid = new_patient(stack, "Arthurine", "Pendlebury", "1946-02-02", "408-555-0998")
+    p("I need to see a dermatologist")
+    p("Arthurine Pendlebury")
+    assert "couldn't find" in p("2/2/1945"), p
+    assert "insurance" in p("sorry I meant 1946"), p  # found with that year
+    p("self pay")
+    assert "1)" in p("wednesday january 6"), p
+    p("1")
+    p("yes")
+    assert len(booked(stack, pid)) == 1, p
+
+
+def insurance_but_paying_cash(stack, p):
+    pid = new_patient(stack, "Noorjahan", "Rahimi-Cole", "1997-01-07", "408-555-0999")
+    p("I want to book a skin check")
+    p("Noorjahan Rahimi-Cole 1/7/1997")
+    assert "Self-pay" in p("I have insurance but I want to pay cash for this one"), p
+    assert "1)" in p("wednesday january 6 in the afternoon"), p
+    p("1")
+    p("yes")
+    assert len(booked(stack, pid)) == 1 and not [c for c in coverages(stack, pid) if c.get("payor") and c.get("subscriberId")], p
+
+
+def the_last_appointment_of_the_day(stack, p):
+    pid = new_patient(stack, "Felicity", "Navarro-Lind", "1983-03-13", "408-555-0961")
+    p("I'd like the last appointment of the day on Tuesday January 5 with a family doctor")
+    p("Felicity Navarro-Lind 3/13/1983")
+    assert "Tue Jan 5" in p("self pay"), p
+    p("1")
+    p("yes")
+    mine = booked(stack, pid)
+    assert len(mine) == 1 and local(mine[0]).strftime("%Y-%m-%d") == "2027-01-05" and local(mine[0]).hour >= 15, p
+
+
+def registered_without_a_phone(stack, p):
+    PHI.extend(["Zoraida", "Whitacre", "2000-03-08", "zora.w@example.com"])
+    p("new patient here, need a checkup. Zoraida Whitacre, born 3/8/2000")
+    assert "none" in p("yes"), p
+    p("I don't have a phone right now")
+    p("zora.w@example.com")
+    p("self pay")
+    assert "1)" in p("wednesday january 6 in the morning"), p
+    p("1")
+    p("yes")
+    found = patients_named(stack, "Whitacre", "2000-03-08")
+    assert len(found) == 1 and len(booked(stack, found[0]["id"])) == 1, p
+    assert [t["system"] for t in found[0].get("telecom", [])] == ["email"], p
+
+
+def a_spoken_birth_date_with_fillers(stack, p):
+    pid = new_patient(stack, "Dorothea", "Galeano", "1945-06-10", "408-555-0962")
+    p("uh yeah hi I need to um book a checkup")
+    p("yeah my name's uh Dorothea Galeano")
+    assert "insurance" in p("birthday's uh june tenth nineteen forty five"), p
+    p("uh I'll just pay myself")
+    assert "1)" in p("uh maybe wednesday january 6 in the morning?"), p
+    p("the uh the first one")
+    p("yeah that's fine")
+    assert len(booked(stack, pid)) == 1, p
+
+
 PATIENTS = [call_back_to_rebook_after_a_cancel, for_my_daughter_instead_at_the_insurance_question, no_for_the_plans_name,
             the_following_week_in_the_morning_when_moving, running_late_for_todays_appointment, check_my_calendar_first_at_the_yes,
             female_doctor_asked_while_choosing, derm_when_asked_for_the_name, two_questions_in_one_message,
             wifes_name_and_birth_date_together, where_is_the_gi_clinic, someone_about_a_bill_while_booking,
-            anything_earlier_like_this_week, perfect_see_you_then_at_the_yes, that_week_in_the_afternoon_when_moving]
+            anything_earlier_like_this_week, perfect_see_you_then_at_the_yes, that_week_in_the_afternoon_when_moving,
+            the_year_corrected_after_a_failed_try, insurance_but_paying_cash, the_last_appointment_of_the_day,
+            registered_without_a_phone, a_spoken_birth_date_with_fillers]
 
 test_probe_patient_stop25, test_probe_patients_stop25_heard_only_clean_short_messages, \
     test_probe_patients_stop25_left_no_details_in_logs = probe_file_tests("probe25", PATIENTS)

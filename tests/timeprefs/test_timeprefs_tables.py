@@ -1214,6 +1214,11 @@ MORE = [
     ('What about Monday the 11th instead, any time?', '2027-01-11'),
     ('monday 11th', '2027-01-11'),
     ('friday the 11th', '12-11'),
+    # a part of day, then the weekday and its date: one day (stop 25: "the afternoon of tuesday jan 5" was two)
+    ('the afternoon of tuesday jan 5', '2027-01-05 12-17'),
+    ('afternoon on tuesday january 5', '2027-01-05 12-17'),
+    ('morning of friday december 11', '12-11 8-12'),
+    ('after 3 on monday jan 4', '2027-01-04 15-24'),
     ('could you fit me in sometime tomorrow afternoon around 2?', '12-01 13:30-15'),
     ('is there anything available on the 9th in the morning', '12-09 8-12'),
     ("i'd like the earliest appointment you have on friday", '12-04'),
