@@ -33,13 +33,15 @@ _STOP = _NOT_A_NAME | _NOT_NAME_WORDS | {
     "thinks", "note", "visit", "visits", "office", "orders", "ordered", "asked", "suggested", "appt", "appointment",
     # "a regular doctor instead", "the doctor then": words that end a request, not names
     "instead", "then", "now", "later", "earlier", "again", "too", "also", "thanks", "thank", "anytime", "sometime",
+    # Spanish: "el doctor de familia", "la doctora para mi hijo"
+    "de", "del", "la", "el", "para", "familia", "general", "por", "con",
 }
 
 
 def named_clinician(text: str) -> str | None:
     """The name after "Dr."/"doctor" (the family name, or the first of "Dr. Beverly Crusher"), or None."""
     m = _NAMED.search(text or "")
-    if m and m.group(1).lower() not in _NOT_A_NAME:
+    if m and m.group(1).lower() not in _NOT_A_NAME and _usable(m.group(1)):
         return m.group(1)
     return None
 

@@ -593,7 +593,9 @@ _NUMBER_WORDS = {"one": 1, "uno": 1, "two": 2, "dos": 2, "three": 3, "tres": 3}
 _ADVERB_ORDINAL = re.compile(r"(?<!the )(?<!take )(?<!want )(?<!pick )(?<!choose )(?<!option )\b(first|second)\b(?!\s+(one|option|time|slot|choice|appointment|opening|of))"
                              r"(?=\s*([,.;!?]|$|\s+(i|i'?ll|let|and|then|before|please)\b))", re.I)
 # "the first week of January", "first thing in the morning", "the 2nd of January": a time, not an option
+# (and "at the first visit": which visit, not which option)
 _ORDINAL_OF_TIME = re.compile(r"\b(first|second|third|1st|2nd|3rd)\s+(week|weekend|half|thing|days?|(mon|tues|wednes|thurs|fri|satur|sun)days?|"
+                              r"visit|consult\w*|exam|checkup|check-up|time (i|i'?m|i'?ve|we|she|he|they|seeing|here|at|with|there)\b|"
                               r"of\s+(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|the month|next month|this month))", re.I)
 _SPAN = re.compile(r"\b(\d|one|two|three|a|couple( of)?|few)\s*(days?|weeks?|wks?|months?|hours?|hrs?|mins?|minutes?|am|pm|a\.m|p\.m|o'?clock)\b", re.I)
 
@@ -601,8 +603,9 @@ _SPAN = re.compile(r"\b(\d|one|two|three|a|couple( of)?|few)\s*(days?|weeks?|wks
 def parse_choice(text: str, n: int) -> int | None:
     """1-based choice from "2", "#2", "option 2", "the second one", "last"."""
     t = (text or "").lower()
-    if _SPAN.search(t) or _ORDINAL_OF_TIME.search(t):  # "in two weeks", "at 2pm", "the 2nd of january": a time, not an option
+    if _SPAN.search(t):  # "in two weeks", "at 2pm": a time, not an option
         return None
+    t = _ORDINAL_OF_TIME.sub(" ", t)  # "the 2nd of january", "at the first visit": not an option
     m = re.fullmatch(r"\D{0,20}?(\d)\D{0,20}", t)
     if m and 1 <= int(m.group(1)) <= n:
         return int(m.group(1))

@@ -189,6 +189,17 @@ MEMBER_ID_QUESTION = re.compile(r"\b(where|how|what)\b.{0,40}\b(member ?(id|numb
                                 r"on (my|the) card)\b", re.I)
 
 
+HOW_LONG_VISIT = re.compile(r"\bhow long(?!.*\b(wait|to get|until|before)\b) (is|are|will|does|do|would)\b.{0,25}"
+                            r"\b(appointment|appt|visit|it|consult\w*|checkup|exam)s?\b", re.I)
+# how to prepare, what the clinician will do: for the clinician or the front desk, not for scheduling
+PREPARING = re.compile(r"\b(fast(ing)?|prepare|preparation|bring anything|what (should|do) i bring|will (the|my) (doctor|dr|clinician) "
+                       r"(do|perform|order|prescribe|give)|do i need (a|an) (referral|colonoscopy|test|blood)|"
+                       r"will it hurt|is it painful)\b", re.I)
+REMINDER = re.compile(r"\b(remind(er|ers)?|text me (before|the day)|send me a (text|message|confirmation|email))\b", re.I)
+WHO_IS_THIS = re.compile(r"^\W*(who (is|'?s) (this|that)(?!\s+[a-z])|who are (you|u)|is this (the|a) (clinic|doctor'?s office|office)|"
+                         r"what is this( number)?|i (got|had|missed) a (missed )?call from this number)\b", re.I)
+
+
 def answered_aside(dispatcher, text: str, event: str = "answered") -> bool:
     """A question beside the clinic's data (the cost of a visit, whether this is a bot, video visits,
     where the member id is): answered, logged as ``event``; whether it was one."""
@@ -209,6 +220,27 @@ def answered_aside(dispatcher, text: str, event: str = "answered") -> bool:
         say(dispatcher, "I don't have parking details for our clinics, sorry. The front desk can tell you" +
             (f": {phone}." if phone else "."))
         log.info("event=%s intent=parking", event)
+        return True
+    if HOW_LONG_VISIT.search(text or ""):  # before any time is offered (then each time's own length is said)
+        say(dispatcher, "It depends on the visit: I'll tell you the length with the times I offer. The front desk can say more" +
+            (f": {phone}." if phone else "."))
+        log.info("event=%s intent=how_long", event)
+        return True
+    if PREPARING.search(text or "") and QUESTION.search(text or ""):
+        say(dispatcher, "I can't answer medical questions here. Your clinician will go over it at the visit; before then, "
+                        "the front desk can help" + (f": {phone}." if phone else "."))
+        log.info("event=%s intent=medical_question", event)
+        return True
+    if REMINDER.search(text or "") and QUESTION.search(text or ""):
+        say(dispatcher, "I can't set up reminders here, but you can text me 'my appointments' anytime to see them.")
+        log.info("event=%s intent=reminder", event)
+        return True
+    if WHO_IS_THIS.search(text or ""):
+        name = clinic().get("name") or "the clinic"
+        owner = f"{name}'" if name.endswith("s") else f"{name}'s"  # ("Bay Area Argonaut Clinics'")
+        say(dispatcher, f"This is {owner} scheduling assistant. I can book, reschedule or "
+                        "cancel an appointment, or list the ones you have.")
+        log.info("event=%s intent=who_is_this", event)
         return True
     if VIDEO_VISIT.search(text or "") and QUESTION.search(text or ""):
         say(dispatcher, "I can book visits at our clinics only. For a video visit, please call the front desk" +

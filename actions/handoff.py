@@ -52,7 +52,7 @@ def callback_task(tracker: Tracker, phone: str | None) -> dict:
 
 # Words without which a message is not a request for a person, whatever the classifier says.
 ASKS_FOR_PERSON = re.compile(
-    r"\b(agent|person|human|some(one|body)|representative|rep|operator|staff|receptionist|front desk|nurse|"
+    r"\b(agent|(?<!in )(?<!in-)person|human|some(one|body)|representative|rep|operator|staff|receptionist|front desk|nurse|"
     r"real|live|call|talk|tlk|sum1|some1|sumone|speak|help|manager|reception|office|transfer|0|zero|persona|humano|agente|hablar)\b", re.I)
 
 # "can i speak with a nurse", "let me talk to someone", "can a nurse call me": a person, whatever the
@@ -76,11 +76,9 @@ class ActionHandoff(Action):
                 and answered_aside(dispatcher, latest_text(tracker)):
             return [FollowupAction(form)] if form else []  # "are you a real person?": a question, not a request
         if not form and not ASKS_FOR_PERSON.search(latest_text(tracker)):
-            from actions.next_step import UNDO, guess_goal
-
-            if UNDO.search(latest_text(tracker)) or guess_goal(latest_text(tracker)):
-                log.info("event=handoff_not_asked form=none")  # "can i get it back?": a request, not a person
-                return [FollowupAction("action_next")]
+            # "can i get it back?", "ok in person is fine then": no person asked for; what it says is answered
+            log.info("event=handoff_not_asked form=none")
+            return [FollowupAction("action_next")]
         if form and asked and not ASKS_FOR_PERSON.search(latest_text(tracker)):
             # A name like "Gustavo Pereira" classified as a hand-off: it is the answer the form
             # asked for, so the form gets it (and validates it) instead of ending the request.

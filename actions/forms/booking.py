@@ -632,21 +632,27 @@ class ValidateBookingForm(FlowForm):
             if hit:
                 choice, several = narrowed[hit - 1], []
         asked_for = tracker.get_slot("when_text") or ""
-        if not (choice or several) and YES.search(text) and not NO.search(text) and CLOCK.search(asked_for):
-            # "friday at 2pm with dr boyce?" - (the options) - "yes": the one option that is the time asked for
-            choice = match_option(asked_for, [o.get("text") or "" for o in options], several)  # (two at 3:30: which?)
-        if not (choice or several) and YES.search(text) and not NO.search(text) and says_relative(asked_for):
-            # "same day and time the following week" - (the options) - "yes please": the one at that time
+        if not (choice or several) and YES.search(text) and not NO.search(text) and (says_relative(asked_for) or CLOCK_SAID.search(asked_for)):
+            # "same day and time the following week" / "thursday at 3" - (the options) - "yes please": the one at that time
             target = (tracker.get_slot("windows") or [[None]])[0][0]
             exact = [i for i, o in enumerate(options, 1) if target and o.get("start") and
                      datetime.fromisoformat(o["start"]) == datetime.fromisoformat(target)]
-            choice = exact[0] if len(exact) == 1 else None
-            several = exact if len(exact) > 1 else several
+            # (every time offered is the one asked for, with different clinicians: "yes" takes the first)
+            choice = exact[0] if len(exact) == 1 or (exact and len(exact) == len(options)) else None
+            if not choice and len(exact) > 1 and not CLOCK_SAID.search(asked_for):
+                several = exact
+        if not (choice or several) and YES.search(text) and not NO.search(text) and CLOCK_SAID.search(asked_for):
+            # "friday at 2pm with dr boyce?" - (the options) - "yes": the one option that is the time asked for
+            choice = match_option(asked_for, [o.get("text") or "" for o in options], several)  # (two at 3:30: which?)
         if choice:
             return {"option": str(choice), "form_misses": 0}
         if several:  # "the 10:15 one" when two clinicians are free at 10:15
             short = [f"{i}) {options[i - 1]['text'].split(' at ')[0]}" for i in several]
             say(dispatcher, f"{AMBIGUOUS} {', '.join(short[:-1])} or {short[-1]}. Which number?")
+            return {"option": None}
+        from actions.digressions import answered_aside
+
+        if answered_aside(dispatcher, text, "answered_inline"):  # "will the doctor do a colonoscopy at the first visit?"
             return {"option": None}
         who = await self._clinician_change(text, dispatcher, tracker)
         if who:  # "anything with dr mccoy?": that clinician's times, on the days asked for
@@ -685,6 +691,10 @@ class ValidateBookingForm(FlowForm):
             if HOW_LONG.search(text):
                 say_how_long(dispatcher, [tracker.get_slot("held")])
             return {"confirm": None}
+        from actions.digressions import answered_aside
+
+        if not YES.search(text) and answered_aside(dispatcher, text, "answered_inline"):
+            return {"confirm": None}  # "do I need to fast before it?": answered, the held time asked about again
         asked = asks_about_option(text, tracker.get_slot("options") or [])
         if asked:  # "what time is the first one again?": told, and the held time asked about again (not swapped)
             say(dispatcher, f"Option {asked} is {(tracker.get_slot('options') or [])[asked - 1]['text']}.")

@@ -408,7 +408,8 @@ def _same_time_as(text: str, old: datetime) -> datetime | None:
 def _rest_of_week(text: str, old: datetime) -> list[list[str]] | None:
     """ "an afternoon later that week": the days after the appointment's (before it, for "earlier"), up
     to the end of its week and from now on, in the part of day said with it; None without those words."""
-    m = _THAT_WEEK.search(text) or _SAME_WEEK.search(text)
+    # ("friday of the same week": that friday, read elsewhere)
+    m = _THAT_WEEK.search(text) or (_SAME_WEEK.search(text) if not _WEEKDAY_SAID.search(text) else None)
     if not m:
         return None
     day = old.replace(hour=0, minute=0, second=0, microsecond=0)

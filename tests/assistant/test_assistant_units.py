@@ -968,3 +968,20 @@ def test_qa_stop_25_fillers_a_year_said_again_and_no_phone(monkeypatch):
     assert all(NO_PHONE_SAID.search(t) for t in ["I don't have a phone right now", "no cell", "none"])
     assert not NO_PHONE_SAID.search("408-555-0123") and not NO_PHONE_SAID.search("no, it's 408-555-0123")
     assert build_patient("Zora Whit", "2000-03-08", NO_PHONE, "z@example.com")["telecom"] == [{"system": "email", "value": "z@example.com"}]
+
+
+def test_qa_stop_25_in_person_a_first_visit_and_questions_beside_booking():
+    from actions.clinicians import named_clinician
+    from actions.digressions import HOW_LONG_VISIT, PREPARING, REMINDER, WHO_IS_THIS
+    from actions.handoff import ASKS_FOR_PERSON
+
+    assert not ASKS_FOR_PERSON.search("ok in person is fine then") and ASKS_FOR_PERSON.search("a person please")
+    assert parse_choice("Will the doctor do a colonoscopy at the first visit?", 3) is None
+    assert parse_choice("first time I'm seeing a dermatologist, the second please", 3) == 2
+    assert parse_choice("the first time works", 3) == 1
+    assert HOW_LONG_VISIT.search("How long is the appointment usually?") and not HOW_LONG_VISIT.search("how long is the wait")
+    assert not HOW_LONG_VISIT.search("how long will it take to get an appointment?")
+    assert PREPARING.search("Do I need to fast before it?") and not PREPARING.search("can I book a colonoscopy?")
+    assert REMINDER.search("will you text me a reminder?")
+    assert WHO_IS_THIS.search("who is this?") and not WHO_IS_THIS.search("who is this doctor?")
+    assert named_clinician("Hola, necesito una cita con el doctor de familia") is None and named_clinician("with dr mccoy") == "mccoy"

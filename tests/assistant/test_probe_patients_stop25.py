@@ -14,7 +14,11 @@ ended); "are there any earlier appointments? like the week of january 4?" (the h
 moving (this week's); "sorry I meant 1946" after a failed try (not understood); "I have insurance but I
 want to pay cash" (asked for the plan); "the last appointment of the day on Tuesday" (none found: the clinic's
 evening was searched); "I don't have a phone right now" when registering (asked again, forever); "my name's uh
-Dorothea Galeano" and "birthday's uh june tenth nineteen forty five" (not found). Each runs through the REST channel against the shared stack. (Dates in the
+Dorothea Galeano" and "birthday's uh june tenth nineteen forty five" (not found); "ok in person is fine then"
+(a hand-off); "do I need to fast?", "how long is the appointment?" and "will the doctor do a colonoscopy at the
+first visit?" (not understood, or option 1 held); "will you text me a reminder?"; "el doctor de familia" ("I
+couldn't find Dr. De Familia"); "who is this?"; "yes" to times that were all at the 3 o'clock asked for
+(asked for a number, twice). Each runs through the REST channel against the shared stack. (Dates in the
 weeks of December 21 and January 4: the other weeks are for the other files' patients.)
 """
 from __future__ import annotations
@@ -305,13 +309,87 @@ def a_spoken_birth_date_with_fillers(stack, p):
     assert len(booked(stack, pid)) == 1, p
 
 
+def in_person_is_fine_after_a_video_visit_question(stack, p):
+    pid = new_patient(stack, "Devika", "Malhotra-Shaw", "1986-01-16", "408-555-0963")
+    p("Do you offer video visits? I'd like one for a skin rash")
+    said = p("ok in person is fine then")
+    assert "call you back" not in said and "name" in said, p  # no hand-off: "in person" is the visit, not a person
+    p("Devika Malhotra-Shaw 1/16/1986")
+    p("self pay")
+    assert "1)" in p("thursday january 7 in the afternoon"), p
+    p("1")
+    p("yes")
+    mine = booked(stack, pid)
+    assert len(mine) == 1 and DERM in specialty_codes(mine[0]) and not p.slots().get("handoff_task"), p
+
+
+def medical_questions_while_booking(stack, p):
+    pid = new_patient(stack, "Miriam", "Katzenberg", "1971-10-21", "408-555-0964")
+    assert "front desk" in p("Hi, I need a GI appointment but I'm nervous. Do I need to fast before it?"), p
+    p("Miriam Katzenberg, 10/21/1971")
+    said = p("How long is the appointment usually?")
+    assert "didn't catch" not in said and "insurance" in said, p
+    p("ok. Medicare, 1AB2CD3EF45")
+    assert "1)" in p("thursday january 7"), p
+    said = p("Will the doctor do a colonoscopy at the first visit?")
+    assert not p.held_id() and "medical questions" in said, p  # answered; "the first visit" holds nothing
+    p("ok the first one")
+    p("yes")
+    assert len(booked(stack, pid)) == 1, p
+
+
+def a_reminder_asked_after_booking(stack, p):
+    pid = new_patient(stack, "Paolina", "Riccardi", "1977-05-25", "408-555-0965")
+    p("book me a family doctor on wednesday january 6 in the morning, Paolina Riccardi 5/25/1977, self pay")
+    p("1")
+    p("yes")
+    said = p("will you text me a reminder?")
+    assert "remind" in said and "didn't get that" not in said, p
+    assert len(booked(stack, pid)) == 1, p
+
+
+def the_family_doctor_in_spanish(stack, p):
+    pid = new_patient(stack, "Rosaura", "Jimenez-Vega", "1975-03-19", "408-555-0966")
+    said = p("Hola, necesito una cita con el doctor de familia")
+    assert "couldn't find" not in said, p
+    p("Rosaura Jimenez-Vega")
+    p("19/03/1975")
+    p("pagar yo")
+    assert "1)" in p("el lunes 4 de enero en la mañana") or p.options(), p
+    p("1")
+    p("sí")
+    mine = booked(stack, pid)
+    assert len(mine) == 1 and FAMILY in specialty_codes(mine[0]), p
+
+
+def who_is_this_then_a_time_said_and_yes(stack, p):
+    PHI.extend(["Tamsin", "Redgrave", "1988-02-29", "408-555-0967"])
+    said = p("who is this?")
+    assert "scheduling assistant" in said and "Clinics's" not in said, p
+    p("oh ok. can I book a physical then")
+    p("Tamsin Redgrave 2/29/1988")
+    p("yes register me")
+    p("408-555-0967")
+    p("no email")
+    p("self pay")
+    assert "1)" in p("thursday january 7 at 3"), p
+    p("yes")
+    assert p.held_id(), p  # the first of those at 3 (every one offered was at 3)
+    p("yes")
+    found = patients_named(stack, "Redgrave", "1988-02-29")
+    mine = booked(stack, found[0]["id"]) if found else []
+    assert len(mine) == 1 and local(mine[0]).strftime("%Y-%m-%d %H:%M") == "2027-01-07 15:00", p
+
+
 PATIENTS = [call_back_to_rebook_after_a_cancel, for_my_daughter_instead_at_the_insurance_question, no_for_the_plans_name,
             the_following_week_in_the_morning_when_moving, running_late_for_todays_appointment, check_my_calendar_first_at_the_yes,
             female_doctor_asked_while_choosing, derm_when_asked_for_the_name, two_questions_in_one_message,
             wifes_name_and_birth_date_together, where_is_the_gi_clinic, someone_about_a_bill_while_booking,
             anything_earlier_like_this_week, perfect_see_you_then_at_the_yes, that_week_in_the_afternoon_when_moving,
             the_year_corrected_after_a_failed_try, insurance_but_paying_cash, the_last_appointment_of_the_day,
-            registered_without_a_phone, a_spoken_birth_date_with_fillers]
+            registered_without_a_phone, a_spoken_birth_date_with_fillers, in_person_is_fine_after_a_video_visit_question,
+            medical_questions_while_booking, a_reminder_asked_after_booking, the_family_doctor_in_spanish,
+            who_is_this_then_a_time_said_and_yes]
 
 test_probe_patient_stop25, test_probe_patients_stop25_heard_only_clean_short_messages, \
     test_probe_patients_stop25_left_no_details_in_logs = probe_file_tests("probe25", PATIENTS)
