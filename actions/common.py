@@ -203,13 +203,22 @@ _SPELLED = re.compile(r"[,.;:(]?\s*(?:(?:that'?s|that is|it'?s|it is|its|last na
 
 
 # what a speaker (or a patient typing as they speak) says while thinking: "my name's uh Dorothy Gale"
+# how a name is spelled, said with it: "Katherine with a K, McAllister with two Ls"
+# ("that's spelled P-A-P-A-D-A-K-I-S" is _SPELLED's)
+SPELLING_HINT = re.compile(r"\s+(with|w/|without)\s+(a|an|one|two|double|2|1)\s+[a-z]{1,2}(?:'?s)?\b|\s*\((?:with|w/)[^)]*\)", re.I)
 # (not the last word: "Jane Um" is a name)
 FILLERS = re.compile(r"(?<![\w'-])(uh+|um+|er+|erm|ah+|hmm+|uhm+)(?![\w'-])(?!\s*[.!?]?\s*$)[,.]?", re.I)
 
 
+def _unspelled(text: str | None) -> str:
+    """The message without spelling hints, and a name's two halves joined ("Katherine, McAllister")."""
+    t = SPELLING_HINT.sub("", text or "")
+    return re.sub(r"\b([A-Z][a-z'-]+),\s+(?=[A-Z][a-z'-]+\s*[.!]?\s*$)", r"\1 ", t) if t != (text or "") else t
+
+
 def _name_words(text: str) -> tuple[str, list[str]]:
     """The message without greeting, intro, birth date and what follows the name; and its name-like words."""
-    t = _NAME_PREFIX.sub("", _SPELLED.sub("", FILLERS.sub(" ", text or "").strip()))
+    t = _NAME_PREFIX.sub("", _SPELLED.sub("", FILLERS.sub(" ", _unspelled(text)).strip()))
     t = _CLAUSE_AFTER_NAME.sub("", t)  # "Leo Park, he was born ...": the name only
     t = _DATE_IN_TEXT.sub(" ", t)
     t = re.sub(r"\b(born|dob|birthday|and|my|is)\b", " ", t, flags=re.I)
@@ -291,7 +300,7 @@ def name_in_text(text: str, loose: bool = True) -> str | None:
     or None. Strict on purpose: 2-3 words that are not everyday words, either after "I'm / my name
     is", or (when the message also gives a birth date) a part of the message of its own, or the
     words right before the birth date."""
-    t = _SPELLED.sub("", FILLERS.sub(" ", text or ""))
+    t = _SPELLED.sub("", FILLERS.sub(" ", _unspelled(text)))
     start = 0
     while m := _INTRO.search(t, start):  # each intro in turn: "I'm new here. My name is Priya Raman"
         words = []

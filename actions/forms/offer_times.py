@@ -92,6 +92,12 @@ def next_to_booked(text: str, booked_here: list | None) -> list | None:
     day = start.replace(hour=0, minute=0, second=0, microsecond=0)
     if _NEXT_TO_BOOKED.search(text):
         return [[end.isoformat(), (end + timedelta(hours=2)).isoformat()], [end.isoformat(), (day + timedelta(days=1)).isoformat()]]
+    same = _SAME_DAY_AS.search(text)
+    part = same.group(1).lower() if same.group(1).lower() in ("morning", "afternoon") else None
+    hours = parse_windows(part or _SAME_DAY_AS.sub(" ", text))  # "same day, in the afternoon": that part of it
+    a, b = (datetime.fromisoformat(x) for x in hours[0]) if len(hours) == 1 else (None, None)
+    if a and b - a < timedelta(days=1) and a.date() == b.date():
+        return [[day.replace(hour=a.hour, minute=a.minute).isoformat(), day.replace(hour=b.hour, minute=b.minute).isoformat()]]
     return [[day.isoformat(), (day + timedelta(days=1)).isoformat()]]
 
 
@@ -280,8 +286,12 @@ def hours_note(windows: list | None) -> str | None:
 def on_days_of(new: list, previous: list) -> list:
     """A time of day alone ("in the afternoon"), put on the days asked for before."""
     spans = [(datetime.fromisoformat(a), datetime.fromisoformat(b)) for a, b in new]
-    if len({a.date() for a, _ in spans}) != 1 or any((b - a) > timedelta(days=1) for a, b in spans):
+    if any((b - a) > timedelta(days=1) for a, b in spans):
         return []
+    if len({a.date() for a, _ in spans}) != 1:
+        if len({(a.time(), b.time()) for a, b in spans}) != 1:
+            return []
+        spans = spans[:1]  # "any time in the afternoon": the same hours every day, so those hours
     out = []
     for day in days_in(previous):
         for a, b in spans:

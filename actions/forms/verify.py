@@ -9,7 +9,7 @@ from typing import Any, Dict, List, Text
 
 from rasa_sdk import Tracker
 
-from actions.common import (bare_name, clean_name, client, date_in_text, dob_in_text, last_bot_texts, latest_intent, latest_text, name_in_text, now,
+from actions.common import (SPELLING_HINT, bare_name, clean_name, client, date_in_text, dob_in_text, last_bot_texts, latest_intent, latest_text, name_in_text, now,
                             parse_dob, patient_phones, say, sender_phone, split_name, trailing_name)
 from actions.digressions import answered_inline
 from actions.forms.base import FlowForm
@@ -210,6 +210,9 @@ class ValidateVerifyForm(FlowForm):
             return {**self._no_dob(dispatcher, tracker, "dob_unknown_after_failure"), "verify_choice": None}
         # "sorry, typo: 4/5/1977" / "it's Jon Smith": another try with what they just sent
         dob = dob_in_text(text) or parse_dob(text)
+        if SPELLING_HINT.search(text):  # "sorry, it's Katherine with a K, McAllister with two Ls": "Katherine McAllister"
+            text = re.sub(r"^\W*((sorry|oops|my bad|actually|no|wait)\W+)*((it'?s|its|it is|i'?m|this is)\s+)?", "",
+                          re.sub(r",\s*", " ", SPELLING_HINT.sub("", text)), flags=re.I)
         name = name_in_text(text, loose=False) or (bare_name(text.split()) if not (REGISTER_WORDS.search(text) or RETRY_WORDS.search(text)
                                                                                   or NOT_A_NAME.search(text)) else None)
         name = name or trailing_name(text) or name_part_fixed(text, tracker.get_slot("person_name"))

@@ -985,3 +985,19 @@ def test_qa_stop_25_in_person_a_first_visit_and_questions_beside_booking():
     assert REMINDER.search("will you text me a reminder?")
     assert WHO_IS_THIS.search("who is this?") and not WHO_IS_THIS.search("who is this doctor?")
     assert named_clinician("Hola, necesito una cita con el doctor de familia") is None and named_clinician("with dr mccoy") == "mccoy"
+
+
+def test_qa_stop_25_a_part_of_day_on_the_days_asked_and_a_name_spelled(monkeypatch):
+    from actions.common import SPELLING_HINT
+    from actions.forms.offer_times import next_to_booked, on_days_of, parse_windows
+
+    monkeypatch.setenv("SCHEDBOT_NOW", "2026-11-30T07:00:00-08:00")
+    afternoons = parse_windows("Any time in the afternoon would be great.")  # every day's afternoon
+    assert on_days_of(afternoons, [["2026-12-10T00:00:00-08:00", "2026-12-11T00:00:00-08:00"]]) == \
+        [["2026-12-10T12:00:00-08:00", "2026-12-10T17:00:00-08:00"]]
+    mine = [["2026-12-04T10:00:00-08:00", "2026-12-04T10:15:00-08:00"]]
+    assert next_to_booked("can I book that too, same day in the afternoon?", mine) == [["2026-12-04T12:00:00-08:00",
+                                                                                        "2026-12-04T17:00:00-08:00"]]
+    assert next_to_booked("the same day as mine", mine) == [["2026-12-04T00:00:00-08:00", "2026-12-05T00:00:00-08:00"]]
+    assert SPELLING_HINT.sub("", "Katherine with a K, McAllister with two Ls") == "Katherine, McAllister"
+    assert split_name("Certainly, my name is Evangelos Papadakis. That's spelled P-A-P-A-D-A-K-I-S.") == ("Evangelos", "Papadakis")

@@ -18,7 +18,9 @@ Dorothea Galeano" and "birthday's uh june tenth nineteen forty five" (not found)
 (a hand-off); "do I need to fast?", "how long is the appointment?" and "will the doctor do a colonoscopy at the
 first visit?" (not understood, or option 1 held); "will you text me a reminder?"; "el doctor de familia" ("I
 couldn't find Dr. De Familia"); "who is this?"; "yes" to times that were all at the 3 o'clock asked for
-(asked for a number, twice). Each runs through the REST channel against the shared stack. (Dates in the
+(asked for a number, twice); "can I book that too, same day in the afternoon?" (that morning offered); "any
+time in the afternoon" while moving to December 23 (today's afternoon offered); "Sorry, it's Katherine with a
+K, McAllister with two Ls" after a failed try (not understood). Each runs through the REST channel against the shared stack. (Dates in the
 weeks of December 21 and January 4: the other weeks are for the other files' patients.)
 """
 from __future__ import annotations
@@ -381,6 +383,50 @@ def who_is_this_then_a_time_said_and_yes(stack, p):
     assert len(mine) == 1 and local(mine[0]).strftime("%Y-%m-%d %H:%M") == "2027-01-07 15:00", p
 
 
+def the_same_day_in_the_afternoon_for_a_second_visit(stack, p):
+    pid = new_patient(stack, "Leilani", "Farouk-Hale", "1985-05-05", "408-555-0968")
+    p("book me a dermatology appointment for wednesday january 6 in the morning. Leilani Farouk-Hale 5/5/1985. self pay")
+    p("1")
+    p("yes")
+    p("oh wait, I actually also need to see a family doctor. can I book that too, same day in the afternoon?")
+    for o in p.options():
+        start = local({"start": o["start"]})
+        assert start.strftime("%Y-%m-%d") == "2027-01-06" and start.hour >= 12, p
+    p("1")
+    p("yes")
+    family = [a for a in booked(stack, pid) if FAMILY in specialty_codes(a)]
+    assert len(family) == 1 and local(family[0]).hour >= 12 and local(family[0]).strftime("%Y-%m-%d") == "2027-01-06", p
+
+
+def the_afternoon_of_the_day_asked_for_when_moving(stack, p):
+    pid = new_patient(stack, "Gregor", "Alston-Reid", "1973-02-27", "408-555-0969")
+    old = seed_booking(stack, pid, "2026-12-22", DERM, after="09:00")
+    p("Hello, I have a dermatology appointment on December 22nd that I need to move to December 23rd if possible.")
+    p("Gregor Alston-Reid")
+    p("February 27, 1973")
+    p("Any time in the afternoon would be great.")
+    for o in p.options():
+        start = local({"start": o["start"]})
+        assert start.strftime("%Y-%m-%d") == "2026-12-23" and start.hour >= 12, p
+    assert p.options(), p
+    p("1")
+    p("Yes, please confirm.")
+    mine = booked(stack, pid)
+    assert status_of(stack, old["id"]) == "cancelled" and len(mine) == 1, p
+    assert local(mine[0]).strftime("%Y-%m-%d") == "2026-12-23" and local(mine[0]).hour >= 12, p
+
+
+def the_name_spelled_after_a_failed_try(stack, p):
+    pid = new_patient(stack, "Katherine", "McAllistair", "1979-03-21", "408-555-0970")
+    appt = seed_booking(stack, pid, "2026-12-21", DERM, after="09:00")
+    p("what time is my appointment?")
+    p("Catherine Mcalistair")
+    assert "couldn't find" in p("3/21/1979"), p
+    said = p("Sorry, it's Katherine with a K, McAllistair with two Ls")
+    assert "Mon Dec 21" in said, p
+    assert status_of(stack, appt["id"]) == "booked", p
+
+
 PATIENTS = [call_back_to_rebook_after_a_cancel, for_my_daughter_instead_at_the_insurance_question, no_for_the_plans_name,
             the_following_week_in_the_morning_when_moving, running_late_for_todays_appointment, check_my_calendar_first_at_the_yes,
             female_doctor_asked_while_choosing, derm_when_asked_for_the_name, two_questions_in_one_message,
@@ -389,7 +435,8 @@ PATIENTS = [call_back_to_rebook_after_a_cancel, for_my_daughter_instead_at_the_i
             the_year_corrected_after_a_failed_try, insurance_but_paying_cash, the_last_appointment_of_the_day,
             registered_without_a_phone, a_spoken_birth_date_with_fillers, in_person_is_fine_after_a_video_visit_question,
             medical_questions_while_booking, a_reminder_asked_after_booking, the_family_doctor_in_spanish,
-            who_is_this_then_a_time_said_and_yes]
+            who_is_this_then_a_time_said_and_yes, the_same_day_in_the_afternoon_for_a_second_visit,
+            the_afternoon_of_the_day_asked_for_when_moving, the_name_spelled_after_a_failed_try]
 
 test_probe_patient_stop25, test_probe_patients_stop25_heard_only_clean_short_messages, \
     test_probe_patients_stop25_left_no_details_in_logs = probe_file_tests("probe25", PATIENTS)
