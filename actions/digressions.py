@@ -221,11 +221,6 @@ def answered_aside(dispatcher, text: str, event: str = "answered") -> bool:
             (f": {phone}." if phone else "."))
         log.info("event=%s intent=parking", event)
         return True
-    if HOW_LONG_VISIT.search(text or ""):  # before any time is offered (then each time's own length is said)
-        say(dispatcher, "It depends on the visit: I'll tell you the length with the times I offer. The front desk can say more" +
-            (f": {phone}." if phone else "."))
-        log.info("event=%s intent=how_long", event)
-        return True
     if PREPARING.search(text or "") and QUESTION.search(text or ""):
         say(dispatcher, "I can't answer medical questions here. Your clinician will go over it at the visit; before then, "
                         "the front desk can help" + (f": {phone}." if phone else "."))
@@ -258,6 +253,13 @@ def answered_inline(dispatcher, tracker: Tracker) -> bool:
     if started_in_this_call():
         return False
     intent, text = latest_intent(tracker), latest_text(tracker)
+    if HOW_LONG_VISIT.search(text) and not (tracker.get_slot("options") or tracker.get_slot("held")):
+        # before any time is offered (after, each time's own length is said: forms/booking.py)
+        phone = clinic().get("phone")
+        say(dispatcher, "It depends on the visit: I'll tell you the length with the times I offer. The front desk can say more" +
+            (f": {phone}." if phone else "."))
+        log.info("event=answered_inline intent=how_long")
+        return True
     if answered_aside(dispatcher, text, "answered_inline"):
         return True
     if intent in QUESTION_INTENTS and QUESTION.search(text):
