@@ -15,7 +15,7 @@ from actions.next_step import PAYING_MYSELF as SAYS_SELF_PAY
 
 log = logging.getLogger("schedbot.actions.coverage")
 
-SELF_PAY = re.compile(r"\b(self|self-?pay\w*|selfpay|cash|pay (it )?my ?self|out of pocket|no insurance|don'?t have( any)? insurance|uninsured|not insured|none|no|nope|sin seguro|pagar yo)\b", re.I)
+SELF_PAY = re.compile(r"\b(self|self-?pay\w*|selfpay|(slef|sefl|slf|sel|elf)[- ]?pay|self[- ]?(py|pya|apy|paye)|cash|pay (it )?my ?self|out of pocket|no insurance|don'?t have( any)? insurance|uninsured|not insured|none|no|nope|sin seguro|pagar yo)\b", re.I)
 INSURED = re.compile(r"\b(insurance|insured|yes|yeah|yep|yup|plan|through|seguro|s[ií])\b", re.I)
 
 ALIASES = {

@@ -1000,4 +1000,7 @@ def test_qa_stop_25_a_part_of_day_on_the_days_asked_and_a_name_spelled(monkeypat
                                                                                         "2026-12-04T17:00:00-08:00"]]
     assert next_to_booked("the same day as mine", mine) == [["2026-12-04T00:00:00-08:00", "2026-12-05T00:00:00-08:00"]]
     assert SPELLING_HINT.sub("", "Katherine with a K, McAllister with two Ls") == "Katherine, McAllister"
+    from actions.forms.coverage import SELF_PAY
+
+    assert all(SELF_PAY.search(t) for t in ["slef pay", "sefl-pay", "self py"]) and not SELF_PAY.search("shelf")
     assert split_name("Certainly, my name is Evangelos Papadakis. That's spelled P-A-P-A-D-A-K-I-S.") == ("Evangelos", "Papadakis")
