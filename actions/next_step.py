@@ -51,7 +51,9 @@ OTHER_APPT = re.compile(r"\b(cancel\w*|cancle|cxl|move|resched\w*|push|postpone|
 _SOONER_THAN_MINE = r"(sooner|earlier) than (my|the|our|his|her) (current |existing |scheduled |upcoming |next )?(appo\w*|appts?|one|visit)"
 _CONFIRM_MINE = r"(confirm|check on|double[- ]check|verify) (my|his|her|their|our) (next |upcoming )?(appo\w*|appts?)"
 # "can't make my thursday one, same time next week?": only ever about an existing appointment
-MOVE_ONLY = re.compile(rf"\b(same time next|(can'?t|cannot|cant) (make|do) (it|my|the|that|mon|tue|wed|thu|fri)|{_SOONER_THAN_MINE})", re.I)
+MOVE_ONLY = re.compile(rf"\b(same time next|(can'?t|cannot|cant) (make|do) (it|my|the|that|mon|tue|wed|thu|fri)|{_SOONER_THAN_MINE}|"
+                       # "I have an appointment on the 14th but my ride can't take me that day. Another day that week?"
+                       r"(i have|i've got|i got) an? (appo\w*|appt)\b.{0,80}\b(another|a different) (day|time|date)\b)", re.I)
 # a member id said with its label, in a message that says much else ("aetna id W123456789")
 MEMBER_ID = re.compile(r"\b(?:member\s*(?:id|#|number|no\.?)?|id|#)\s*[:#]?\s*([A-Za-z]{0,4}\d[A-Za-z0-9\-]{4,22})\b|"
                        # "medicare, my number is 1EG4TE5MK73": with a letter in it (a phone number is not an id)
@@ -103,7 +105,8 @@ _GOAL_WORDS = [
     ("book", re.compile(r"\b(continue|go on|carry on|proceed|resume|finish|get back to)\s+(with\s+)?(the\s+|my\s+)?(booking|scheduling)\b|"
                         r"\b(book|booking|schedule|scheduling)\s+(my|an|a new)\s+(appo\w*|appts?)\b", re.I)),
     ("reschedule", re.compile(r"\b(resched\w*|re-?s(?:ch|c|h|k)e?d\w*|move|change|switch|rebook|push|postpone|bump|delay|same time next|"
-                              rf"(can'?t|cannot|cant) (make|do) (it|my|the|that|mon|tue|wed|thu|fri)|{_SOONER_THAN_MINE})\b", re.I)),
+                              rf"(can'?t|cannot|cant) (make|do) (it|my|the|that|mon|tue|wed|thu|fri)|{_SOONER_THAN_MINE}|"
+                              r"(i have|i've got|i got) an? (appo\w*|appt)\b.{0,80}\b(another|a different) (day|time|date))\b", re.I)),
     ("list", re.compile(r"\b(my appo\w*|my appts?|when is (my|his|her|their|our)|whens my|what appo\w*|list|coming up|upcoming|"
                         r"when (my|his|her|their|our) (next )?(appo\w*|appts?) is|what time (was|is) (that|it|my)|"
                         r"when (was|is) (that|it) again|remind me (when|what time)|"

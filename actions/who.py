@@ -46,13 +46,20 @@ _NOT_GIVEN = {"in", "for", "to", "needs", "need", "has", "is", "was", "got", "ge
               # verbs that follow "my son": "my son wants a checkup", "my daughter said she has a rash"
               "wants", "wanted", "said", "says", "told", "tells", "thinks", "thought", "feels", "felt", "keeps", "kept",
               "started", "woke", "fell", "hurt", "hurts", "broke", "seems", "looks", "complains", "complained", "gets",
-              "just", "still", "really", "might", "may", "should", "would", "could", "can", "will", "did", "does"}
+              "just", "still", "really", "might", "may", "should", "would", "could", "can", "will", "did", "does",
+              "usually", "normally", "always", "often", "sometimes", "never", "typically", "generally", "helps", "drives", "lives"}
 
 
 # "(my wife) told me I should", "(my doctor) wants me to", "(my mom) said i need": about the writer
 _THEY_TOLD_ME = re.compile(r"^\s*(?:has\s+|had\s+|keeps\s+)?(?:told|tells|telling|said|says|thinks|thought|wants?|wanted|asked|asks|"
                            r"suggested|suggests|recommended|recommends|insisted|insists|made|makes|reminded|reminds|nagging|"
                            r"convinced|urged|urges)\s+(?:me|i|that i|that i'?m)\b", re.I)
+
+
+# "(my grandson) usually helps me", "(my daughter) drives me there": someone who helps the writer
+_HELPS_ME = re.compile(r"^\s*(?:(?:usually|normally|always|often|sometimes|typically|generally|who)\s+)?(?:helps|helped|drives|drove|takes|took|"
+                       r"brings|brought|picks|books|booked|schedules|scheduled|calls|called|handles|handled|does|did)\s+"
+                       r"(?:me|this|it|that|these|things|my)\b", re.I)
 
 
 def _name_run(text: str) -> List[str]:
@@ -110,8 +117,8 @@ def someone_else(text: str) -> dict | None:
         if not m:
             return None
         rel, rest = "child", m.group("rest")
-    if _THEY_TOLD_ME.match(rest or ""):
-        return None  # "my wife told me I should get a physical": the writer's own visit
+    if _THEY_TOLD_ME.match(rest or "") or _HELPS_ME.match(rest or ""):
+        return None  # "my wife told me I should get a physical", "my grandson usually helps me": the writer's own visit
     rel = {"kids": "kid", "children": "child", "hijo": "son", "hija": "daughter", "mum": "mom"}.get(rel, rel)
     # "my son Leo", "my daughter, Emma Lopez,", "my son named Leo"
     run = _name_run(re.sub(r"^\s*,?\s*(?:(?:named|called|whose name is|his name is|her name is)\s+)?", "", rest))

@@ -9,6 +9,7 @@ import re
 import time
 from datetime import datetime, timedelta
 from typing import Any, Dict, List, Text
+from zoneinfo import ZoneInfo
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
@@ -23,6 +24,7 @@ from actions.forms.offer_times import (EARLIER, LATER, LATEST, _DAY_WORDS, close
                                        late_in_the_day, on_days_of, parse_windows, relative_move, says_relative, shift_windows, windows_near)
 
 log = logging.getLogger("schedbot.actions.booking")
+SAME_TIME_SAID = re.compile(r"\bsame(?:[- ]?ish)?\s+time\b", re.I)
 NOT_DAY = re.compile(r"\b(?:not|no|except|but not|anything but|other than)\s+(?:on\s+)?(mon|tue|wed|thu|fri|sat|sun)[a-z]*\b", re.I)
 
 ANY_TIME = re.compile(r"\b(asap|soon|soonest|next available|earliest|first available|any ?time|whenever|any day|anything|as soon as|lo antes|cualquier|"
@@ -613,6 +615,14 @@ class ValidateBookingForm(FlowForm):
         if asked:  # "which doctor is the 2nd one?": told, nothing held yet
             say(dispatcher, f"Option {asked} is {options[asked - 1]['text']}.")
             return {"option": None}
+        moving = tracker.get_slot("old_appt") or {}
+        if moving.get("start") and SAME_TIME_SAID.search(text):
+            # "tuesday again if possible, same time": the one option at the moved appointment's time of day
+            old = datetime.fromisoformat(moving["start"]).astimezone(ZoneInfo(tz_name())).time()
+            same = [i for i, o in enumerate(options, 1) if o.get("start") and
+                    datetime.fromisoformat(o["start"]).astimezone(ZoneInfo(tz_name())).time() == old]
+            if len(same) == 1:
+                return {"option": str(same[0]), "form_misses": 0}
         several: list = []
         choice = pick_option(text, options, several)
         from actions.clinicians import gender_wanted

@@ -423,8 +423,9 @@ def _rest_of_week(text: str, old: datetime) -> list[list[str]] | None:
     if not m:
         return None
     day = old.replace(hour=0, minute=0, second=0, microsecond=0)
-    if m.re is _SAME_WEEK:  # "anything in the afternoon that week?": any day of its week
-        days = [day + timedelta(days=d - old.weekday()) for d in range(5)]
+    if m.re is _SAME_WEEK:  # "anything in the afternoon that week?": any day of its week ("another day": not its own)
+        other = re.search(r"\b(another|a different|other)\s+day\b", text, re.I)
+        days = [day + timedelta(days=d - old.weekday()) for d in range(5) if not (other and d == old.weekday())]
     elif m.group("dir").lower() == "later":
         days = [day + timedelta(days=d) for d in range(1, 7 - old.weekday())]
     else:

@@ -1004,3 +1004,19 @@ def test_qa_stop_25_a_part_of_day_on_the_days_asked_and_a_name_spelled(monkeypat
 
     assert all(SELF_PAY.search(t) for t in ["slef pay", "sefl-pay", "self py"]) and not SELF_PAY.search("shelf")
     assert split_name("Certainly, my name is Evangelos Papadakis. That's spelled P-A-P-A-D-A-K-I-S.") == ("Evangelos", "Papadakis")
+
+
+def test_qa_stop_25_a_helper_mentioned_and_another_day_that_week(monkeypatch):
+    from actions.forms.offer_times import relative_move
+    from actions.next_step import guess_goal
+    from actions.who import someone_else
+
+    monkeypatch.setenv("SCHEDBOT_NOW", "2026-11-30T07:00:00-08:00")
+    said = ("My grandson usually helps me but he's away. I have an appointment on the 14th but my ride can't take me that "
+            "day. Could you find me another day that week, in the morning? Not too early please, after 10 would be best.")
+    assert someone_else(said) is None and someone_else("my daughter drives me to appointments") is None
+    assert someone_else("my son Leo needs a checkup") == {"rel": "son", "given": "Leo", "name": None}
+    assert guess_goal(said) == "reschedule"
+    assert guess_goal("I have an appointment next week, can I book another one for my son?") == "book"
+    days = [w[0][:10] for w in relative_move(said, "2026-12-14T09:00:00-08:00")]
+    assert days == ["2026-12-15", "2026-12-16", "2026-12-17", "2026-12-18"]  # not the appointment's own day

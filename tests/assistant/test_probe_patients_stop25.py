@@ -20,10 +20,16 @@ first visit?" (not understood, or option 1 held); "will you text me a reminder?"
 couldn't find Dr. De Familia"); "who is this?"; "yes" to times that were all at the 3 o'clock asked for
 (asked for a number, twice); "can I book that too, same day in the afternoon?" (that morning offered); "any
 time in the afternoon" while moving to December 23 (today's afternoon offered); "Sorry, it's Katherine with a
-K, McAllister with two Ls" after a failed try (not understood). Each runs through the REST channel against the shared stack. (Dates in the
+K, McAllister with two Ls" after a failed try (not understood); "my grandson usually helps me ... I have an
+appointment on the 4th ... another day that week?" (the grandson, "Usually", asked for); "tuesday again if
+possible, same time" among the week after's times (asked which). Each runs through the REST channel against the shared stack. (Dates in the
 weeks of December 21 and January 4: the other weeks are for the other files' patients.)
 """
 from __future__ import annotations
+
+import asyncio
+
+from actions.fhir import ArgonautClient
 
 from tests.assistant.test_assistant_e2e import appointments, booked, local, seed_booking
 from tests.assistant.test_probe_patients import probe_file_tests, task_of
@@ -427,6 +433,50 @@ def the_name_spelled_after_a_failed_try(stack, p):
     assert status_of(stack, appt["id"]) == "booked", p
 
 
+def another_day_that_week_with_a_grandson_mentioned(stack, p):
+    pid = new_patient(stack, "Winifreda", "Ashcombe-Lyle", "1941-03-17", "408-555-0971")
+    old = seed_booking(stack, pid, "2027-01-04", FAMILY, after="09:00")
+    said = p("Hello dear, this is Winifreda Ashcombe-Lyle. I'm 85 and my birthday is March 17th, 1941. My grandson usually "
+             "helps me but he's away. I have an appointment on the 4th of January but my ride can't take me that day. Could you "
+             "find me another day that week, in the morning? Not too early please, after 10 would be best.")
+    assert "grandson" not in said and "Mon Jan 4" in said, p  # her own appointment, not her grandson's
+    for o in p.options():
+        start = local({"start": o["start"]})
+        assert "2027-01-05" <= start.strftime("%Y-%m-%d") <= "2027-01-08" and start.hour >= 10, p
+    assert p.options(), p
+    p("The first one sounds lovely.")
+    p("Yes please, thank you dear.")
+    mine = booked(stack, pid)
+    assert status_of(stack, old["id"]) == "cancelled" and len(mine) == 1, p
+    assert "2027-01-05" <= local(mine[0]).strftime("%Y-%m-%d") <= "2027-01-08", p
+
+
+def _free_both_weeks(stack, pid: str, day: str, week_after: str) -> dict:
+    """Book, for ``pid``, a time on ``day`` that the same clinician also has free a week later."""
+    async def run():
+        async with ArgonautClient(stack.fhir_base) as client:
+            first = await client.find(specialty=DERM, start=f"{day}T08:00:00-08:00", end=f"{day}T17:00:00-08:00", count=40)
+            later = await client.find(specialty=DERM, start=f"{week_after}T08:00:00-08:00", end=f"{week_after}T17:00:00-08:00", count=40)
+            free = {(a.start.timetz(), a.participant[0].actor.reference) for a in later}
+            pick = next(a for a in first if (a.start.timetz(), a.participant[0].actor.reference) in free)
+            appt = await client.book(pick.id, pid)
+            return {"id": appt.id, "start": appt.start.isoformat()}
+    return asyncio.run(run())
+
+
+def the_same_time_picked_among_the_week_afters(stack, p):
+    pid = new_patient(stack, "Dmitra", "Volkova", "1969-11-29", "408-555-0972")
+    old = _free_both_weeks(stack, pid, "2026-12-08", "2026-12-15")
+    p("I need to cancel my derm appointment next Tuesday and book a new one for the week after instead")
+    p("Dmitra Volkova 11/29/1969")
+    said = p("tuesday again if possible, same time")
+    assert "holding" in said and "Tue Dec 15" in said, p
+    p("yes")
+    mine = booked(stack, pid)
+    assert status_of(stack, old["id"]) == "cancelled" and len(mine) == 1, p
+    assert local(mine[0]).strftime("%Y-%m-%d") == "2026-12-15" and local(mine[0]).strftime("%H:%M") == local(old).strftime("%H:%M"), p
+
+
 PATIENTS = [call_back_to_rebook_after_a_cancel, for_my_daughter_instead_at_the_insurance_question, no_for_the_plans_name,
             the_following_week_in_the_morning_when_moving, running_late_for_todays_appointment, check_my_calendar_first_at_the_yes,
             female_doctor_asked_while_choosing, derm_when_asked_for_the_name, two_questions_in_one_message,
@@ -436,7 +486,8 @@ PATIENTS = [call_back_to_rebook_after_a_cancel, for_my_daughter_instead_at_the_i
             registered_without_a_phone, a_spoken_birth_date_with_fillers, in_person_is_fine_after_a_video_visit_question,
             medical_questions_while_booking, a_reminder_asked_after_booking, the_family_doctor_in_spanish,
             who_is_this_then_a_time_said_and_yes, the_same_day_in_the_afternoon_for_a_second_visit,
-            the_afternoon_of_the_day_asked_for_when_moving, the_name_spelled_after_a_failed_try]
+            the_afternoon_of_the_day_asked_for_when_moving, the_name_spelled_after_a_failed_try,
+            another_day_that_week_with_a_grandson_mentioned, the_same_time_picked_among_the_week_afters]
 
 test_probe_patient_stop25, test_probe_patients_stop25_heard_only_clean_short_messages, \
     test_probe_patients_stop25_left_no_details_in_logs = probe_file_tests("probe25", PATIENTS)
