@@ -606,6 +606,8 @@ _ADVERB_ORDINAL = re.compile(r"(?<!the )(?<!take )(?<!want )(?<!pick )(?<!choose
 _ORDINAL_OF_TIME = re.compile(r"\b(first|second|third|1st|2nd|3rd)\s+(week|weekend|half|thing|days?|(mon|tues|wednes|thurs|fri|satur|sun)days?|"
                               r"visit|consult\w*|exam|checkup|check-up|time (i|i'?m|i'?ve|we|she|he|they|seeing|here|at|with|there)\b|"
                               r"of\s+(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|the month|next month|this month))", re.I)
+# "anything on the 2nd?", "by the 3rd": a day of the month, not an option
+_ON_THE_DATE = re.compile(r"\b(on|for|by|before|after|until|till|from|around)\s+the\s+(\d{1,2}(st|nd|rd|th)|first|second|third)\b", re.I)
 _SPAN = re.compile(r"\b(\d|one|two|three|a|couple( of)?|few)\s*(days?|weeks?|wks?|months?|hours?|hrs?|mins?|minutes?|am|pm|a\.m|p\.m|o'?clock)\b", re.I)
 
 
@@ -614,7 +616,7 @@ def parse_choice(text: str, n: int) -> int | None:
     t = (text or "").lower()
     if _SPAN.search(t):  # "in two weeks", "at 2pm": a time, not an option
         return None
-    t = _ORDINAL_OF_TIME.sub(" ", t)  # "the 2nd of january", "at the first visit": not an option
+    t = _ON_THE_DATE.sub(" ", _ORDINAL_OF_TIME.sub(" ", t))  # "the 2nd of january", "anything on the 2nd?", "at the first visit"
     m = re.fullmatch(r"\D{0,20}?(\d)\D{0,20}", t)
     if m and 1 <= int(m.group(1)) <= n:
         return int(m.group(1))

@@ -478,6 +478,16 @@ def relative_move(text: str, start: datetime | str | None) -> list[list[str]] | 
     following = _following_day(text, old)
     if following is not None:
         return following
+    said_day = _SAME_DAY.search(text)
+    if said_day:  # "earlier in the day? like around noon?": the time said, on the appointment's day
+        said = parse_windows(text[:said_day.start()] + " " + text[said_day.end():])
+        if len(said) == 1:
+            a, b = (datetime.fromisoformat(x) for x in said[0])
+            if b - a <= timedelta(hours=3) and a.date() == b.date():
+                day = old.replace(hour=0, minute=0, second=0, microsecond=0)
+                at = [day.replace(hour=a.hour, minute=a.minute), day.replace(hour=b.hour, minute=b.minute)]
+                if at[1] > now():
+                    return [[max(at[0], now()).isoformat(), at[1].isoformat()], [day.isoformat(), (day + timedelta(days=1)).isoformat()]]
     m = _RELATIVE_VERB.search(text) or _RELATIVE_BARE.search(text)
     same = _same_time_as(text, old)
     if m:

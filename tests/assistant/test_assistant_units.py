@@ -1020,3 +1020,14 @@ def test_qa_stop_25_a_helper_mentioned_and_another_day_that_week(monkeypatch):
     assert guess_goal("I have an appointment next week, can I book another one for my son?") == "book"
     days = [w[0][:10] for w in relative_move(said, "2026-12-14T09:00:00-08:00")]
     assert days == ["2026-12-15", "2026-12-16", "2026-12-17", "2026-12-18"]  # not the appointment's own day
+
+
+def test_qa_stop_25_a_day_of_the_month_and_a_time_that_day(monkeypatch):
+    from actions.forms.offer_times import relative_move
+
+    monkeypatch.setenv("SCHEDBOT_NOW", "2026-11-30T07:00:00-08:00")
+    assert parse_choice("do you have anything on the 2nd?", 3) is None and parse_choice("by the 3rd", 3) is None
+    assert parse_choice("the 2nd", 3) == 2 and parse_choice("the 3rd, please", 3) == 3
+    noon = relative_move("Can I move my Wednesday appointment earlier in the day? Like around noon?", "2026-12-09T15:00:00-08:00")
+    assert noon[0] == ["2026-12-09T11:30:00-08:00", "2026-12-09T13:00:00-08:00"]
+    assert relative_move("earlier in the day", "2026-12-09T15:00:00-08:00")[0][0] == "2026-12-09T14:00:00-08:00"

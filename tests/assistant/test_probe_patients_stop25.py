@@ -22,7 +22,9 @@ couldn't find Dr. De Familia"); "who is this?"; "yes" to times that were all at 
 time in the afternoon" while moving to December 23 (today's afternoon offered); "Sorry, it's Katherine with a
 K, McAllister with two Ls" after a failed try (not understood); "my grandson usually helps me ... I have an
 appointment on the 4th ... another day that week?" (the grandson, "Usually", asked for); "tuesday again if
-possible, same time" among the week after's times (asked which). Each runs through the REST channel against the shared stack. (Dates in the
+possible, same time" among the week after's times (asked which); "do you have anything on the 2nd?" while
+choosing (option 2 held); "earlier in the day? like around
+noon?" when moving (an hour earlier offered). Each runs through the REST channel against the shared stack. (Dates in the
 weeks of December 21 and January 4: the other weeks are for the other files' patients.)
 """
 from __future__ import annotations
@@ -477,6 +479,37 @@ def the_same_time_picked_among_the_week_afters(stack, p):
     assert local(mine[0]).strftime("%Y-%m-%d") == "2026-12-15" and local(mine[0]).strftime("%H:%M") == local(old).strftime("%H:%M"), p
 
 
+def anything_on_a_day_of_the_month_while_choosing(stack, p):
+    pid = new_patient(stack, "Bjornar", "Halvorsen-Dahl", "1971-12-02", "408-555-0973")
+    p("I need a family medicine appointment")
+    p("Bjornar Halvorsen-Dahl 12/2/1971")
+    p("self pay")
+    assert "1)" in p("next week"), p
+    p("do you have anything on the 2nd?")
+    assert not p.held_id(), p  # a day of the month, not option 2
+    days = {local({"start": o["start"]}).strftime("%Y-%m-%d") for o in p.options()}
+    assert days == {"2026-12-02"}, p
+    p("1")
+    p("yes")
+    mine = booked(stack, pid)
+    assert len(mine) == 1 and local(mine[0]).strftime("%Y-%m-%d") == "2026-12-02", p
+
+
+def earlier_that_day_around_noon_when_moving(stack, p):
+    pid = new_patient(stack, "Gretchen", "Sorensen-Ahl", "1975-05-19", "408-555-0974")
+    old = seed_booking(stack, pid, "2026-12-23", FAMILY, after="15:00")
+    p("Can I move my appointment on the 23rd earlier in the day? Like around noon?")
+    p("Gretchen Sorensen-Ahl 5/19/1975")
+    for o in p.options()[:1]:
+        start = local({"start": o["start"]})
+        assert start.strftime("%Y-%m-%d") == "2026-12-23" and 11 <= start.hour <= 12, p
+    assert p.options(), p
+    p("1")
+    p("yes")
+    mine = booked(stack, pid)
+    assert status_of(stack, old["id"]) == "cancelled" and len(mine) == 1 and 11 <= local(mine[0]).hour <= 12, p
+
+
 PATIENTS = [call_back_to_rebook_after_a_cancel, for_my_daughter_instead_at_the_insurance_question, no_for_the_plans_name,
             the_following_week_in_the_morning_when_moving, running_late_for_todays_appointment, check_my_calendar_first_at_the_yes,
             female_doctor_asked_while_choosing, derm_when_asked_for_the_name, two_questions_in_one_message,
@@ -487,7 +520,8 @@ PATIENTS = [call_back_to_rebook_after_a_cancel, for_my_daughter_instead_at_the_i
             medical_questions_while_booking, a_reminder_asked_after_booking, the_family_doctor_in_spanish,
             who_is_this_then_a_time_said_and_yes, the_same_day_in_the_afternoon_for_a_second_visit,
             the_afternoon_of_the_day_asked_for_when_moving, the_name_spelled_after_a_failed_try,
-            another_day_that_week_with_a_grandson_mentioned, the_same_time_picked_among_the_week_afters]
+            another_day_that_week_with_a_grandson_mentioned, the_same_time_picked_among_the_week_afters,
+            anything_on_a_day_of_the_month_while_choosing, earlier_that_day_around_noon_when_moving]
 
 test_probe_patient_stop25, test_probe_patients_stop25_heard_only_clean_short_messages, \
     test_probe_patients_stop25_left_no_details_in_logs = probe_file_tests("probe25", PATIENTS)
