@@ -216,9 +216,20 @@ def _unspelled(text: str | None) -> str:
     return re.sub(r"\b([A-Z][a-z'-]+),\s+(?=[A-Z][a-z'-]+\s*[.!]?\s*$)", r"\1 ", t) if t != (text or "") else t
 
 
+# "thanks! Lila Moreno 8/8/1985", "ok, sure. Lila Moreno": the courtesy before an answer
+_PLEASANTRY = re.compile(r"^(?:(?:hi|hello|hey|thanks|thank you|thank u|thx|ty|ok|okay|sure|yes|yeah|yep|great|perfect|of course|"
+                         r"certainly|absolutely|no problem|alright|all right)(?:\s+(?:so much|very much|again))?[,.!:;\s]+)+", re.I)
+
+
+def without_pleasantry(text: str) -> str:
+    """The message without the courtesy it starts with ("thanks! Lila Moreno" -> "Lila Moreno")."""
+    bare = _PLEASANTRY.sub("", text or "")
+    return bare if len(bare.split()) >= 2 else (text or "")
+
+
 def _name_words(text: str) -> tuple[str, list[str]]:
     """The message without greeting, intro, birth date and what follows the name; and its name-like words."""
-    t = _NAME_PREFIX.sub("", _SPELLED.sub("", FILLERS.sub(" ", _unspelled(text)).strip()))
+    t = _NAME_PREFIX.sub("", without_pleasantry(_SPELLED.sub("", FILLERS.sub(" ", _unspelled(text)).strip())))
     t = _CLAUSE_AFTER_NAME.sub("", t)  # "Leo Park, he was born ...": the name only
     t = _DATE_IN_TEXT.sub(" ", t)
     t = re.sub(r"\b(born|dob|birthday|and|my|is)\b", " ", t, flags=re.I)

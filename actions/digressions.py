@@ -200,48 +200,46 @@ WHO_IS_THIS = re.compile(r"^\W*(who (is|'?s) (this|that)(?!\s+[a-z])|who are (yo
                          r"what is this( number)?|i (got|had|missed) a (missed )?call from this number)\b", re.I)
 
 
+def _front_desk(lead: str, joiner: str = ": ") -> str:
+    """ "<lead>: (408) 555-0100." with the clinic's number, or "<lead>." without one."""
+    phone = clinic().get("phone")
+    return f"{lead}{joiner}{phone}." if phone else f"{lead}."
+
+
+def _who_we_are() -> str:
+    name = clinic().get("name") or "the clinic"
+    owner = f"{name}'" if name.endswith("s") else f"{name}'s"  # ("Bay Area Argonaut Clinics'")
+    return f"This is {owner} scheduling assistant. I can book, reschedule or cancel an appointment, or list the ones you have."
+
+
+# Questions beside scheduling, in the order they are tried: (intent logged, words, asked as a question?, answer)
+_ASIDES = [
+    ("member_id_where", MEMBER_ID_QUESTION, True,
+     lambda: "It's on the front of your insurance card, usually labeled Member ID or ID#. No card at hand? "
+             "Say 'later' and the front desk will take it at your visit."),
+    ("are_you_a_bot", ARE_YOU_A_BOT, True,
+     lambda: "I'm the clinic's automated scheduling assistant. Reply 'agent' anytime and someone from the clinic will call you."),
+    ("parking", PARKING, True, lambda: _front_desk("I don't have parking details for our clinics, sorry. The front desk can tell you")),
+    ("medical_question", PREPARING, True,
+     lambda: _front_desk("I can't answer medical questions here. Your clinician will go over it at the visit; before then, "
+                         "the front desk can help")),
+    ("reminder", REMINDER, True, lambda: "I can't set up reminders here, but you can text me 'my appointments' anytime to see them."),
+    ("who_is_this", WHO_IS_THIS, False, _who_we_are),
+    ("video_visit", VIDEO_VISIT, True,
+     lambda: _front_desk("I can book visits at our clinics only. For a video visit, please call the front desk", " at ")),
+]
+
+
 def answered_aside(dispatcher, text: str, event: str = "answered") -> bool:
     """A question beside the clinic's data (the cost of a visit, whether this is a bot, video visits,
-    where the member id is): answered, logged as ``event``; whether it was one."""
+    where the member id is, ...): answered, logged as ``event``; whether it was one."""
     if answered_price(dispatcher, text, event):
         return True
-    if MEMBER_ID_QUESTION.search(text or "") and QUESTION.search(text or ""):
-        say(dispatcher, "It's on the front of your insurance card, usually labeled Member ID or ID#. No card at hand? "
-                        "Say 'later' and the front desk will take it at your visit.")
-        log.info("event=%s intent=member_id_where", event)
-        return True
-    phone = clinic().get("phone")
-    if ARE_YOU_A_BOT.search(text or "") and QUESTION.search(text or ""):
-        say(dispatcher, "I'm the clinic's automated scheduling assistant. Reply 'agent' anytime and someone from the "
-                        "clinic will call you.")
-        log.info("event=%s intent=are_you_a_bot", event)
-        return True
-    if PARKING.search(text or "") and QUESTION.search(text or ""):
-        say(dispatcher, "I don't have parking details for our clinics, sorry. The front desk can tell you" +
-            (f": {phone}." if phone else "."))
-        log.info("event=%s intent=parking", event)
-        return True
-    if PREPARING.search(text or "") and QUESTION.search(text or ""):
-        say(dispatcher, "I can't answer medical questions here. Your clinician will go over it at the visit; before then, "
-                        "the front desk can help" + (f": {phone}." if phone else "."))
-        log.info("event=%s intent=medical_question", event)
-        return True
-    if REMINDER.search(text or "") and QUESTION.search(text or ""):
-        say(dispatcher, "I can't set up reminders here, but you can text me 'my appointments' anytime to see them.")
-        log.info("event=%s intent=reminder", event)
-        return True
-    if WHO_IS_THIS.search(text or ""):
-        name = clinic().get("name") or "the clinic"
-        owner = f"{name}'" if name.endswith("s") else f"{name}'s"  # ("Bay Area Argonaut Clinics'")
-        say(dispatcher, f"This is {owner} scheduling assistant. I can book, reschedule or "
-                        "cancel an appointment, or list the ones you have.")
-        log.info("event=%s intent=who_is_this", event)
-        return True
-    if VIDEO_VISIT.search(text or "") and QUESTION.search(text or ""):
-        say(dispatcher, "I can book visits at our clinics only. For a video visit, please call the front desk" +
-            (f" at {phone}." if phone else "."))
-        log.info("event=%s intent=video_visit", event)
-        return True
+    for intent, words, as_question, reply in _ASIDES:
+        if words.search(text or "") and (not as_question or QUESTION.search(text or "")):
+            say(dispatcher, reply())
+            log.info("event=%s intent=%s", event, intent)
+            return True
     return False
 
 
@@ -255,9 +253,7 @@ def answered_inline(dispatcher, tracker: Tracker) -> bool:
     intent, text = latest_intent(tracker), latest_text(tracker)
     if HOW_LONG_VISIT.search(text) and not (tracker.get_slot("options") or tracker.get_slot("held")):
         # before any time is offered (after, each time's own length is said: forms/booking.py)
-        phone = clinic().get("phone")
-        say(dispatcher, "It depends on the visit: I'll tell you the length with the times I offer. The front desk can say more" +
-            (f": {phone}." if phone else "."))
+        say(dispatcher, _front_desk("It depends on the visit: I'll tell you the length with the times I offer. The front desk can say more"))
         log.info("event=answered_inline intent=how_long")
         return True
     if answered_aside(dispatcher, text, "answered_inline"):

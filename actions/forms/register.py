@@ -9,7 +9,7 @@ from typing import Any, Dict, List, Text
 from rasa_sdk import Tracker
 
 from actions.common import (clean_name, client, date_in_text, dob_in_text, parse_dob, parse_email, parse_phone, phone_in_text, say,
-                            sender_phone, split_name)
+                            sender_phone, split_name, without_pleasantry)
 from actions.digressions import answered_inline
 from actions.forms.base import FlowForm
 
@@ -86,7 +86,7 @@ class ValidateRegisterForm(FlowForm):
         parts = split_name(str(value or ""))
         from actions.forms.verify import NOT_A_NAME
 
-        if not parts or (NOT_A_NAME.search(str(value)) and not re.search(r"\bname\b", str(value), re.I)):
+        if not parts or (NOT_A_NAME.search(without_pleasantry(str(value))) and not re.search(r"\bname\b", str(value), re.I)):
             self.miss(dispatcher, tracker, "Sorry, I need the first and last name, like 'Jane Smith'.")
             return {"person_name": None}
         return {"person_name": clean_name(str(value)), "form_misses": 0, **self._also_said(tracker, str(value))}

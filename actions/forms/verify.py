@@ -10,7 +10,7 @@ from typing import Any, Dict, List, Text
 from rasa_sdk import Tracker
 
 from actions.common import (SPELLING_HINT, bare_name, clean_name, client, date_in_text, dob_in_text, last_bot_texts, latest_intent, latest_text, name_in_text, now,
-                            parse_dob, patient_phones, say, sender_phone, split_name, trailing_name)
+                            parse_dob, patient_phones, say, sender_phone, split_name, trailing_name, without_pleasantry)
 from actions.digressions import answered_inline
 from actions.forms.base import FlowForm
 
@@ -154,7 +154,7 @@ class ValidateVerifyForm(FlowForm):
             if spec:  # "derm" when asked for the name: what the visit is for, kept; the name asked again
                 say(dispatcher, f"Noted: {specialty_name(spec)}.")
                 return {"person_name": None, "care": specialty_name(spec), "specialty": spec, "visit_type": visit}
-        if not parts or (NOT_A_NAME.search(str(value)) and not re.search(r"\bname\b", str(value), re.I)):  # "self pay"
+        if not parts or (NOT_A_NAME.search(without_pleasantry(str(value))) and not re.search(r"\bname\b", str(value), re.I)):  # "self pay"
             who = tracker.get_slot("for_whom")
             self.miss(dispatcher, tracker, "Sorry, I need the first and last name, like 'Jane Smith'." if who else
                       "Sorry, I need your first and last name, like 'Jane Smith'.")

@@ -1031,3 +1031,10 @@ def test_qa_stop_25_a_day_of_the_month_and_a_time_that_day(monkeypatch):
     noon = relative_move("Can I move my Wednesday appointment earlier in the day? Like around noon?", "2026-12-09T15:00:00-08:00")
     assert noon[0] == ["2026-12-09T11:30:00-08:00", "2026-12-09T13:00:00-08:00"]
     assert relative_move("earlier in the day", "2026-12-09T15:00:00-08:00")[0][0] == "2026-12-09T14:00:00-08:00"
+
+
+def test_qa_stop_25_thanks_before_a_name():
+    from actions.common import without_pleasantry
+
+    assert split_name("thanks! Lila Moreno 8/8/1985") == ("Lila", "Moreno") and split_name("sure, Lila Moreno") == ("Lila", "Moreno")
+    assert without_pleasantry("thank you, self pay") == "self pay" and without_pleasantry("thanks") == "thanks"

@@ -24,7 +24,7 @@ K, McAllister with two Ls" after a failed try (not understood); "my grandson usu
 appointment on the 4th ... another day that week?" (the grandson, "Usually", asked for); "tuesday again if
 possible, same time" among the week after's times (asked which); "do you have anything on the 2nd?" while
 choosing (option 2 held); "earlier in the day? like around
-noon?" when moving (an hour earlier offered). Each runs through the REST channel against the shared stack. (Dates in the
+noon?" when moving (an hour earlier offered); "thanks! <name> <birth date>" (not a name). Each runs through the REST channel against the shared stack. (Dates in the
 weeks of December 21 and January 4: the other weeks are for the other files' patients.)
 """
 from __future__ import annotations
@@ -510,6 +510,18 @@ def earlier_that_day_around_noon_when_moving(stack, p):
     assert status_of(stack, old["id"]) == "cancelled" and len(mine) == 1 and 11 <= local(mine[0]).hour <= 12, p
 
 
+def thanks_before_every_answer(stack, p):
+    pid = new_patient(stack, "Lilias", "Moreno-Vidal", "1985-08-08", "408-555-0975")
+    p("book dermatology")
+    assert "insurance" in p("thanks! Lilias Moreno-Vidal 8/8/1985"), p
+    p("thank you, self pay")
+    assert "1)" in p("thanks, thursday january 7 is good"), p
+    p("thank you, the first")
+    p("thanks yes")
+    mine = booked(stack, pid)
+    assert len(mine) == 1 and DERM in specialty_codes(mine[0]), p
+
+
 PATIENTS = [call_back_to_rebook_after_a_cancel, for_my_daughter_instead_at_the_insurance_question, no_for_the_plans_name,
             the_following_week_in_the_morning_when_moving, running_late_for_todays_appointment, check_my_calendar_first_at_the_yes,
             female_doctor_asked_while_choosing, derm_when_asked_for_the_name, two_questions_in_one_message,
@@ -521,7 +533,8 @@ PATIENTS = [call_back_to_rebook_after_a_cancel, for_my_daughter_instead_at_the_i
             who_is_this_then_a_time_said_and_yes, the_same_day_in_the_afternoon_for_a_second_visit,
             the_afternoon_of_the_day_asked_for_when_moving, the_name_spelled_after_a_failed_try,
             another_day_that_week_with_a_grandson_mentioned, the_same_time_picked_among_the_week_afters,
-            anything_on_a_day_of_the_month_while_choosing, earlier_that_day_around_noon_when_moving]
+            anything_on_a_day_of_the_month_while_choosing, earlier_that_day_around_noon_when_moving,
+            thanks_before_every_answer]
 
 test_probe_patient_stop25, test_probe_patients_stop25_heard_only_clean_short_messages, \
     test_probe_patients_stop25_left_no_details_in_logs = probe_file_tests("probe25", PATIENTS)
