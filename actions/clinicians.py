@@ -38,6 +38,9 @@ _STOP = _NOT_A_NAME | _NOT_NAME_WORDS | {
 }
 
 
+_NOT_THIS_ONE = re.compile(r"\b(not|instead of|rather than|other than|except|anyone but|anybody but)(\s+with)?\s*$", re.I)
+
+
 def named_clinician(text: str) -> str | None:
     """The name after "Dr."/"doctor" (the family name, or the first of "Dr. Beverly Crusher"), or None."""
     m = _NAMED.search(text or "")
@@ -56,8 +59,8 @@ def name_candidates(text: str, bare: bool = False) -> list[tuple[str, str | None
     for pattern, titled in ((_NAMED, True), (_SEE, False)):
         for m in pattern.finditer(text or ""):
             a, b = m.group(1), m.group(2)
-            if not _usable(a):
-                continue
+            if not _usable(a) or _NOT_THIS_ONE.search((text or "")[:m.start()]):
+                continue  # ("not Dr. Billingsley": anyone but)
             cand = (a, b if _usable(b) else None, titled)
             if cand[:2] not in [c[:2] for c in out]:
                 out.append(cand)

@@ -507,7 +507,8 @@ _MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct",
 _RULED_OUT = re.compile(r"\b(?:not|instead of|rather than)\s+(?:the\s+|on\s+|at\s+)?(?:"
                         r"(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*|"
                         r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(?:st|nd|rd|th)?|"
-                        r"\d{1,2}(?::\d\d)?\s*(?:am|pm|a\.m\.|p\.m\.)?)(?:'s)?(?:\s+one)?(?!\w)", re.I)
+                        r"\d{1,2}(?::\d\d)?\s*(?:am|pm|a\.m\.|p\.m\.)?|"
+                        r"(?:dr\.?|doctor)\s+[a-z'-]+)(?:'s)?(?:\s+one)?(?!\w)", re.I)  # ("not Dr. Billingsley")
 
 
 def _clocks_in(text: str) -> list[tuple[int, int, str | None]]:

@@ -1038,3 +1038,17 @@ def test_qa_stop_25_thanks_before_a_name():
 
     assert split_name("thanks! Lila Moreno 8/8/1985") == ("Lila", "Moreno") and split_name("sure, Lila Moreno") == ("Lila", "Moreno")
     assert without_pleasantry("thank you, self pay") == "self pay" and without_pleasantry("thanks") == "thanks"
+
+
+def test_qa_stop_25_a_clinician_ruled_out():
+    from actions.clinicians import name_candidates
+    from actions.common import match_option
+
+    offered = ["Mon Dec 7, 10:00 AM with Dr. Billingsley at San Jose Dermatology Clinic",
+               "Mon Dec 7, 10:15 AM with Dr. Billingsley at San Jose Dermatology Clinic",
+               "Mon Dec 7, 10:30 AM with Dr. Boyce at San Jose Dermatology Clinic"]
+    several: list = []
+    assert match_option("can I see a different doctor? not Dr. Billingsley", offered, several) is None and not several
+    assert match_option("the one with dr boyce", offered) == 3
+    assert name_candidates("can I see a different doctor? not Dr. Billingsley") == [] and name_candidates("not with dr mccoy") == []
+    assert name_candidates("with dr boyce please, not dr mccoy") == [("boyce", None, True)]
