@@ -29,6 +29,9 @@ DEFAULT_CLINIC = {
     "payers": [],
 }
 
+# the phone slot of a patient registered without one ("I don't have a phone right now")
+NO_PHONE = "none"
+
 _client = None
 _clinic: dict | None = None
 

@@ -9,7 +9,7 @@ from typing import Any, Dict, List, Text
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, FollowupAction, SlotSet
 
-from actions.common import clinic, client, latest_text, name_in_text, now, patient_phones, phone_in_text, say, sender_phone
+from actions.common import NO_PHONE, clinic, client, latest_text, name_in_text, now, patient_phones, phone_in_text, say, sender_phone
 from actions.next_step import release_hold, reset_flow
 
 log = logging.getLogger("schedbot.actions.handoff")
@@ -19,7 +19,8 @@ def known_phone(tracker: Tracker) -> str | None:
     """The number to call back: given in this conversation, the SMS sender's, or written in a message
     ("Hi I'm Rosa Delgado, 408 555 0142, I need to talk to someone"), the latest first."""
     said = [e.get("text") or "" for e in tracker.events if e.get("event") == "user"]
-    return (tracker.get_slot("phone") if tracker.get_slot("phone") != "none" else None) or sender_phone(tracker) or next(filter(None, map(phone_in_text, reversed(said))), None)
+    given = tracker.get_slot("phone")
+    return (given if given != NO_PHONE else None) or sender_phone(tracker) or next(filter(None, map(phone_in_text, reversed(said))), None)
 
 
 def callback_task(tracker: Tracker, phone: str | None) -> dict:

@@ -90,6 +90,21 @@ def person_switched(text: str, before: dict | None, person_name: str | None, at_
     return None
 
 
+def switched_slots(who: dict | None, other: dict | None, spec: str | None, visit: str | None, current: str | None) -> dict:
+    """The slots once the visit turns out to be ``who``'s (``person_switched``): nobody verified, the name said for
+    them kept, and a child's visit moved to pediatrics (``current``: the specialty before)."""
+    from actions.care import PEDIATRICS, for_a_child, specialty_name
+
+    out = {**IDENTITY_SLOTS, "for_whom": who}
+    if other and other.get("name"):
+        out["person_name"] = other["name"]
+    if spec and is_child(who) and spec != PEDIATRICS:  # a child's visit: pediatrics
+        spec, visit = for_a_child(spec, visit)
+    if spec and spec != current:
+        out.update({"care": specialty_name(spec), "specialty": spec, "visit_type": visit})
+    return out
+
+
 def someone_else(text: str) -> dict | None:
     """{"rel", "given", "name"} when the message asks for another person's visit, else None."""
     t = text or ""

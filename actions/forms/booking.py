@@ -372,7 +372,7 @@ class ValidateBookingForm(FlowForm):
     async def _someone_else_now(self, dispatcher, tracker: Tracker) -> Dict[Text, Any]:
         """ "actually it's for my daughter" (or "for me, not my son") in the middle of booking: the
         hold goes, and the person to book is verified first; what the visit is for and when stay."""
-        from actions.who import IDENTITY_SLOTS, for_self, person_switched
+        from actions.who import for_self, person_switched, switched_slots
 
         text = latest_text(tracker)
         if latest_intent(tracker) in ("ask_hours", "ask_location", "ask_insurance", "handoff", "start_over", "goodbye"):
@@ -382,22 +382,11 @@ class ValidateBookingForm(FlowForm):
         if switched is None:
             return {}
         who, label, other = switched
-        out = {**IDENTITY_SLOTS, **(await self._drop_hold(tracker)), "for_whom": who, "options": None, "option": None,
-               "confirm": None, "seen": None, "form_misses": 0}
-        if other and other.get("name"):
-            out["person_name"] = other["name"]
-        from actions.care import PEDIATRICS
-        from actions.who import is_child
-
         spec, visit = tracker.get_slot("specialty"), tracker.get_slot("visit_type")
         if not spec and at_care:  # "my kid needs a checkup": what it is for is kept for when they are found
             spec, visit = care_from_text(text)
-        if spec and is_child(who) and spec != PEDIATRICS:  # a child's visit: pediatrics
-            from actions.care import for_a_child
-
-            spec, visit = for_a_child(spec, visit)
-        if spec and spec != tracker.get_slot("specialty"):
-            out.update({"care": specialty_name(spec), "specialty": spec, "visit_type": visit})
+        out = {**switched_slots(who, other, spec, visit, tracker.get_slot("specialty")), **(await self._drop_hold(tracker)),
+               "options": None, "option": None, "confirm": None, "seen": None, "form_misses": 0}
         log.info("event=patient_switched_mid_booking")
         say(dispatcher, f"OK, this visit is for {label}." if at_care else f"OK, I'll book for {label} instead.")
         tracker.slots.update(out)

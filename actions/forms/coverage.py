@@ -173,9 +173,8 @@ class ValidateCoverageForm(FlowForm):
     def _someone_else_now(self, dispatcher, tracker: Tracker) -> Dict[Text, Any]:
         """ "actually, can we make it for my daughter instead?" when asked about insurance: the coverage
         is theirs, so they are found first; what the visit is for and when stay (as in forms/booking.py)."""
-        from actions.care import PEDIATRICS, for_a_child, specialty_name
         from actions.common import latest_intent, latest_text
-        from actions.who import IDENTITY_SLOTS, is_child, person_switched
+        from actions.who import person_switched, switched_slots
 
         text = latest_text(tracker)
         if not tracker.get_slot("requested_slot") or latest_intent(tracker) in ("ask_hours", "ask_location", "ask_insurance",
@@ -187,13 +186,8 @@ class ValidateCoverageForm(FlowForm):
         if switched is None:
             return {}
         who, label, other = switched
-        out = {**IDENTITY_SLOTS, "for_whom": who, "form_misses": 0}
-        if other and other.get("name"):
-            out["person_name"] = other["name"]
         spec = tracker.get_slot("specialty")
-        if spec and is_child(who) and spec != PEDIATRICS:  # a child's visit: pediatrics
-            spec, visit = for_a_child(spec, tracker.get_slot("visit_type"))
-            out.update({"care": specialty_name(spec), "specialty": spec, "visit_type": visit})
+        out = {**switched_slots(who, other, spec, tracker.get_slot("visit_type"), spec), "form_misses": 0}
         log.info("event=patient_switched_at_coverage")
         say(dispatcher, f"OK, I'll book for {label} instead.")
         return out

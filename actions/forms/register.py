@@ -8,7 +8,7 @@ from typing import Any, Dict, List, Text
 
 from rasa_sdk import Tracker
 
-from actions.common import (clean_name, client, date_in_text, dob_in_text, parse_dob, parse_email, parse_phone, phone_in_text, say,
+from actions.common import (NO_PHONE, clean_name, client, date_in_text, dob_in_text, parse_dob, parse_email, parse_phone, phone_in_text, say,
                             sender_phone, split_name, without_pleasantry)
 from actions.digressions import answered_inline
 from actions.forms.base import FlowForm
@@ -19,10 +19,9 @@ SKIP = re.compile(r"\b(skip|no|none|nope|don'?t have|no tengo|n/a|na)\b", re.I)
 SAME_PHONE = re.compile(r"\b(this|same|this one|that one|this number|my cell|the one i'?m texting from)\b", re.I)
 
 
-# "I don't have a phone right now": registered without one (the phone slot holds NO_PHONE)
+# "I don't have a phone right now": registered without one (the phone slot holds common.NO_PHONE)
 NO_PHONE_SAID = re.compile(r"\b(don'?t|do not|dont) (have|own) (a |any )?(phone|cell|cellphone|mobile|number)|\bno (phone|cell|mobile)\b|"
                            r"^\W*none\W*$", re.I)
-NO_PHONE = "none"
 
 
 def build_patient(name: str, dob: str, phone: str, email: str | None) -> dict:
