@@ -47,11 +47,16 @@ _VISIT_RULES = [
 def specialty_from_text(text: str, strict: bool = False) -> str | None:
     """The specialty named or implied; ``strict`` skips the everyday-reasons rule (for telling a
     change of mind from a remark in the middle of choosing a time)."""
-    t = (text or "").lower()
-    for code, pattern in (_SPECIALTY_RULES[:-1] if strict else _SPECIALTY_RULES):
+    rules = _SPECIALTY_RULES[:-1] if strict else _SPECIALTY_RULES
+    t = _NEGATED.sub(lambda m: " " if any(re.search(p, m.group(1)) for _, p in rules) else m.group(0), (text or "").lower())
+    for code, pattern in rules:
         if re.search(pattern, t):
             return code
     return None
+
+
+# "a GI doctor, not dermatology", "instead of the skin doctor": the kind of visit said NOT to be it
+_NEGATED = re.compile(r"\b(?:not|instead of|rather than|other than)\s+(?:a\s+|an\s+|the\s+|for\s+)?(\w+(?:\s+\w+)?)")
 
 
 def visit_type_from_text(text: str) -> str | None:
@@ -96,11 +101,12 @@ _INFLECTION = re.compile(r"(s|es|y|ies|e|ed|ing|er|ers|ic|al|a|ea|oea|ous|ion|at
 
 def says_reason(text: str) -> bool:
     """Whether the words say a reason for a visit, as care_from_text would read them, not counting a
-    word that only contains one: "skin rash", "aches" and "the flu" do, "Chidi Achebe" does not."""
+    word that only contains one: "skin rash", "aches" and "the flu" do, "Chidi Achebe" and "Augusta Fairchild" do not."""
     t = (text or "").lower()
     for pattern in [p for _, p in _SPECIALTY_RULES] + [p for _, p in _VISIT_RULES]:
         for m in re.finditer(pattern, t):
-            if _INFLECTION.fullmatch(re.match(r"[a-zà-ÿ]*", t[m.end():]).group(0)):
+            inside_a_word = m.start() > 0 and t[m.start() - 1].isalpha()  # ("Fairchild" is no child)
+            if not inside_a_word and _INFLECTION.fullmatch(re.match(r"[a-zà-ÿ]*", t[m.end():]).group(0)):
                 return True
     return False
 

@@ -165,3 +165,36 @@ async def of_gender(appts: list, gender: str) -> list:
             log.warning("event=practitioner_unreadable")
     return out
 
+
+
+# "which dermatologists do you have?", "who are your doctors?": the clinic's directory (not "which doctor is free monday")
+DIRECTORY_QUESTION = re.compile(r"\b(which|what|who)\s+(?:\w+\s+){0,2}(doctors|dermatologists|pediatricians|gastroenterologists|"
+                                r"physicians|providers|clinicians|specialists|gps)\b(?!\s+(?:is|are)\s+(?:free|available|open))|"
+                                r"\bwho\s+(?:are|r)\s+(?:your|the|ur)\s+(?:\w+\s+)?(doctors?|dermatologists?|pediatricians?|"
+                                r"gastroenterologists?|physicians?|providers?|clinicians?)\b", re.I)
+
+
+async def directory_text(question: str) -> str:
+    """Who the clinic's clinicians are, of the specialty the question names or all, from the scheduler."""
+    spec = care_from_text(question)[0]
+    by_specialty: dict[str, list[str]] = {}
+    places: set[str] = set()
+    for role in await client().roles(spec):
+        name = role.practitioner.display if role.practitioner else None
+        codes = [c.code for s in (role.specialty or []) for c in (s.coding or []) if c.code]
+        if not name or not codes or (spec and spec not in codes):
+            continue
+        names = by_specialty.setdefault(spec or codes[0], [])
+        if name not in names:
+            names.append(name)
+        places.update(loc.display for loc in (role.location or []) if loc.display)
+    if not by_specialty:
+        return "I couldn't find our clinicians for that just now. The front desk can tell you."
+    if spec:
+        names = by_specialty[spec]
+        where = f", at {' and '.join(sorted(places))}" if 0 < len(places) <= 2 else ""
+        who = names[0] if len(names) == 1 else ", ".join(names[:-1]) + f" and {names[-1]}"
+        return f"Our {specialty_name(spec)} clinicians: {who}{where}. You can ask for one by name."
+    parts = [f"{specialty_name(code).capitalize()}: {', '.join(n.split()[0] + ' ' + n.split()[-1] for n in names)}"
+             for code, names in by_specialty.items()]
+    return "; ".join(parts) + ". You can ask for one by name."

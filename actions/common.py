@@ -230,9 +230,23 @@ def without_pleasantry(text: str) -> str:
     return bare if len(bare.split()) >= 2 else (text or "")
 
 
+# "Okonkwo, Chidi": the way forms write a name, last name first (not "Katherine with a K, McAllister": _unspelled)
+_LAST_FIRST = re.compile(r"^\s*([A-Za-zÀ-ÿ'\-]{2,}(?:\s+[A-Za-zÀ-ÿ'\-]{2,}){0,2})\s*,\s*([A-Za-zÀ-ÿ'\-]{2,})\s*[.!]?\s*$")
+
+
+def last_name_first(text: str) -> str:
+    """ "Okonkwo, Chidi" -> "Chidi Okonkwo"; any other message as it is."""
+    m = _LAST_FIRST.match(text or "")
+    if not m or any(w.lower() in _NOT_NAME_WORDS for w in f"{m.group(1)} {m.group(2)}".split()):
+        return text
+    return f"{m.group(2)} {m.group(1)}"
+
+
 def _name_words(text: str) -> tuple[str, list[str]]:
     """The message without greeting, intro, birth date and what follows the name; and its name-like words."""
-    t = _NAME_PREFIX.sub("", without_pleasantry(_SPELLED.sub("", FILLERS.sub(" ", _unspelled(text)).strip())))
+    unspelled = _unspelled(text)
+    t = last_name_first(unspelled) if unspelled == text else unspelled
+    t = _NAME_PREFIX.sub("", without_pleasantry(_SPELLED.sub("", FILLERS.sub(" ", t).strip())))
     t = _CLAUSE_AFTER_NAME.sub("", t)  # "Leo Park, he was born ...": the name only
     t = _DATE_IN_TEXT.sub(" ", t)
     t = re.sub(r"\b(born|dob|birthday|and|my|is)\b", " ", t, flags=re.I)
@@ -256,6 +270,10 @@ def split_name(text: str) -> tuple[str, str] | None:
     if _NOT_A_NAME.search(t):  # an answer to a later question given early ("blue shield", "self pay")
         return None
     if sum(w.lower() in _NOT_NAME_WORDS for w in words) >= 2:  # "does wife have anything booked"
+        return None
+    from actions.care import says_reason
+
+    if says_reason(" ".join(words)):  # "family medicine" when asked for the name: what the visit is for
         return None
     given, family = words[0], words[-1]
     return given[:1].upper() + given[1:], family[:1].upper() + family[1:]
@@ -291,7 +309,7 @@ def bare_name(words: list[str]) -> str | None:
     """ "Jane Smith" from 2-3 words that are not everyday words or reasons for a visit, else None."""
     clean = [w.strip(".,;:!?()\"") for w in words]
     if not 2 <= len(clean) <= 3 or any(len(w) < 2 or not re.fullmatch(r"[A-Za-zÀ-ÿ'\-]+", w) or w.lower() in _NOT_NAME_WORDS
-                                       for w in clean):
+                                       or re.search(r"(.)\1\1", w.lower()) for w in clean):  # ("blorp zzz": no name)
         return None
     from actions.care import says_reason
 
@@ -309,12 +327,16 @@ _GREETING = re.compile(r"^\s*(hi|hello|hey|good (morning|afternoon|evening))\b[\
 _SIGNED_OFF = re.compile(r"\s+(here|speaking|calling|texting)\s*$", re.I)
 
 
+_MIDDLE_INITIAL = re.compile(r"\b([A-Z][A-Za-z'\-]+)\s+[A-Z]\.?\s+(?=[A-Z][a-z])")
+
+
 def name_in_text(text: str, loose: bool = True) -> str | None:
     """A first + last name inside a longer message ("hi im jane smith born 3/4/85 need a checkup"),
     or None. Strict on purpose: 2-3 words that are not everyday words, either after "I'm / my name
     is", or (when the message also gives a birth date) a part of the message of its own, or the
     words right before the birth date."""
     t = _SPELLED.sub("", FILLERS.sub(" ", _unspelled(text)))
+    t = _MIDDLE_INITIAL.sub(r"\1 ", t)  # "Jonathan Q. Whitfield": the first and last name
     start = 0
     while m := _INTRO.search(t, start):  # each intro in turn: "I'm new here. My name is Priya Raman"
         words = []
@@ -345,7 +367,8 @@ def name_in_text(text: str, loose: bool = True) -> str | None:
         if not _is_name_word(w):
             break
         run.insert(0, w)
-    return bare_name(run) if len(run) <= 3 else None
+    run = run[-3:]  # ("schedule dermatology Florentina Ibsen 9/9/89": what the visit is for, then the name)
+    return bare_name(run) or (bare_name(run[-2:]) if len(run) == 3 else None)
 
 
 def trailing_name(text: str) -> str | None:
@@ -366,7 +389,11 @@ def dob_in_text(text: str) -> date | None:
 
 def date_in_text(text: str) -> str | None:
     m = _DATE_IN_TEXT.search(text or "")
-    return m.group(0) if m else None
+    if m:
+        return m.group(0)
+    # "dmitri volkonsky 011998": a birth date typed as on a form, when it reads as one
+    compact = [c for c in re.findall(r"(?<![\w/\-])(\d{6}|\d{8})(?![\w/\-])", text or "") if parse_dob(c)]
+    return compact[0] if len(compact) == 1 else None
 
 
 def parse_dob(text: str) -> date | None:
@@ -652,7 +679,7 @@ def parse_choice(text: str, n: int) -> int | None:
     return None
 
 
-YES = re.compile(r"^\s*(y|ya|yas|yes+|yep|yup|yeah|yea|sure|ok|okay|k|kk|correct|confirm|book it|do it|go ahead|sounds good|perfect|please do|please|s[ií]|claro|absolutely|right|that works|works( for me)?|fine|great|good|definitely|of course|alright|all right|let'?s do it|lets do that|yes please|that'?s (fine|good|great|perfect|right)|i'?ll take it|take it)\b", re.I)
+YES = re.compile(r"^\s*(y|ya|yas|yes+|yse|ys|yeh|yah|yep|yup|yeah|yea|sure|ok|okay|k|kk|correct|confirm|book it|do it|go ahead|sounds good|perfect|please do|please|s[ií]|claro|absolutely|right|that works|works( for me)?|fine|great|good|definitely|of course|alright|all right|let'?s do it|lets do that|yes please|that'?s (fine|good|great|perfect|right)|i'?ll take it|take it)\b", re.I)
 NO = re.compile(r"^\W*(?:(?:hmm+|um+|uh+|oh|well|actually|wait|sorry|ah|ok|okay)\W+)*(n|no+|nope|nah|don'?t|do not|negative|not|nvm|nevermind|never mind|forget it|changed my mind|cancel that|wait,? no)\b", re.I)
 
 

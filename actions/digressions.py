@@ -230,10 +230,21 @@ _ASIDES = [
 ]
 
 
-def answered_aside(dispatcher, text: str, event: str = "answered") -> bool:
+async def answered_aside(dispatcher, text: str, event: str = "answered") -> bool:
     """A question beside the clinic's data (the cost of a visit, whether this is a bot, video visits,
     where the member id is, ...): answered, logged as ``event``; whether it was one."""
     if answered_price(dispatcher, text, event):
+        return True
+    from actions.clinicians import DIRECTORY_QUESTION, directory_text
+
+    if DIRECTORY_QUESTION.search(text or ""):
+        from actions.fhir import SchedulerError
+
+        try:
+            say(dispatcher, await directory_text(text))
+        except SchedulerError:
+            say(dispatcher, _front_desk("I can't look up our clinicians right now. The front desk can tell you"))
+        log.info("event=%s intent=clinicians", event)
         return True
     for intent, words, as_question, reply in _ASIDES:
         if words.search(text or "") and (not as_question or QUESTION.search(text or "")):
@@ -243,7 +254,7 @@ def answered_aside(dispatcher, text: str, event: str = "answered") -> bool:
     return False
 
 
-def answered_inline(dispatcher, tracker: Tracker) -> bool:
+async def answered_inline(dispatcher, tracker: Tracker) -> bool:
     """A question given where a name, date or payment was expected: answer it (the form then asks again).
     Not when the form starts on this very message: it was the request, and action_next answered it."""
     from actions.forms.base import started_in_this_call
@@ -256,7 +267,7 @@ def answered_inline(dispatcher, tracker: Tracker) -> bool:
         say(dispatcher, _front_desk("It depends on the visit: I'll tell you the length with the times I offer. The front desk can say more"))
         log.info("event=answered_inline intent=how_long")
         return True
-    if answered_aside(dispatcher, text, "answered_inline"):
+    if await answered_aside(dispatcher, text, "answered_inline"):
         return True
     if intent in QUESTION_INTENTS and QUESTION.search(text):
         say(dispatcher, answer(intent, text)[0])
@@ -281,7 +292,17 @@ class ActionAnswerQuestion(Action):
                 # "a question about a referral and my insurance. Is there someone I could speak with?": the person
                 log.info("event=handoff_by_words intent=%s", intent)
                 return await hand_off(dispatcher, tracker)
-        if not (asks and asks.search(text) and not MEMBER_ID_QUESTION.search(text)) and answered_aside(dispatcher, text):
+        if tracker.get_slot("requested_slot") == "member_id" and tracker.active_loop_name and not MEMBER_ID_QUESTION.search(text):
+            from actions.forms.coverage import NO_CARD
+
+            if NO_CARD.search(text):  # "idk where the card is": no question about where we are; the id later
+                from actions.forms.base import answer_form
+
+                answered = await answer_form(dispatcher, tracker, domain, text)
+                if answered is not None:
+                    log.info("event=question_not_said intent=%s", intent)
+                    return answered
+        if not (asks and asks.search(text) and not MEMBER_ID_QUESTION.search(text)) and await answered_aside(dispatcher, text):
             return []  # "do you do video visits?", "where do i find the member id?"
         if tracker.active_loop_name and asks and not asks.search(text):
             from actions.forms.base import answer_form
@@ -326,7 +347,7 @@ class ActionDefaultFallback(Action):
         from actions.next_step import MAKE_IT, UNDO, guess_goal
 
         text = latest_text(tracker)
-        if answered_aside(dispatcher, text):
+        if await answered_aside(dispatcher, text):
             return [SlotSet("misses", 0)]
         from actions.restart import SAYS_BYE
 

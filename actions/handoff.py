@@ -10,7 +10,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, FollowupAction, SlotSet
 
 from actions.common import NO_PHONE, clinic, client, latest_text, name_in_text, now, patient_phones, phone_in_text, say, sender_phone
-from actions.next_step import release_hold, reset_flow
+from actions.next_step import PAUSED_SLOTS, release_hold, reset_flow
 
 log = logging.getLogger("schedbot.actions.handoff")
 
@@ -74,7 +74,7 @@ class ActionHandoff(Action):
         from actions.digressions import ARE_YOU_A_BOT, answered_aside
 
         if ARE_YOU_A_BOT.search(latest_text(tracker)) and not ASKS_TO_SPEAK.search(latest_text(tracker)) \
-                and answered_aside(dispatcher, latest_text(tracker)):
+                and await answered_aside(dispatcher, latest_text(tracker)):
             return [FollowupAction(form)] if form else []  # "are you a real person?": a question, not a request
         if not form and not ASKS_FOR_PERSON.search(latest_text(tracker)):
             # "can i get it back?", "ok in person is fine then": no person asked for; what it says is answered
@@ -103,6 +103,9 @@ ABOUT_SOMETHING_ELSE = re.compile(r"\babout\s+(?:(?:a|an|my|the|some|our|her|his
                                   r"letters?|notes?|questions?)\b", re.I)
 
 
+HANDED_OFF = "asked our front desk to call you back"  # (what the patient is told: a call-off answers it)
+
+
 async def hand_off(dispatcher, tracker: Tracker, keep_request: bool = False) -> List[Dict[Text, Any]]:
     """Record the callback request, tell the patient; the events that end the current request. With
     ``keep_request`` (a person asked for about something else, mid-way) and a number to call known, the
@@ -128,10 +131,10 @@ async def hand_off(dispatcher, tracker: Tracker, keep_request: bool = False) -> 
         task_id = task.id
         log.info("event=handoff task=%s number=%s kept_request=%s", task.id, bool(phone), keep_request)
         if phone:
-            text = "I've asked our front desk to call you back. They usually reply within one business day."
+            text = f"I've {HANDED_OFF}. They usually reply within one business day."
         else:  # (the web chat: no number anywhere) a call back needs one; the request is recorded meanwhile
             ask_number = True
-            text = "I've asked our front desk to call you back. What's the best number to reach you?"
+            text = f"I've {HANDED_OFF}. What's the best number to reach you?"
         if phone_line:
             text += f" You can also call us at {phone_line}."
     except SchedulerError:
@@ -142,7 +145,9 @@ async def hand_off(dispatcher, tracker: Tracker, keep_request: bool = False) -> 
         say(dispatcher, text + " Meanwhile, let's go on.")
         return [SlotSet("handoff_task", task_id), SlotSet("callback_number_asked", False), SlotSet("misses", 0)]
     say(dispatcher, text)
+    booking = {k: tracker.get_slot(k) for k in PAUSED_SLOTS} if tracker.get_slot("goal") == "book" else None
     return [ActiveLoop(None), SlotSet("requested_slot", None), *reset_flow(tracker.slots), SlotSet("goal", None),
+            SlotSet("handed_off_request", {**booking, "goal": "book"} if booking and any(booking.values()) else None),
             SlotSet("handoff_task", task_id), SlotSet("callback_number_asked", ask_number), SlotSet("misses", 0)]
 
 
@@ -234,6 +239,10 @@ async def callback_for_patient(dispatcher, tracker: Tracker, task_id: str, name:
 # "never mind, i figured it out", "no need", "don't call": said when asked for the number to call
 CALL_OFF = re.compile(r"\b(never ?mind|nvm|no need|figured it out|don'?t (call|need)|do not call|no thanks|no thank you|"
                       r"cancel (the|that|my) call\w*)\b", re.I)
+
+
+# "never mind, let's just carry on": the request the hand-off ended, back
+GO_ON = re.compile(r"\b(carry on|go on|keep going|continue|let'?s (just )?(do|finish) it|(i'?ll|i will|let me) (just )?(do|finish) it)\b", re.I)
 
 
 async def withdraw_callback(dispatcher, task_id: str) -> None:

@@ -51,7 +51,9 @@ OTHER_APPT = re.compile(r"\b(cancel\w*|cancle|cxl|move|resched\w*|push|postpone|
 _SOONER_THAN_MINE = r"(sooner|earlier) than (my|the|our|his|her) (current |existing |scheduled |upcoming |next )?(appo\w*|appts?|one|visit)"
 _CONFIRM_MINE = r"(confirm|check on|double[- ]check|verify) (my|his|her|their|our) (next |upcoming )?(appo\w*|appts?)"
 # "can't make my thursday one, same time next week?": only ever about an existing appointment
-MOVE_ONLY = re.compile(rf"\b(same time next|(can'?t|cannot|cant) (make|do) (it|my|the|that|mon|tue|wed|thu|fri)|{_SOONER_THAN_MINE}|"
+# "can I come in earlier on wednesday?": the appointment that day, at another time
+_COME_IN_OTHER_TIME = r"(?:come|get) in (?:a (?:bit|little) )?(?:earlier|later|sooner) (?:on|that|than|instead)"
+MOVE_ONLY = re.compile(rf"\b(same time next|(can'?t|cannot|cant) (make|do) (it|my|the|that|mon|tue|wed|thu|fri)|{_SOONER_THAN_MINE}|{_COME_IN_OTHER_TIME}|"
                        # "I have an appointment on the 14th but my ride can't take me that day. Another day that week?"
                        r"(i have|i've got|i got) an? (appo\w*|appt)\b.{0,80}\b(another|a different) (day|time|date)\b)", re.I)
 # a member id said with its label, in a message that says much else ("aetna id W123456789")
@@ -66,7 +68,8 @@ RUNNING_LATE = re.compile(r"\b(running|going to be|gonna be|will be|i'?ll be|i'?
 NOT_NOW = re.compile(r"\b((i|we)'?ll|(i|we) will) ((call|phone|ring|text|message|reach out)( (you|u))?( back| again| later)|get back to (you|u))\b|"
                      r"\b((i|we)'?ll|(i|we) will) (re-?)?book( it| one| that| another)? (later|another time|some other time|when|once|after)\b|"
                      r"\bmaybe (later|another time|some other time)\b", re.I)
-HAS_PLAN = re.compile(r"\b(i have|i've got|ive got|i got|my insurance is|insured (with|through|by)|covered by|my plan is)\b", re.I)
+HAS_PLAN = re.compile(r"\b(i have|i've got|ive got|i got|my insurance is|insured (with|through|by)|covered by|my plan is|"
+                      r"(insurance|plan) (changed|is now)|it'?s now|switched to|changed to|my new (insurance|plan))\b", re.I)
 # "did my appointment get cancelled?", "was my appt moved?": a question about it, answered by the list
 STATUS_QUESTION = re.compile(r"^\W*(?:(?:hi|hey|hello|um|so|quick question)\W+)?(?:did|was|were|has|have|is)\s+(?:my|the|our|it|that|you)\b"
                              r"(?!.*\b(?:can|could|would|wondering|please|pls|want|like|need|possible|able|late|allowed|(?:ok|okay|fine) to)\b).{0,40}?"
@@ -105,7 +108,7 @@ _GOAL_WORDS = [
     ("book", re.compile(r"\b(continue|go on|carry on|proceed|resume|finish|get back to)\s+(with\s+)?(the\s+|my\s+)?(booking|scheduling)\b|"
                         r"\b(book|booking|schedule|scheduling)\s+(my|an|a new)\s+(appo\w*|appts?)\b", re.I)),
     ("reschedule", re.compile(r"\b(resched\w*|re-?s(?:ch|c|h|k)e?d\w*|move|change|switch|rebook|push|postpone|bump|delay|same time next|"
-                              rf"(can'?t|cannot|cant) (make|do) (it|my|the|that|mon|tue|wed|thu|fri)|{_SOONER_THAN_MINE}|"
+                              rf"(can'?t|cannot|cant) (make|do) (it|my|the|that|mon|tue|wed|thu|fri)|{_SOONER_THAN_MINE}|{_COME_IN_OTHER_TIME}|"
                               r"(i have|i've got|i got) an? (appo\w*|appt)\b.{0,80}\b(another|a different) (day|time|date))\b", re.I)),
     ("list", re.compile(r"\b(my appo\w*|my appts?|when is (my|his|her|their|our)|whens my|what appo\w*|list|coming up|upcoming|"
                         r"when (my|his|her|their|our) (next )?(appo\w*|appts?) is|what time (was|is) (that|it|my)|"
@@ -147,6 +150,20 @@ def resumed_without_dob(tracker: Tracker, set_, text: str) -> str | None:
     set_("dob", dob_in_text(text).isoformat())
     log.info("event=resumed_with_dob goal=%s", goal)
     return goal
+
+
+_THERE = re.compile(r"\b(there|that (clinic|office|location|one)|at (that|this) (clinic|office|location))\b", re.I)
+
+
+def city_said_before(tracker, text: str) -> str | None:
+    """ "ok book me a checkup there" after the addresses of one city's clinics: that city."""
+    if not _THERE.search(text or ""):
+        return None
+    from actions.digressions import our_cities
+
+    said = " ".join(last_bot_texts(tracker))
+    cities = [c for c in our_cities() if re.search(rf",\s*{re.escape(c)}\b", said)]  # (as addresses write them)
+    return cities[0] if len(cities) == 1 else None
 
 
 def guess_goal(text: str) -> str | None:
@@ -605,6 +622,23 @@ class ActionNext(Action):
                     and await add_callback_note(dispatcher, slots["handoff_task"], said):
                 set_("callback_number_asked", True)  # what the call is about; the number asked once more
                 return done()
+        resumed = None  # the booking a hand-off ended, when the patient calls the call-back off to go on with it
+        if fresh and not queued and slots.get("handoff_task") and not slots.get("callback_number_asked"):
+            from actions.handoff import CALL_OFF, GO_ON, HANDED_OFF, withdraw_callback
+
+            said = latest_text(tracker)
+            if CALL_OFF.search(said) and any(HANDED_OFF in t for t in last_bot_texts(tracker)):
+                # "actually never mind, I'll just book myself" right after the hand-off: nobody calls; a request goes on
+                await withdraw_callback(dispatcher, slots["handoff_task"])
+                ended = slots.get("handed_off_request") or {}
+                set_("handed_off_request", None)
+                rest = CALL_OFF.split(said)[-1]
+                wanted = guess_goal(rest) or (ended.get("goal") if GO_ON.search(rest) else None)
+                if not wanted:
+                    say(dispatcher, "Anything else I can help with?")
+                    return done()
+                resumed = ended if wanted == ended.get("goal") and not care_from_text(without_name(rest))[0] else None
+                intent = next(name for name, goal in GOAL_INTENTS.items() if goal == wanted)  # (the classifier read a "never mind")
         if fresh and not queued and not was_in_form and NOT_NOW.search(latest_text(tracker)):
             # "no, i'll call back to rebook when i'm back. thanks!": a goodbye, whatever it names for later
             from actions.restart import ActionGoodbye
@@ -675,7 +709,7 @@ class ActionNext(Action):
                             return done()
                     from actions.digressions import answered_aside
 
-                    if answered_aside(dispatcher, text):  # "how much is a checkup?", "are you a bot?"
+                    if await answered_aside(dispatcher, text):  # "how much is a checkup?", "are you a bot?"
                         return done()
                     # a second message in a row that asks for nothing we do: offer a person (as the fallback does)
                     misses = (tracker.get_slot("misses") or 0) + 1 if intent not in ("greet", "thank", "goodbye", "affirm", "deny") else 0
@@ -697,6 +731,13 @@ class ActionNext(Action):
                     and tracker.active_loop_name in ("booking_form", "manage_form", "coverage_form"):
                 # "wait, when is my other appointment?" while booking: answered, then back to the question
                 return await list_then_resume(dispatcher, tracker, slots)
+            if was_in_form and goal == "cancel" == slots.get("goal") and slots.get("requested_slot") == "manage_confirm":
+                from actions.forms.base import answer_form
+
+                answered = await answer_form(dispatcher, tracker, domain, text)  # "ok cancel it then": the yes asked for
+                if answered is not None:
+                    log.info("event=request_is_answer intent=%s", intent)
+                    return answered
             if was_in_form and goal == slots.get("goal"):
                 goal = None  # the same request again: carry on where it was
             else:
@@ -712,7 +753,7 @@ class ActionNext(Action):
             else:  # "will i be charged a cancellation fee?" asked with the request: answered once, here
                 from actions.digressions import answered_aside
 
-                answered_aside(dispatcher, text, "answered_with_request")
+                await answered_aside(dispatcher, text, "answered_with_request")
         if fresh and goal:
             booking = {k: slots.get(k) for k in PAUSED_SLOTS} if (
                 was_in_form and goal in ("cancel", "reschedule") and slots.get("goal") == "book" and slots.get("verified")) else None
@@ -720,6 +761,10 @@ class ActionNext(Action):
                 events.append(e)
                 slots[e["name"]] = e["value"]
             set_("goal", goal)
+            if resumed and goal == resumed.get("goal"):
+                for name in PAUSED_SLOTS:  # what the booking knew before the hand-off
+                    set_(name, resumed.get(name))
+                log.info("event=request_resumed")
             if booking and any(booking.values()):  # "oh and cancel (or move) my other one": the booking waits
                 then = (slots.get("paused") or {}).get("then")
                 set_("paused", {**booking, "then": then} if then else booking)  # (and a booking queued after it)
@@ -729,8 +774,11 @@ class ActionNext(Action):
                                      writer_and_other)
 
             # "for me and my son" (the writer first) / "for my son and daughter" (the son first): the second queued
-            both = (writer_and_other(text) or two_others(text)) if goal == "book" and not queued else None
-            theirs = writers_details_out(both[1], text) if both else None
+            mine = writer_and_other(text) if goal == "book" and not queued else None
+            both = mine or (two_others(text) if goal == "book" and not queued else None)
+            # (the name and birth date in "for me and my son" are the writer's; in "my kids, Noor Rahman 3/3/2016 and
+            # Zain Rahman 8/8/2018" each child's own)
+            theirs = (writers_details_out(both[1], text) if mine else both[1]) if both else None
             if both:  # the visit asked for is the first person's ("a checkup for me and my son": not pediatrics)
                 spec, visit = care_from_text(without_name(both[0]))
             on_behalf = acting_for(text) if (slots.get("person_name") or slots.get("verified")) and not slots.get("for_whom") else None
@@ -803,7 +851,7 @@ class ActionNext(Action):
                     set_("clinician_gender", gender)
                 from actions.forms.booking import city_in_request
 
-                if city := city_in_request(text):  # "a physical at your San Francisco location"
+                if city := city_in_request(text) or city_said_before(tracker, text):  # "a physical at your San Francisco location"
                     set_("place", city)
                 named = await clinician_slots(text)
                 if named.get("unknown"):  # "Dr. Everyman": not ours; say so rather than book someone else
@@ -823,15 +871,17 @@ class ActionNext(Action):
             if goal == "book" and not slots.get("coverage_done") and not slots.get("coverage_kind") and PAYING_MYSELF.search(text):
                 set_("coverage_kind", "self-pay")  # "checkup next wk, self pay"
             if goal == "book" and not slots.get("coverage_done") and HAS_PLAN.search(text):
-                from actions.forms.coverage import match_payer
+                from actions.forms.coverage import match_payer, member_id_in
 
                 payer = match_payer(text)  # "i have cigna, can i book a skin check"
                 if payer:
                     set_("coverage_kind", "insured")
                     set_("payer", payer["name"])
                     member = MEMBER_ID.search(text)
-                    if member:  # "i have aetna id W123456789"
-                        set_("member_id", (member.group(1) or member.group(2)).upper())
+                    # "i have aetna id W123456789", "my insurance changed, it's now Aetna W998877665"
+                    member_id = (member.group(1) or member.group(2)).upper() if member else member_id_in(text)
+                    if member_id:
+                        set_("member_id", member_id)
             if goal in ("book", "reschedule"):
                 from actions.forms.offer_times import parse_windows
 
@@ -846,6 +896,10 @@ class ActionNext(Action):
                         set_("visit_type", new_visit)
                 elif goal == "reschedule":  # "move my tuesday appointment to friday": the new time is after "to"
                     _, when = split_move(text)
+                if when and dob_in_text(when):  # "... to 4pm? Percy Holbrook 11/11/71": a birth date names no day
+                    from actions.common import date_in_text
+
+                    when = when.replace(date_in_text(when), " ")
                 from actions.forms.offer_times import next_to_booked
 
                 # "a dermatologist tomorrow morning": don't ask again; "right after mine" (a second visit): next to it

@@ -367,7 +367,13 @@ def name_for_other(text: str, other: dict | None) -> str | None:
     if other and other.get("name"):
         return other["name"]
     m = _THEIR_NAME.search(text or "")
-    return name_in_text("name is " + m.group("name")) if m else None
+    if m:
+        return name_in_text("name is " + m.group("name"))
+    from actions.common import _INTRO, dob_in_text
+
+    after = _OTHER.search(text or "")  # "when is my daughter's appointment? Pippa Longbottom 10/10/2015": hers
+    rest = after.group("rest") if after else ""
+    return name_in_text(rest) if dob_in_text(rest) and not _INTRO.search(rest) else None
 
 
 # "for me and my son Leo", "me n my daughter", "myself & my wife"; "my son and me", "my daughter and i"
@@ -387,6 +393,11 @@ _TWO_OTHERS = re.compile(rf"\b({_REL_PHRASE})\s*(?:and|&|\+|n)\s+(?:my\s+|our\s+
 _TWO_NAMED_KIDS = re.compile(r"\b(?P<lead>(?:my|our)\s+(?:two\s+|2\s+|twin\s+)?(?P<rel>kids|children|sons|daughters|boys|girls|twins))\b"
                              r"[,:]?\s+(?:named\s+|called\s+)?(?P<a>[A-Za-z][a-z'-]+)\s+(?:and|&|\+)\s+(?P<b>[A-Za-z][a-z'-]+)"
                              r"(?:\s+(?P<family>[A-Za-z][\w'-]+))?", re.I)
+# "both my kids, Noor Rahman 3/3/2016 and Zain Rahman 8/8/2018": two children by whole name (and birth date)
+_PERSON = r"[A-Za-z][a-z'-]+(?:\s+[A-Za-z][\w'-]+)?"
+_BORN = r"(?:,?\s+(?:born\s+|dob\s+|b\.\s*)?\d{1,2}/\d{1,2}/\d{2,4})"
+_TWO_KIDS_IN_FULL = re.compile(r"\b(?:both\s+(?:of\s+)?)?(?P<lead>(?:my|our)\s+(?:two\s+|2\s+|twin\s+)?(?P<rel>kids|children|sons|daughters|boys|girls|twins))\b"
+                               rf"[,:]?\s+(?P<a>{_PERSON}{_BORN}?),?\s+(?:and|&|\+)\s+(?P<b>{_PERSON}{_BORN}?)", re.I)
 _ONE_OF = {"kids": "kid", "children": "child", "sons": "son", "daughters": "daughter", "boys": "son", "girls": "daughter", "twins": "child"}
 
 
@@ -398,7 +409,12 @@ def two_named_kids(text: str) -> tuple[str, str] | None:
     m = _TWO_NAMED_KIDS.search(text or "")
     family = m.group("family") if m else None
     if not m or any(w.lower() in _NOT_NAME_WORDS for w in (m.group("a"), m.group("b"))):
-        return None
+        full = _TWO_KIDS_IN_FULL.search(text or "")
+        words = re.findall(r"[A-Za-z][\w'-]*", f"{full.group('a')} {full.group('b')}") if full else []
+        if not words or any(w.lower() in _NOT_NAME_WORDS for w in words):
+            return None
+        one = _ONE_OF[full.group("rel").lower()]
+        return tuple(f"{text[:full.start()]}{full.group('lead').split()[0]} {one} {full.group(k)}{text[full.end():]}" for k in "ab")
     if family and family.lower() in _NOT_NAME_WORDS:
         family = None
     one, end = _ONE_OF[m.group("rel").lower()], m.end() if family else m.end("b")

@@ -842,6 +842,11 @@ class ArgonautClient:
         ref = reference("Practitioner", practitioner_id)
         return await self._search("PractitionerRole", [("practitioner", ref)], op="practitioner_roles")
 
+    async def roles(self, specialty: str | None = None) -> list[PractitionerRole]:
+        """The clinic's practitioner roles, of one specialty (a SNOMED code) or all: who works where."""
+        params = [("specialty", codes.specialty_token(specialty))] if specialty else [("_count", "100")]
+        return await self._search("PractitionerRole", params, op="roles")
+
     async def practitioner(self, ref: Any) -> Practitioner:
         return await self._cached("Practitioner", ref)
 

@@ -93,7 +93,11 @@ def wants_another_booking(text: str) -> bool:
 
 # "none of those", "other days?", "too early", "otra hora": read from the words (there is no none_of_these intent:
 # like a choice of option, it is an answer to the options question, labelled inform)
+# more times like those offered, not "none of those"
+MORE_OF_THEM = re.compile(r"\b(what else (do|have|is there|are there|(you|u) got|can)|(any|some)(thing|one)? else|more (options|times|slots)|"
+                          r"show me more|other (times|options|slots)|any others?)\b", re.I)
 NONE_OF = re.compile(r"\b(none|neither|nothing|ningun[oa]?|(other|otehr|othr) (times|options|otpions|days|dates|slots|hours)|(s\w*|any\w*) else|"
+                     r"what else (do|have|is there|are there|(you|u) got|can)|"
                      r"different|more (options|times)|show me more|(don'?t|dont|doesn'?t|won'?t) work|not those|too (early|late)|"
                      r"(can'?t|cannot) (do|make) (any( of)? )?(those|these|them|either)|"
                      r"otr[oa]s? (hora|horario|d[ií]a|opci[oó]n)\w*)\b", re.I)
@@ -559,7 +563,7 @@ class ValidateBookingForm(FlowForm):
             return {"when_text": None}  # it was a change of mind about the care, not a time
         from actions.digressions import answered_inline
 
-        if answered_inline(dispatcher, tracker):  # "do you know if parking is available?": answered, asked again
+        if await answered_inline(dispatcher, tracker):  # "do you know if parking is available?": answered, asked again
             return {"when_text": None}
         self.miss(dispatcher, tracker, "Sorry, I didn't catch a day or time. Try something like 'tomorrow morning' or 'next Tuesday after 2'.")
         return {"when_text": None}
@@ -648,10 +652,11 @@ class ValidateBookingForm(FlowForm):
         if several:  # "the 10:15 one" when two clinicians are free at 10:15
             short = [f"{i}) {options[i - 1]['text'].split(' at ')[0]}" for i in several]
             say(dispatcher, f"{AMBIGUOUS} {', '.join(short[:-1])} or {short[-1]}. Which number?")
+            _listed_just_now(tracker)
             return {"option": None}
         from actions.digressions import answered_aside
 
-        if answered_aside(dispatcher, text, "answered_inline"):  # "will the doctor do a colonoscopy at the first visit?"
+        if await answered_aside(dispatcher, text, "answered_inline"):  # "will the doctor do a colonoscopy at the first visit?"
             return {"option": None}
         who = await self._clinician_change(text, dispatcher, tracker)
         if who:  # "anything with dr mccoy?": that clinician's times, on the days asked for
@@ -666,6 +671,14 @@ class ValidateBookingForm(FlowForm):
         windows = windows_near(text, tracker)
         if windows:  # "none of those, friday?" / "what about thursday"
             return {"option": None, "options": None, "when_text": text, "windows": windows, "seen": seen, "form_misses": 0}
+        if WAIT.search(text):  # "hold on let me check my calendar": no answer yet, and no miss
+            say(dispatcher, "Sure, take your time.")
+            _listed_just_now(tracker)
+            return {"option": None}
+        if MORE_OF_THEM.search(text) and tracker.get_slot("windows"):
+            # "what else do you have that day?", "show me more": the next times of what was asked for
+            return {"option": None, "options": None, "when_text": tracker.get_slot("when_text") or "any",
+                    "windows": tracker.get_slot("windows"), "seen": seen, "form_misses": 0}
         if NONE_OF.search(text) or NO.search(text):
             say(dispatcher, "No problem.")
             # the windows stay as context: "in the afternoon" next means afternoons of those days
@@ -692,7 +705,7 @@ class ValidateBookingForm(FlowForm):
             return {"confirm": None}
         from actions.digressions import answered_aside
 
-        if not YES.search(text) and answered_aside(dispatcher, text, "answered_inline"):
+        if not YES.search(text) and await answered_aside(dispatcher, text, "answered_inline"):
             return {"confirm": None}  # "do I need to fast before it?": answered, the held time asked about again
         asked = asks_about_option(text, tracker.get_slot("options") or [])
         if asked:  # "what time is the first one again?": told, and the held time asked about again (not swapped)
@@ -704,6 +717,9 @@ class ValidateBookingForm(FlowForm):
         if drops_it(text) or (tracker.get_slot("old_appt") and KEEP_IT.search(text)):
             # "actually i don't need it anymore" / "keep it as it is": nothing booked, the request ends
             return {**(await self._give_up(dispatcher, tracker)), "confirm": None}
+        if WAIT.search(text) and not YES.search(text):  # "hold on, let me ask my wife": the time stays held
+            say(dispatcher, "Sure, take your time.")
+            return {"confirm": None}
         answer = yes_no(tracker)
         if answer is None and NONE_OF.search(text):
             answer = False
@@ -869,6 +885,9 @@ class ValidateBookingForm(FlowForm):
                                                    slot("patient_id"), moving["practitioner"], slot("place"))
                         if found:
                             return found
+                        theirs = re.search(r"\bwith (Dr\. [\w'-]+)", moving.get("text") or "")
+                        if theirs and not slot("seen"):  # (said once, with the first times offered)
+                            busy.append(theirs.group(1))
                     care = (slot("specialty"), slot("visit_type"))
                     rest = (seen, slot("patient_id"), slot("practitioner"), slot("place"), slot("clinician_gender"),
                             slot("booked_here"))
@@ -894,7 +913,10 @@ class ValidateBookingForm(FlowForm):
                             log.info("event=find_nearest")  # action_ask_option says so (offered_days)
                     return found
 
+                busy: list = []  # the clinician of the appointment being moved, when they have no times then
                 found = await look()
+                if found and busy:  # "move my appointment to friday afternoon": someone else's times, said so
+                    say(dispatcher, f"{busy[0]} has no openings then, so these are with other clinicians.")
                 if not found and slot("place"):  # none in the city asked for: say so, and the times elsewhere
                     log.info("event=find_empty_in_place")
                     say(dispatcher, f"Sorry, I have no {slot('care')} openings in {slot('place')} for that time.")
@@ -1015,6 +1037,24 @@ def reply_hint(n: int) -> str:
     return f"Reply {', '.join(str(i) for i in range(1, n))} or {n}, or 'none' for other times."
 
 
+# sender -> the message answered already without a choice ("More than one fits that: ...", "Sure, take your
+# time."): Rasa asks for the option again in another call, which doesn't see those words; it lists no more
+_ANSWERED: dict[str, str | None] = {}
+# "hold on", "one sec", "let me check my calendar": the patient is not answering yet
+WAIT = re.compile(r"^\W*(?:(?:ok(?:ay)?|um+|sorry|yeah|hmm+)\W+)*(hold on|hang on|(one|a|just a|give me a|wait a) (sec|second|moment|min|minute)|"
+                  r"let me (check|look|see|think|ask)|brb|bear with me)\b", re.I)
+
+
+def _message_id(tracker: Tracker) -> str | None:
+    return (tracker.latest_message or {}).get("message_id")
+
+
+def _listed_just_now(tracker: Tracker) -> None:
+    if len(_ANSWERED) > 1000:
+        _ANSWERED.clear()
+    _ANSWERED[tracker.sender_id] = _message_id(tracker)
+
+
 class ActionAskOption(Action):
     """Offer at most 3 numbered options, with buttons."""
 
@@ -1026,6 +1066,10 @@ class ActionAskOption(Action):
         if not options:
             say(dispatcher, "When works for you? For example 'next Tuesday afternoon'.")
             return [SlotSet("requested_slot", "when_text")]
+        if _message_id(tracker) and _ANSWERED.pop(tracker.sender_id, None) == _message_id(tracker):
+            # the ones that fit were just listed ("ok monday then", all on monday), or "hold on": not the list again
+            say(dispatcher, reply_hint(len(options)), buttons=option_buttons(len(options)))
+            return []
         doctor = re.search(r"\bwith (Dr\. [\w'-]+)", options[0].get("text") or "") if tracker.get_slot("practitioner") else None
         nearest = offered_days(tracker)  # the days asked for had nothing: these are the nearest
         if nearest and doctor:

@@ -9,7 +9,7 @@ from typing import Any, Dict, List, Text
 from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 
-from actions.common import NO, client, clinic, say
+from actions.common import NO, YES, client, clinic, say
 from actions.forms.base import FlowForm
 from actions.next_step import PAYING_MYSELF as SAYS_SELF_PAY
 
@@ -67,16 +67,15 @@ def match_payer(text: str, loose: bool = False) -> dict | None:
 def member_id_in(text: str) -> str | None:
     """A member id inside a longer answer ("blue shield, member id BSX5512345"): a 5-24 character
     token with digits that is not a date or a phone number."""
-    m = re.search(r"\b(member|id|number|no\.?|#)\s*(id|number|no\.?|#)?\s*(is|:)?\s*([A-Za-z0-9][A-Za-z0-9 \-]{3,30})$", text or "", re.I)
+    m = re.search(r"\b(member|id|number|no\b\.?|#)\s*(id|number|no\b\.?|#)?\s*(is|:)?\s*([A-Za-z0-9][A-Za-z0-9 \-]{3,30})$", text or "", re.I)
     if m:  # "member number 123 456 789": typed in groups
         joined = re.sub(r"[\s\-]+", "", m.group(4))
         if 5 <= len(joined) <= 24 and re.search(r"\d", joined) and re.fullmatch(r"[A-Za-z0-9]+", joined):
             return joined.upper()
     for token in re.findall(r"(?<![\w/-])([A-Za-z]{0,4}[\-]?\d[A-Za-z0-9\-]{3,22})(?![\w/])", text or ""):
-        digits = re.sub(r"\D", "", token)
         if len(token) < 5 or re.fullmatch(r"\d{1,2}-\d{1,2}-\d{2,4}", token):
             continue
-        if re.fullmatch(r"\d{3}-?\d{3}-?\d{4}", token) and len(digits) == 10:
+        if re.fullmatch(r"\d{3}-\d{3}-\d{4}", token):  # a phone number, typed as one ("UnitedHealthcare 9182736450" is an id)
             continue
         return token.upper()
     return None
@@ -85,7 +84,7 @@ def member_id_in(text: str) -> str | None:
 LATER = "later"  # the member_id slot when the patient will bring the card
 # what says "self pay" in a first message (next_step), and the ways it is said as an answer here
 PAYING_MYSELF = re.compile(SAYS_SELF_PAY.pattern + r"|\b(not insured|pay for it my ?self|don'?t have (any )?insurance)\b", re.I)
-NO_CARD = re.compile(r"\b(later|skip|not sure|no idea|dunno|don'?t know|do not know|don'?t remember|can'?t find|"
+NO_CARD = re.compile(r"\b(later|skip|not sure|no idea|dunno|idk|don'?t know|do not know|don'?t remember|can'?t find|lost (it|my card)|"
                      r"(don'?t|do not|dont) have (it|(my|the|her|his|their|our) (insurance )?card)|no card|not with me|not on me|left it|at home)\b", re.I)
 # "no" / "none" / "i don't have one" for the plan's name
 NO_PLAN = re.compile(r"^\W*(?:(?:oh|um+|well|actually|sorry)\W+)*(no|nope|nah|none|nothing|n/?a|i don'?t have (one|any)|not insured)\W*"
@@ -197,7 +196,7 @@ class ValidateCoverageForm(FlowForm):
 
         from actions.digressions import answered_inline  # (digressions reads the payers here: imported late)
 
-        if answered_inline(dispatcher, tracker):  # "how much is it if i pay myself?": answered, asked again
+        if await answered_inline(dispatcher, tracker):  # "how much is it if i pay myself?": answered, asked again
             return {"coverage_kind": None}
         paused = queue_another_booking(dispatcher, tracker)  # "self pay, and can you book my son too": after this one
         if paused:  # (its words are the next booking's, not this one's time; the payment said is this one's)
@@ -296,7 +295,7 @@ class ValidateCoverageForm(FlowForm):
         if instead:  # "family medicine" / "friday at noon": kept, and the plan asked again
             say(dispatcher, "Noted.")
             return {**instead, "payer": None}
-        if 2 <= len(text) <= 40 and re.search(r"[A-Za-z]", text):
+        if 2 <= len(text) <= 40 and re.search(r"[A-Za-z]", text) and not YES.match(text):  # ("yes": no plan's name)
             say(dispatcher, "I've noted that plan; the clinic will check whether it's in network.")
             return {"payer": text.title(), "form_misses": 0, **({"member_id": member} if member else {})}
         self.miss(dispatcher, tracker, "Sorry, I didn't catch the name of your insurance.")
@@ -307,14 +306,15 @@ class ValidateCoverageForm(FlowForm):
         if queued:  # "oh and can you book my son too": not an id; the son's booking after this one
             return queued
         text = str(value or "")
-        from actions.digressions import answered_inline
+        from actions.digressions import MEMBER_ID_QUESTION, answered_inline
 
-        if answered_inline(dispatcher, tracker):  # "where do i find the member id?": told, asked again
+        if NO_CARD.search(text) and not MEMBER_ID_QUESTION.search(text):
+            # "i don't have my card with me", "idk where the card is": the plan is kept, the front desk takes the id
+            return {"member_id": LATER, "form_misses": 0}
+        if await answered_inline(dispatcher, tracker):  # "where do i find the member id?": told, asked again
             return {"member_id": None}
         if PAYING_MYSELF.search(text):  # "ok then self pay": the plan is dropped, not asked again
             return {"coverage_kind": "self-pay", "payer": None, "member_id": None, "form_misses": 0}
-        if NO_CARD.search(text):  # "i don't have my card with me": the plan is kept, the front desk takes the id
-            return {"member_id": LATER, "form_misses": 0}
         if DATE_LIKE.search(text):
             self.miss(dispatcher, tracker, "That looks like a date. The member ID is on your insurance card, like W123456789.")
             return {"member_id": None}

@@ -300,6 +300,8 @@ def on_days_of(new: list, previous: list) -> list:
     return out
 
 
+# "anything later in the day?" (asked of a morning's times: not the next quarter hour)
+_LATER_IN_THE_DAY = re.compile(r"\blater\s+(?:in|on)\s+(?:the|that)\s+day\b", re.I)
 _WEEKDAY_SAID = re.compile(r"\b(mon|tue|wed|thu|fri|sat|sun)", re.I)
 
 
@@ -317,6 +319,8 @@ def shift_windows(text: str, options: list, windows: list | None) -> list | None
         return None  # "anything earlier? like this week?": the days said, not the hours before the options'
     if later:
         after = starts[-1] + timedelta(minutes=1)
+        if _LATER_IN_THE_DAY.search(text or "") and after.hour < 12:  # after a morning's times: the afternoon
+            after = after.replace(hour=12, minute=0)
         end_of_day = after.replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(days=1)
         out = [(after, end_of_day), (end_of_day, after + timedelta(days=14))]
     else:
@@ -357,7 +361,13 @@ _COUNTS = {"a": 1, "an": 1, "one": 1, "1": 1, "two": 2, "2": 2, "three": 3, "3":
 
 
 # "the following friday" (when moving): the first friday after the appointment
-_FOLLOWING_DAY = re.compile(r"\b(?:the\s+)?following\s+(?P<day>mon|tue|wed|thu|fri|sat|sun)[a-z]*\b", re.I)
+# ("the monday after", "the friday after that": not "monday after 3")
+_FOLLOWING_DAY = re.compile(r"\b(?:the\s+)?(?:following\s+(?P<day>mon|tue|wed|thu|fri|sat|sun)[a-z]*\b|"
+                            r"(?P<day2>mon|tue|wed|thu|fri|sat|sun)[a-z]*\s+after(?:\s+(?:that|it|this|mine|my appointment))?(?=\s*(?:[,.?!]|$)))", re.I)
+# "come in earlier on wednesday", "later on that day" (moving): the appointment's own day
+_EARLIER_ON_ITS_DAY = re.compile(r"\b(?:come|get) in (?:a (?:bit|little) )?(?P<dir>earlier|later|sooner)\s+(?:on\s+)?"
+                                 r"(?:that day|the same day|(?P<day>mon|tue|wed|thu|fri)[a-z]*)\b", re.I)
+_WEEKDAY_NAMES = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 _WEEKDAY_NUMBERS = {"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6}
 
 
@@ -367,10 +377,11 @@ def _following_day(text: str, old: datetime) -> list[list[str]] | None:
     m = _FOLLOWING_DAY.search(text)
     if not m:
         return None
+    weekday = (m.group("day") or m.group("day2")).lower()
     day = old.replace(hour=0, minute=0, second=0, microsecond=0)
-    day += timedelta(days=(_WEEKDAY_NUMBERS[m.group("day").lower()] - old.weekday()) % 7 or 7)
+    day += timedelta(days=(_WEEKDAY_NUMBERS[weekday] - old.weekday()) % 7 or 7)
     out = []
-    for a, b in parse_windows(text[:m.start()] + " " + m.group("day") + " " + text[m.end():]):
+    for a, b in parse_windows(text[:m.start()] + " " + weekday + " " + text[m.end():]):
         a, b = datetime.fromisoformat(a), datetime.fromisoformat(b)
         if a.date() != b.date() and b - a > timedelta(days=1) or a.weekday() != day.weekday():
             continue
@@ -478,6 +489,14 @@ def relative_move(text: str, start: datetime | str | None) -> list[list[str]] | 
     following = _following_day(text, old)
     if following is not None:
         return following
+    same_day = _EARLIER_ON_ITS_DAY.search(text)
+    if same_day and (same_day.group("day") or "").lower()[:3] in ("", _WEEKDAY_NAMES[old.weekday()]):
+        # "can I come in earlier on wednesday?" (the appointment is that wednesday): before it (after it), that day
+        day = old.replace(hour=0, minute=0, second=0, microsecond=0)
+        span = (max(day, now()), old) if same_day.group("dir").lower() in ("earlier", "sooner") else \
+            (old + timedelta(minutes=1), day + timedelta(days=1))
+        if span[1] > span[0]:
+            return [[span[0].isoformat(), span[1].isoformat()]]
     said_day = _SAME_DAY.search(text)
     if said_day:  # "earlier in the day? like around noon?": the time said, on the appointment's day
         said = parse_windows(text[:said_day.start()] + " " + text[said_day.end():])

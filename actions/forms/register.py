@@ -21,7 +21,7 @@ SAME_PHONE = re.compile(r"\b(this|same|this one|that one|this number|my cell|the
 
 # "I don't have a phone right now": registered without one (the phone slot holds common.NO_PHONE)
 NO_PHONE_SAID = re.compile(r"\b(don'?t|do not|dont) (have|own) (a |any )?(phone|cell|cellphone|mobile|number)|\bno (phone|cell|mobile)\b|"
-                           r"^\W*none\W*$", re.I)
+                           r"^\W*(none|no|nope|nah)\W*$", re.I)
 
 
 def build_patient(name: str, dob: str, phone: str, email: str | None) -> dict:
@@ -77,7 +77,7 @@ class ValidateRegisterForm(FlowForm):
         aside = self.other_person_dropped(dispatcher, tracker, "person_name") or self.another_booking(dispatcher, tracker, "person_name")
         if aside:
             return aside
-        if answered_inline(dispatcher, tracker):
+        if await answered_inline(dispatcher, tracker):
             return {"person_name": None}
         from actions.who import one_word_name
 
@@ -102,7 +102,7 @@ class ValidateRegisterForm(FlowForm):
         aside = self.other_person_dropped(dispatcher, tracker, "dob") or self.another_booking(dispatcher, tracker, "dob")
         if aside:
             return aside
-        if answered_inline(dispatcher, tracker):
+        if await answered_inline(dispatcher, tracker):
             return {"dob": None}
         dob = parse_dob(str(value or "")) or dob_in_text(str(value or ""))
         if not dob:
@@ -146,6 +146,11 @@ class ValidateRegisterForm(FlowForm):
         email = parse_email(text)
         if email:
             return {"email": email, "form_misses": 0}
+        phone = phone_in_text(text)
+        if phone and tracker.get_slot("phone") and phone != tracker.get_slot("phone"):
+            # "oops wrong number, it's 408-555-4321": the number corrected, the email asked again
+            say(dispatcher, "Thanks, I corrected the phone number.")
+            return {"phone": phone, "email": None}
         ahead = answers_ahead(tracker, text)
         if SKIP.search(text) or tracker.get_intent_of_latest_message() == "deny":
             return {"email": "skip", "form_misses": 0, **ahead}  # ("no email. self pay, next monday?": those kept)

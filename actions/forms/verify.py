@@ -116,7 +116,7 @@ class ValidateVerifyForm(FlowForm):
         dropped = self.other_person_dropped(dispatcher, tracker, "person_name")
         if dropped:  # "actually just me for now": no visit for them
             return dropped
-        if answered_inline(dispatcher, tracker):
+        if await answered_inline(dispatcher, tracker):
             return {"person_name": None}
         queued = self.another_booking(dispatcher, tracker, "person_name")
         if queued:  # "can you book my son too": after this one, asked again
@@ -154,6 +154,13 @@ class ValidateVerifyForm(FlowForm):
             if spec:  # "derm" when asked for the name: what the visit is for, kept; the name asked again
                 say(dispatcher, f"Noted: {specialty_name(spec)}.")
                 return {"person_name": None, "care": specialty_name(spec), "specialty": spec, "visit_type": visit}
+        if not parts and tracker.get_slot("goal") in ("book", "reschedule") and not tracker.get_slot("practitioner"):
+            from actions.clinicians import clinician_slots, named_clinician
+
+            wanted = await clinician_slots(said) if named_clinician(said) else {}
+            if wanted.get("practitioner"):  # "ok book with Dr. Boyce" when asked for the name: kept, the name asked again
+                say(dispatcher, f"Noted: Dr. {named_clinician(said)[:1].upper()}{named_clinician(said)[1:]}.")
+                return {"person_name": None, **wanted}
         if not parts or (NOT_A_NAME.search(without_pleasantry(str(value))) and not re.search(r"\bname\b", str(value), re.I)):  # "self pay"
             who = tracker.get_slot("for_whom")
             self.miss(dispatcher, tracker, "Sorry, I need the first and last name, like 'Jane Smith'." if who else
@@ -185,7 +192,7 @@ class ValidateVerifyForm(FlowForm):
         dropped = self.other_person_dropped(dispatcher, tracker, "dob")
         if dropped:  # "actually just me for now": no visit for them
             return dropped
-        if answered_inline(dispatcher, tracker):
+        if await answered_inline(dispatcher, tracker):
             return {"dob": None}
         queued = self.another_booking(dispatcher, tracker, "dob")
         if queued:  # "and my wife needs one too": after this one, asked again

@@ -1052,3 +1052,103 @@ def test_qa_stop_25_a_clinician_ruled_out():
     assert match_option("the one with dr boyce", offered) == 3
     assert name_candidates("can I see a different doctor? not Dr. Billingsley") == [] and name_candidates("not with dr mccoy") == []
     assert name_candidates("with dr boyce please, not dr mccoy") == [("boyce", None, True)]
+
+
+def test_qa_stop_26_names_birth_dates_and_what_is_no_name(monkeypatch):
+    from actions.common import bare_name, clean_name, dob_in_text, name_in_text
+
+    monkeypatch.setenv("SCHEDBOT_NOW", "2026-11-30T07:00:00-08:00")
+    # "Last, First" as forms write it (not a spelling hint's comma, not a courtesy)
+    assert split_name("Okonkwo, Chidi") == ("Chidi", "Okonkwo") and clean_name("Van Der Berg, Anna") == "Anna Van Der Berg"
+    assert split_name("Katherine with a K, McAllister with two Ls") == ("Katherine", "McAllister")
+    assert split_name("Sure, Jane Smith") == ("Jane", "Smith")
+    # what the visit is for is no name; a name holding such a word still is
+    assert split_name("family medicine") is None and split_name("skin rash") is None
+    assert split_name("Chidi Achebe") == ("Chidi", "Achebe") and split_name("Rose Skinner") == ("Rose", "Skinner")
+    assert bare_name("blorp zzz".split()) is None and bare_name("jordan halewood".split()) == "Jordan Halewood"
+    # a birth date typed as on a form, inside the message; a number that is no date stays a number
+    assert str(dob_in_text("dmitri volkonsky 011998")) == "1998-01-19" and str(dob_in_text("Jane Doe 03141985")) == "1985-03-14"
+    assert dob_in_text("Aetna 12345678") is None
+    # the name after the visit's words, or with a middle initial
+    assert name_in_text("schedule dermatology Florentina Ibsen 9/9/89") == "Florentina Ibsen"
+    assert name_in_text("need to book for Mary Ann Smith 1/1/1990") == "Mary Ann Smith"
+    assert name_in_text("appointment for a mole check, Jonathan Q. Whitfield, dob 12/24/1955") == "Jonathan Whitfield"
+
+
+def test_qa_stop_26_plans_member_ids_and_the_card():
+    from actions.digressions import MEMBER_ID_QUESTION
+    from actions.forms.coverage import NO_CARD, member_id_in
+    from actions.next_step import HAS_PLAN
+
+    assert member_id_in("UnitedHealthcare 9182736450") == "9182736450"  # ten digits after the payer: an id
+    assert member_id_in("aetna, call me at 408-555-1234") is None  # a phone number typed as one
+    # "no" is no label inside "now": the id, not "WAETNAW998877665"
+    assert member_id_in("my insurance changed, it's now Aetna W998877665") == "W998877665"
+    assert member_id_in("no 12345678") == "12345678" and member_id_in("member number 123 456 789") == "123456789"
+    assert HAS_PLAN.search("my insurance changed, it's now Aetna") and HAS_PLAN.search("I switched to Cigna")
+    assert not HAS_PLAN.search("do you take aetna?")
+    assert NO_CARD.search("idk where the card is") and NO_CARD.search("I lost my card")
+    assert not MEMBER_ID_QUESTION.search("idk where the card is") and MEMBER_ID_QUESTION.search("where do i find the member id?")
+
+
+def test_qa_stop_26_kinds_of_visit_said_not_to_be_it_and_the_directory_question():
+    from actions.care import specialty_from_text
+    from actions.clinicians import DIRECTORY_QUESTION
+
+    assert specialty_from_text("oh wait, I actually need a GI doctor, not dermatology", strict=True) == GASTRO
+    assert specialty_from_text("I need GI not derm") == GASTRO and specialty_from_text("not dermatology") is None
+    assert specialty_from_text("a skin check, not for my son") == DERMATOLOGY
+    assert care_from_text("it is not urgent, just a checkup")[0] == FAMILY
+    assert all(DIRECTORY_QUESTION.search(t) for t in ["which dermatologists do you have?", "who are your doctors?",
+                                                      "what doctors do you have", "who are the pediatricians"])
+    assert not any(DIRECTORY_QUESTION.search(t) for t in ["which doctor is free monday", "which doctors are available tuesday?",
+                                                          "I want to see Dr. Boyce"])
+
+
+def test_qa_stop_26_moves_said_from_the_appointment_and_times_later_in_the_day(monkeypatch):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from actions.forms.offer_times import relative_move, shift_windows
+    from actions.next_step import MOVE_ONLY, guess_goal
+
+    monkeypatch.setenv("SCHEDBOT_NOW", "2026-11-30T07:00:00-08:00")
+    old = datetime(2026, 12, 9, 14, tzinfo=ZoneInfo("America/Los_Angeles"))  # a Wednesday, 2 PM
+    assert relative_move("can I come in earlier on wednesday?", old) == [["2026-12-09T00:00:00-08:00", "2026-12-09T14:00:00-08:00"]]
+    assert relative_move("could I come in later that day", old)[0][0] == "2026-12-09T14:01:00-08:00"
+    assert relative_move("can I come in earlier on friday", old) is None  # another day: not this rule
+    assert guess_goal("can I come in earlier on wednesday?") == "reschedule" and MOVE_ONLY.search("can I get in sooner than my appointment")
+    # "the monday after" is the following monday; "monday after 3pm" is a time
+    monday = datetime(2026, 12, 14, 10, tzinfo=ZoneInfo("America/Los_Angeles"))
+    assert [[a[:10], b[:10]] for a, b in relative_move("ok what about the monday after", monday)] == [["2026-12-21", "2026-12-22"]]
+    assert relative_move("the friday after that, morning", monday)[0][0] == "2026-12-18T08:00:00-08:00"
+    assert relative_move("monday after 3pm", monday) is None
+    # "anything later in the day?" after a morning's times: the afternoon, not the next quarter hour
+    options = [{"start": f"2026-12-07T08:{m}:00-08:00"} for m in ("00", "15", "30")]
+    assert shift_windows("anything later in the day?", options, None)[0][0] == "2026-12-07T12:00:00-08:00"
+    assert shift_windows("anything later?", options, None)[0][0] == "2026-12-07T08:31:00-08:00"
+
+
+def test_qa_stop_26_two_children_in_full_and_a_name_after_the_question():
+    from actions.who import name_for_other, someone_else, two_others
+
+    assert two_others("I need checkups for both my kids, Noor Rahman 3/3/2016 and Zain Rahman 8/8/2018") == (
+        "I need checkups for my kid Noor Rahman 3/3/2016", "I need checkups for my kid Zain Rahman 8/8/2018")
+    assert two_others("checkups for my two kids, Pip and Wren Hollingsworth") == (
+        "checkups for my kid Pip Hollingsworth", "checkups for my kid Wren Hollingsworth")
+    asked = "when is my daughter's appointment? Pippa Longbottom 10/10/2015"
+    assert name_for_other(asked, someone_else(asked)) == "Pippa Longbottom"
+    assert name_for_other("book my son, I'm Maria Lopez 4/11/82", someone_else("book my son")) is None  # the writer's
+
+
+def test_qa_stop_26_answers_said_in_other_words():
+    from actions.common import YES
+    from actions.forms.booking import NONE_OF
+    from actions.handoff import CALL_OFF, GO_ON
+    from actions.next_step import guess_goal
+
+    assert all(YES.search(t) for t in ["yse", "ys", "yeh"]) and not YES.search("yesterday works")
+    assert NONE_OF.search("what else do you have that day?") and not NONE_OF.search("what else should I bring?")
+    said = "actually nevermind, I'll just book myself"
+    assert CALL_OFF.search(said) and guess_goal(CALL_OFF.split(said)[-1]) == "book"
+    assert GO_ON.search("no never mind, let's carry on") and not GO_ON.search("no never mind, bye")

@@ -1,0 +1,417 @@
+"""Probe patients that stop 26's QA found failing, each fixed and checked IN FHIR: "Okonkwo, Chidi" when
+registering (registered as Okonkwo Chidi); "family medicine" when asked for the name (taken for a name);
+"UnitedHealthcare 9182736450" (the id asked again, as if a phone number); "dmitri volkonsky 011998" (the
+birth date asked again); "schedule dermatology Florentina Ibsen 9/9/89" (the name asked again); "which
+dermatologists do you have?" (not answered) then "ok book with Dr. Boyce" at the name question (lost); "agent"
+then "actually nevermind, I'll just book myself" (a menu, the call-back left open, then nothing understood)
+and "no never mind, let's carry on" (a goodbye); "anything later in the day?" after 8 AM times (8:45 offered);
+"oops wrong number, it's ..." when asked for the email (not an email); "my insurance changed, it's now Aetna
+W998877665" in the first message (asked again, and "yes" kept as the plan's name); "Jonathan Q. Whitfield"
+(the name asked again); "idk where the card is" (our addresses); "I actually need a GI doctor, not
+dermatology" at the yes (asked yes or no; "1" then booked the dermatology time); "ok cancel it then" at the
+cancel's yes (asked again); "the monday after" when moving; "checkups for both my kids, Noor Rahman
+3/3/2016 and Zain Rahman 8/8/2018" (the second child's name asked, then lost); "when is my daughter's
+appointment? Pippa Longbottom 10/10/2015" (her name asked); "can I come in earlier on wednesday?" (booked a
+new visit, then moved to this week's Wednesday); "ok monday then" when all the times are on Monday (the list
+twice); "what else do you have that day?" (asked for a number); "yse" at the yes; "blorp zzz" ("Thanks,
+Blorp"); "ok I want to book a checkup there" after the San Jose addresses (San Francisco offered); a move
+whose clinician has no times then (other clinicians' times, unsaid). Each runs through the REST channel
+against the shared stack. (Dates in the weeks of December 28 and January 18: the other weeks are for the
+other files' patients.)
+"""
+from __future__ import annotations
+
+import asyncio
+
+from actions.fhir import ArgonautClient
+
+from tests.assistant.test_assistant_e2e import booked, fhir_get, local, seed_booking
+from tests.assistant.test_probe_patients import probe_file_tests, task_of
+from tests.assistant.test_simulated_patients import (DERM, FAMILY, GI, PEDS, PHI, coverages, new_patient, patients_named,
+                                                     specialty_codes, status_of)
+
+
+def _clinician(appt: dict) -> str:
+    return next(p["actor"].get("display", "") for p in appt["participant"] if "Practitioner/" in p["actor"].get("reference", ""))
+
+
+def last_name_first_when_registering(stack, p):
+    PHI.extend(["Chidi", "Okonkwo", "1991-02-14", "650-555-2633"])
+    p("Hello, I'm new here and want to see a family doctor")
+    p("Okonkwo, Chidi")
+    p("Feb 14 1991")
+    p("(650) 555-2633")
+    assert "Chidi" in p("skip"), p
+    found = patients_named(stack, "Okonkwo", "1991-02-14")
+    assert len(found) == 1 and found[0]["name"][0]["given"] == ["Chidi"], p
+
+
+def the_kind_of_visit_at_the_name_question(stack, p):
+    pid = new_patient(stack, "Anselm", "Kowalczyk-Baran", "1958-12-01", "408-555-2601")
+    p("appointment")
+    said = p("family medicine")
+    assert "date of birth" not in said and "name" in said, p
+    p("Anselm Kowalczyk-Baran")
+    p("12-01-1958")
+    p("self pay")
+    assert "1)" in p("tuesday december 29"), p
+    p("1")
+    p("ok")
+    mine = booked(stack, pid)
+    assert len(mine) == 1 and FAMILY in specialty_codes(mine[0]), p
+
+
+def a_ten_digit_member_id_after_the_payer(stack, p):
+    pid = new_patient(stack, "Imogen", "Thistlewood-Ray", "1987-05-17", "408-555-2602")
+    p("I'd like a GI appointment. Imogen Thistlewood-Ray 5/17/1987")
+    said = p("UnitedHealthcare 9182736450")
+    assert "member ID" not in said, p
+    assert [c.get("subscriberId") for c in coverages(stack, pid)] == ["9182736450"], p
+
+
+def a_birth_date_typed_as_six_digits(stack, p):
+    pid = new_patient(stack, "Dmitri", "Volkonsky-Lind", "1998-01-19", "408-555-2603")
+    p("appt")
+    p("skin")
+    assert "insurance" in p("dmitri volkonsky-lind 011998"), p
+    p("cash")
+    assert "1)" in p("wednesday dec 30 pm"), p
+    p("2")
+    p("y")
+    mine = booked(stack, pid)
+    assert len(mine) == 1 and DERM in specialty_codes(mine[0]), p
+
+
+def the_name_after_what_the_visit_is_for(stack, p):
+    pid = new_patient(stack, "Florentina", "Ibsen-Holt", "1989-09-09", "408-555-2604")
+    assert "insurance" in p("schedule dermatology Florentina Ibsen-Holt 9/9/89"), p
+    p("self pay")
+    assert "1)" in p("monday january 18"), p
+    p("1")
+    p("yes")
+    assert len(booked(stack, pid)) == 1, p
+
+
+def which_dermatologists_then_one_of_them_at_the_name_question(stack, p):
+    pid = new_patient(stack, "Lysander", "Crowe-Baptiste", "1990-12-25", "408-555-2605")
+    said = p("which dermatologists do you have?")
+    assert "Dr. Philip Boyce" in said and "Dr. Phlox Billingsley" in said, p
+    assert "Boyce" in p("ok book with Dr. Boyce"), p
+    p("Lysander Crowe-Baptiste 12/25/1990")
+    p("self pay")
+    assert "1)" in p("tuesday january 19"), p
+    p("1")
+    p("yes")
+    mine = booked(stack, pid)
+    assert len(mine) == 1 and _clinician(mine[0]) == "Dr. Philip Boyce", p
+
+
+def who_are_your_doctors_while_booking(stack, p):
+    new_patient(stack, "Araminta", "Vale-Osei", "1985-05-15", "408-555-2606")
+    p("I need a family doctor appointment")
+    p("Araminta Vale-Osei 5/15/1985")
+    p("self pay")
+    said = p("who are your doctors?")
+    assert "Family medicine: Dr. McCoy, Dr. Pulaski, Dr. Zimmerman, Dr. Lense" in said and "When works" in said, p
+
+
+def agent_then_never_mind_ill_book_myself(stack, p):
+    pid = new_patient(stack, "Millicent", "Harrow-Quinn", "1960-10-20", "408-555-2607")
+    p("book derm Millicent Harrow-Quinn 10/20/1960")
+    p("agent")
+    task = p.slots().get("handoff_task")
+    said = p("actually nevermind, I'll just book myself")
+    assert "called off" in said and "insurance" in said, p
+    p("self pay")
+    assert "1)" in p("thursday december 31 morning"), p
+    p("1")
+    p("yes")
+    mine = booked(stack, pid)
+    assert len(mine) == 1 and DERM in specialty_codes(mine[0]), p  # the visit asked for before the hand-off
+    assert fhir_get(stack, f"Task/{task}")["status"] == "cancelled", p
+
+
+def agent_then_lets_carry_on(stack, p):
+    pid = new_patient(stack, "Octavius", "Bellweather-Nash", "1966-06-01", "408-555-2608")
+    p("GI appointment wednesday january 20 please. Octavius Bellweather-Nash 6/1/1966")
+    assert "1)" in p("self pay"), p
+    p("can I talk to a person")
+    said = p("no never mind, let's carry on")
+    assert "called off" in said and "1)" in said, p
+    p("1")
+    p("yes")
+    mine = booked(stack, pid)
+    assert len(mine) == 1 and GI in specialty_codes(mine[0]), p
+    assert task_of(p)["status"] == "cancelled", p
+
+
+def anything_later_in_the_day_after_morning_times(stack, p):
+    pid = new_patient(stack, "Rosamund", "Pike-Hale", "1986-06-26", "408-555-2609")
+    p("I want to see Dr. Pulaski. Rosamund Pike-Hale 06/26/1986")
+    p("self pay")
+    assert "AM" in p("monday december 28"), p
+    said = p("anything later in the day?")
+    assert "1)" in said and "AM" not in said, p
+    p("1")
+    p("yes")
+    mine = booked(stack, pid)
+    assert len(mine) == 1 and local(mine[0]).hour >= 12, p
+
+
+def the_phone_corrected_when_asked_for_the_email(stack, p):
+    PHI.extend(["Annika", "Lindenbaum-Fry", "1992-04-04", "408-555-2610", "408-555-2611"])
+    p("hi, first time patient. I need a dermatologist")
+    p("Annika Lindenbaum-Fry")
+    p("04/04/1992")
+    p("408-555-2610")
+    assert "corrected" in p("oops wrong number, it's 408-555-2611"), p
+    p("skip")
+    found = patients_named(stack, "Lindenbaum-Fry", "1992-04-04")
+    assert len(found) == 1, p
+    phones = [t["value"] for t in found[0].get("telecom", []) if t.get("system") == "phone"]
+    assert phones and all("2611" in ph for ph in phones), p
+
+
+def a_new_plan_said_in_the_first_message(stack, p):
+    pid = new_patient(stack, "Priscilla", "Whitlock-Ames", "1976-06-06", "408-555-2612")
+    said = p("book a physical, Priscilla Whitlock-Ames 6/6/1976. my insurance changed, it's now Aetna W998877665")
+    assert "Aetna" in said and "insurance, or pay" not in said, p
+    assert [(c["payor"][0].get("display"), c.get("subscriberId")) for c in coverages(stack, pid)] == [("Aetna", "W998877665")], p
+
+
+def yes_is_no_plans_name(stack, p):
+    pid = new_patient(stack, "Quentin", "Ashdown-Pell", "1979-09-29", "408-555-2613")
+    p("book family medicine, Quentin Ashdown-Pell 9/29/1979")
+    p("yes")
+    assert "didn't catch" in p("yes"), p
+    p("Cigna")
+    p("C12345678")
+    assert [c["payor"][0].get("display") for c in coverages(stack, pid)] == ["Cigna"], p
+
+
+def a_middle_initial_in_the_name(stack, p):
+    pid = new_patient(stack, "Jonathan", "Whitfield-Cray", "1955-12-24", "408-555-2614")
+    assert "insurance" in p("appointment for a mole check, Jonathan Q. Whitfield-Cray, dob 12/24/1955"), p
+    p("medicare 5TY6UI7OP89")
+    assert "1)" in p("thursday january 21, mornings"), p
+    p("2")
+    p("yes")
+    mine = booked(stack, pid)
+    assert len(mine) == 1 and DERM in specialty_codes(mine[0]), p
+
+
+def idk_where_the_card_is(stack, p):
+    pid = new_patient(stack, "Seraphina", "Goldwyn-Reyes", "1996-06-16", "408-555-2615")
+    p("hey sorry for texting so late lol. need to see someone about my acne")
+    p("seraphina goldwyn-reyes")
+    p("june 16 96")
+    p("blue shield")
+    said = p("idk where the card is")
+    assert "bring your insurance card" in said and "Race Street" not in said and "clinics in" not in said, p
+    assert [(c["payor"][0].get("display"), c.get("subscriberId")) for c in coverages(stack, pid)] == [("Blue Shield of California", None)], p
+
+
+def another_kind_of_visit_at_the_yes(stack, p):
+    pid = new_patient(stack, "Eudora", "Penhallow-Vance", "1984-04-24", "408-555-2616")
+    p("I need a dermatology appointment. Eudora Penhallow-Vance 4/24/1984")
+    p("self pay")
+    assert "1)" in p("tuesday december 29"), p
+    p("1")
+    held = p.held_id()
+    said = p("oh wait, I actually need a GI doctor, not dermatology")
+    assert "gastroenterology instead" in said and "1)" in said, p
+    p("1")
+    p("yes")
+    mine = booked(stack, pid)
+    assert len(mine) == 1 and GI in specialty_codes(mine[0]), p
+    assert status_of(stack, held) != "booked" and held != mine[0]["id"], p
+
+
+def cancel_it_then_at_the_cancels_yes(stack, p):
+    pid = new_patient(stack, "Philippa", "Ormsby-Clay", "1987-08-17", "408-555-2617")
+    appt = seed_booking(stack, pid, "2026-12-31", FAMILY, after="11:00")
+    p("is there a fee if I cancel my appointment on the 31st? Philippa Ormsby-Clay 8/17/1987")
+    p("ok cancel it then")
+    assert status_of(stack, appt["id"]) == "cancelled", p
+
+
+def the_monday_after_when_moving(stack, p):
+    pid = new_patient(stack, "Ignatia", "Valverde-Roos", "1980-10-30", "408-555-2618")
+    old = seed_booking(stack, pid, "2026-12-31", GI, after="10:00")
+    p("I need to move my GI appointment. Ignatia Valverde-Roos 10/30/1980")
+    said = p("the monday after")
+    assert "1)" in said and "Mon Jan 4" in said, p
+    p("1")
+    p("yes")
+    assert status_of(stack, old["id"]) == "cancelled", p
+    mine = booked(stack, pid)
+    assert len(mine) == 1 and local(mine[0]).strftime("%Y-%m-%d") == "2027-01-04", p
+
+
+def both_kids_named_in_full(stack, p):
+    noor = new_patient(stack, "Noor", "Rahman-Aziz", "2016-03-03", "408-555-2619")
+    zain = new_patient(stack, "Zain", "Rahman-Aziz", "2018-08-08", "408-555-2619")
+    p("I need checkups for both my kids, Noor Rahman-Aziz 3/3/2016 and Zain Rahman-Aziz 8/8/2018")
+    p("self pay")
+    assert "1)" in p("wednesday december 30 afternoon"), p
+    p("1")
+    said = p("yes")
+    assert "Zain" in said and "name" not in said, p
+    p("self pay")
+    p("same day right after")
+    p("1")
+    p("yes")
+    assert len(booked(stack, noor)) == 1 and len(booked(stack, zain)) == 1, p
+    assert all(PEDS in specialty_codes(a) for a in booked(stack, noor) + booked(stack, zain)), p
+
+
+def her_name_after_the_question_about_her_appointment(stack, p):
+    kid = new_patient(stack, "Pippa", "Longbottom-Shaw", "2015-10-10", "408-555-2620")
+    old = seed_booking(stack, kid, "2026-12-31", PEDS, after="10:00")
+    said = p("when is my daughter's appointment? Pippa Longbottom-Shaw 10/10/2015")
+    assert "Thu Dec 31" in said, p
+    assert "1)" in p("can we move it to the following monday?"), p
+    p("1")
+    p("yes")
+    assert status_of(stack, old["id"]) == "cancelled", p
+    mine = booked(stack, kid)
+    assert len(mine) == 1 and local(mine[0]).strftime("%Y-%m-%d") == "2027-01-04", p
+
+
+def come_in_earlier_on_its_day(stack, p):
+    pid = new_patient(stack, "Lucius", "Varga-Moss", "1985-05-25", "408-555-2621")
+    old = seed_booking(stack, pid, "2027-01-20", DERM, after="14:00")
+    said = p("can I come in earlier on wednesday the 20th? Lucius Varga-Moss 5/25/85")
+    assert "move" in said and "1)" in said, p
+    p("1")
+    p("yes")
+    assert status_of(stack, old["id"]) == "cancelled", p
+    mine = booked(stack, pid)
+    assert len(mine) == 1 and local(mine[0]).strftime("%Y-%m-%d") == "2027-01-20" and local(mine[0]).hour < 14, p
+
+
+def that_day_named_when_every_time_is_on_it(stack, p):
+    pid = new_patient(stack, "Torsten", "Ekberg-Lund", "1977-07-27", "408-555-2622")
+    p("do you have anything saturday january 16 for a skin check? Torsten Ekberg-Lund 7/27/1977")
+    assert "Mon Jan 18" in p("self pay"), p
+    said = p("ok monday then")
+    assert said.count("Mon Jan 18") == 3 and "Which number" in said and "closed" not in said, p
+    p("1")
+    p("yes")
+    mine = booked(stack, pid)
+    assert len(mine) == 1 and local(mine[0]).strftime("%Y-%m-%d") == "2027-01-18", p
+
+
+def what_else_that_day_after_a_no(stack, p):
+    pid = new_patient(stack, "Winslow", "Hargreaves-Tate", "1972-02-29", "408-555-2623")
+    p("I need a dermatologist appointment, Winslow Hargreaves-Tate, born feb 29 1972")
+    p("self pay")
+    assert "1)" in p("friday january 22 afternoon"), p
+    first = [o["id"] for o in p.options()]
+    p("2")
+    p("no")
+    said = p("what else do you have that day?")
+    assert "1)" in said and "Fri Jan 22" in said, p
+    assert not set(o["id"] for o in p.options()) & set(first), p
+    p("1")
+    p("yse")
+    mine = booked(stack, pid)
+    assert len(mine) == 1 and mine[0]["id"] not in first, p
+
+
+def gibberish_is_no_name(stack, p):
+    p("hello")
+    p("asdfgh")
+    said = p("blorp zzz")
+    assert "Blorp" not in said and "agent" in said, p
+
+
+def a_checkup_there_after_the_addresses(stack, p):
+    pid = new_patient(stack, "Cressida", "Langford-Ng", "1991-01-21", "408-555-2624")
+    p("where is your san jose clinic?")
+    p("ok I want to book a checkup there")
+    p("Cressida Langford-Ng 1/21/1991")
+    p("self pay")
+    assert "1)" in p("tuesday january 19"), p
+    p("1")
+    p("yes")
+    mine = booked(stack, pid)
+    assert len(mine) == 1 and _clinician(mine[0]) == "Dr. Lewis Zimmerman", p  # the one family doctor in San Jose
+
+
+def a_surname_holding_a_word_for_a_child(stack, p):
+    pid = new_patient(stack, "Augusta", "Fairchild-Oyelowo", "1961-01-31", "408-555-2627")
+    seed_booking(stack, pid, "2027-01-19", FAMILY, after="09:00")
+    derm = seed_booking(stack, pid, "2027-01-21", DERM, after="10:00")
+    said = p("cancel my appointment with Dr. Boyce please. Augusta Fairchild-Oyelowo 1/31/1961")
+    assert "name" not in said and "Thu Jan 21" in said, p
+    p("yes")
+    assert status_of(stack, derm["id"]) == "cancelled" and len(booked(stack, pid)) == 1, p
+
+
+def a_clock_time_alone_is_on_the_appointments_day(stack, p):
+    pid = new_patient(stack, "Percy", "Holbrook-Sims", "1971-11-11", "408-555-2628")
+    old = seed_booking(stack, pid, "2027-01-20", DERM, after="14:00")
+    said = p("can you move my 2pm on wednesday the 20th to 4pm? Percy Holbrook-Sims 11/11/71")
+    assert "Wed Jan 20, 4:00 PM" in said, p
+    p("yes")
+    p("yes")
+    assert status_of(stack, old["id"]) == "cancelled", p
+    mine = booked(stack, pid)
+    assert len(mine) == 1 and local(mine[0]).strftime("%Y-%m-%d %H:%M") == "2027-01-20 16:00", p
+
+
+def hold_on_while_choosing_and_at_the_yes(stack, p):
+    pid = new_patient(stack, "Verity", "Ashcroft-Blum", "1993-03-13", "408-555-2629")
+    p("derm appt. Verity Ashcroft-Blum 3/13/93")
+    p("self pay")
+    assert "1)" in p("tuesday december 29"), p
+    said = p("hold on let me check my calendar")
+    assert "take your time" in said and "1)" not in said and "Please reply" not in said, p
+    p("ok I'm back, the 3rd one works")
+    said = p("one sec, let me ask my wife")
+    assert "take your time" in said and "Book it?" in said, p
+    p("yes")
+    assert len(booked(stack, pid)) == 1, p
+
+
+def _book_all_of(stack, practitioner: str, start: str, end: str, pid: str, count: int = 40) -> list[dict]:
+    """Book, for ``pid``, every free family-medicine time of ``practitioner`` from ``start`` to ``end``."""
+    async def run():
+        async with ArgonautClient(stack.fhir_base) as client:
+            found = await client.find(specialty=FAMILY, practitioner=practitioner, start=start, end=end, count=count)
+            return [{"id": (await client.book(a.id, pid)).id, "start": a.start.isoformat()} for a in found]
+    return asyncio.run(run())
+
+
+def a_move_when_the_clinician_has_no_times_then(stack, p):
+    pid = new_patient(stack, "Evangeline", "Ashworth-Poe", "1965-05-05", "408-555-2625")
+    filler = new_patient(stack, "Filler", "Zimmerman-Day", "1970-01-01", "408-555-2626")
+    old = _book_all_of(stack, "arg-s-5", "2026-12-28T09:00:00-08:00", "2026-12-28T17:00:00-08:00", pid, count=1)[0]
+    _book_all_of(stack, "arg-s-5", "2027-01-22T12:00:00-08:00", "2027-01-22T17:00:00-08:00", filler)  # Dr. Zimmerman: full
+    p("I need to reschedule my appointment. Evangeline Ashworth-Poe 5/5/1965")
+    said = p("friday january 22 afternoon")
+    assert "Dr. Zimmerman has no openings then" in said and "1)" in said, p
+    p("1")
+    p("yes")
+    assert status_of(stack, old["id"]) == "cancelled", p
+    mine = booked(stack, pid)
+    assert len(mine) == 1 and _clinician(mine[0]) != "Dr. Lewis Zimmerman", p
+    assert local(mine[0]).strftime("%Y-%m-%d %p") == "2027-01-22 PM", p
+
+
+PATIENTS = [last_name_first_when_registering, the_kind_of_visit_at_the_name_question, a_ten_digit_member_id_after_the_payer,
+            a_birth_date_typed_as_six_digits, the_name_after_what_the_visit_is_for,
+            which_dermatologists_then_one_of_them_at_the_name_question, who_are_your_doctors_while_booking,
+            agent_then_never_mind_ill_book_myself, agent_then_lets_carry_on, anything_later_in_the_day_after_morning_times,
+            the_phone_corrected_when_asked_for_the_email, a_new_plan_said_in_the_first_message, yes_is_no_plans_name,
+            a_middle_initial_in_the_name, idk_where_the_card_is, another_kind_of_visit_at_the_yes,
+            cancel_it_then_at_the_cancels_yes, the_monday_after_when_moving, both_kids_named_in_full,
+            her_name_after_the_question_about_her_appointment, come_in_earlier_on_its_day,
+            that_day_named_when_every_time_is_on_it, what_else_that_day_after_a_no, gibberish_is_no_name,
+            a_checkup_there_after_the_addresses, a_move_when_the_clinician_has_no_times_then,
+            a_surname_holding_a_word_for_a_child, a_clock_time_alone_is_on_the_appointments_day,
+            hold_on_while_choosing_and_at_the_yes]
+
+test_probe_patient_stop26, test_probe_patients_stop26_heard_only_clean_short_messages, \
+    test_probe_patients_stop26_left_no_details_in_logs = probe_file_tests("probe26", PATIENTS)
