@@ -24,7 +24,7 @@ _SPECIALTY_RULES = [
     (PEDIATRICS, r"pediatric|paediatric|pediatra|peds\b|child|\bkids?\b|\bson\b|daughter|baby|toddler|infant|my boy|my girl|niñ|hij|well.?child"),
     (DERMATOLOGY, r"derm|skin|rash|acne|mole|eczema|psoriasis|itch|wart|hives|piel|sunburn|hair loss|nail"),
     (GASTRO, r"gastro|\bgi\b|stomach|belly|abdominal|heartburn|reflux|acid|bowel|colon|diarrh|constipat|nause|vomit|digest|estómago|estomago"),
-    (FAMILY, r"family|general|primary|\bgp\b|pcp|checkup|check.up|check up|physical|annual|flu|cold|cough|fever|sore throat|vaccin|shot|blood pressure|diabetes|médico general|medico general|doctor de familia|adult|regular doctor|headache|back pain"),
+    (FAMILY, r"family|general|primary|\bgp\b|pcp|checkup|check.up|check up|physical|annual|flu|cold|cough|fever|sore throat|covid|coronavirus|strep|urinary|vaccin|shot|blood pressure|diabetes|médico general|medico general|doctor de familia|m[eé]dico (de )?familia(r)?|medicina familiar|adult|regular doctor|headache|back pain"),
     # everyday reasons with no specialty of their own: a family doctor sees them
     (FAMILY, r"\b(routine|regular (visit|appointment|appt|doctor)|wellness|sick|\bill\b|not feeling (well|good)|pain|ache|hurt|sore|infection|sinus|allerg|uti\b|injur|sprain|follow.?up|med(ication)? refill|refill|any doctor|whoever is available|internal medicine|internist|"
      r"knee|ankle|shoulder|wrist|elbow|hip|neck|foot|feet|toe|joint|muscle|swollen|swelling|bruis|dizz|fatigue|tired all|"

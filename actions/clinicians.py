@@ -153,6 +153,19 @@ def gender_wanted(text: str) -> str | None:
     return "female" if m.group("f") or m.group("f2") else "male"
 
 
+async def any_of_gender(specialty: str | None, gender: str) -> bool | None:
+    """Whether any of the clinic's clinicians of that specialty has that gender on their record (None
+    when the directory can't be read: then nothing is said about who works here)."""
+    from actions.fhir import SchedulerError
+
+    try:
+        refs = {r.practitioner.reference for r in await client().roles(specialty) if r.practitioner and r.practitioner.reference}
+        return any([getattr(await client().practitioner(ref), "gender", None) == gender for ref in sorted(refs)])
+    except SchedulerError:
+        log.warning("event=directory_unreadable")
+        return None
+
+
 async def of_gender(appts: list, gender: str) -> list:
     """The appointments whose clinician has that gender on their Practitioner record."""
     out = []

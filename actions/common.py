@@ -300,16 +300,21 @@ am pm mon tue tues wed weds thu thur thurs fri sat wk wks derm gi peds pt selfpa
 now feeling better good great later mornings afternoons evenings night nights best prefer preferably ideally early
 earlier only around maybe probably
 email e-mail mail phone cell mobile number insurance none
+hola buenos buenas dias tardes nuevo nueva nuevos paciente pacientes cita citas necesito quiero para mi hijo hija esposo esposa
+medico médico doctora familiar seguro gracias por favor
 """.split())
 _INTRO = re.compile(r"(?:\b(?:my name is|my name's|name is|name's|name:|i am|i'm|im|this is|it's|its|me llamo|soy)|"
                     r"(?:^|(?<=[,.;] ))name)\s+(.+)", re.I)  # ("DOB 02/14/1990, name Valentina Russo-Keller")
+
+
+_NO_VOWEL = re.compile(r"[^aeiouyàáâãäåèéêëìíîïòóôõöùúûüýÿAEIOUYÀ-ÖØ-Ý'\-]{3,}")  # ("zxcv bnm"; "Ng" is a name)
 
 
 def bare_name(words: list[str]) -> str | None:
     """ "Jane Smith" from 2-3 words that are not everyday words or reasons for a visit, else None."""
     clean = [w.strip(".,;:!?()\"") for w in words]
     if not 2 <= len(clean) <= 3 or any(len(w) < 2 or not re.fullmatch(r"[A-Za-zÀ-ÿ'\-]+", w) or w.lower() in _NOT_NAME_WORDS
-                                       or re.search(r"(.)\1\1", w.lower()) for w in clean):  # ("blorp zzz": no name)
+                                       or re.search(r"(.)\1\1", w.lower()) or _NO_VOWEL.fullmatch(w) for w in clean):  # ("blorp zzz": no name)
         return None
     from actions.care import says_reason
 

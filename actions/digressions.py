@@ -125,6 +125,21 @@ def address_in_play(tracker: Tracker, question: str) -> str | None:
     return addresses_in(texts)
 
 
+# "who is it with?", "which doctor is that with?" right after a list or a booking
+WHO_WITH = re.compile(r"\bwho('?s| is| am i| will i be)\b.{0,25}\bwith\b|\b(which|what) (doctor|dr|clinician|provider)\b.{0,25}"
+                      r"\b(it|that|my appo\w*|my appt|seeing|see)\b|\bwho am i (seeing|going to see)\b", re.I)
+
+
+def clinician_in_play(tracker: Tracker, question: str) -> str | None:
+    """ "And who is it with?" after one appointment was booked or listed: that clinician, else None."""
+    if not WHO_WITH.search(question or ""):
+        return None
+    held = tracker.get_slot("held") or {}
+    texts = [held["text"]] if held.get("text") else last_bot_texts(tracker)
+    names = sorted(set(re.findall(r"\bwith (Dr\. [\w'-]+)", " ".join(texts))))
+    return f"It's with {names[0]}." if len(names) == 1 else None
+
+
 QUESTION = re.compile(
     r"\?|^\s*(what|where|when|which|how|do|does|are|is|can)\b|\b(hours|address|located|location|insurance|accept|directions)\b",
     re.I)
@@ -195,9 +210,18 @@ HOW_LONG_VISIT = re.compile(r"\bhow long(?!.*\b(wait|to get|until|before)\b) (is
 PREPARING = re.compile(r"\b(fast(ing)?|prepare|preparation|bring anything|what (should|do) i bring|will (the|my) (doctor|dr|clinician) "
                        r"(do|perform|order|prescribe|give)|do i need (a|an) (referral|colonoscopy|test|blood)|"
                        r"will it hurt|is it painful)\b", re.I)
-REMINDER = re.compile(r"\b(remind(er|ers)?|text me (before|the day)|send me a (text|message|confirmation|email))\b", re.I)
+REMINDER = re.compile(r"\b(remind(er|ers)?|text me (before|the day)|send me a (text|message|confirmation|email)|"
+                      r"(email|text|send) me (the |a |those )?(details|info|information|confirmation|summary))\b", re.I)
+# "can I get a confirmation number?": none is needed, and no id is ever said
+CONFIRMATION_NUMBER = re.compile(r"\b(confirmation|reference|booking|appointment|appt) (number|code|#|no\.?)\b", re.I)
 WHO_IS_THIS = re.compile(r"^\W*(who (is|'?s) (this|that)(?!\s+[a-z])|who are (you|u)|is this (the|a) (clinic|doctor'?s office|office)|"
                          r"what is this( number)?|i (got|had|missed) a (missed )?call from this number)\b", re.I)
+
+
+# "do you speak spanish?", "¿habla español?": the assistant's language, not a kind of visit
+LANGUAGE = re.compile(r"\b(do|can) (you|u|someone|anyone) (speak|talk|chat|text) (in )?(spanish|chinese|mandarin|cantonese|vietnamese|"
+                      r"tagalog|korean|russian|french|arabic|punjabi|hindi|farsi|portuguese)\b|\bhabla\w*\s+(en\s+)?espa[ñn]ol\b|"
+                      r"\ben espa[ñn]ol\b|\b(spanish|español) (please|por favor)\b", re.I)
 
 
 def _front_desk(lead: str, joiner: str = ": ") -> str:
@@ -224,7 +248,12 @@ _ASIDES = [
      lambda: _front_desk("I can't answer medical questions here. Your clinician will go over it at the visit; before then, "
                          "the front desk can help")),
     ("reminder", REMINDER, True, lambda: "I can't set up reminders here, but you can text me 'my appointments' anytime to see them."),
+    ("confirmation_number", CONFIRMATION_NUMBER, True,
+     lambda: "You don't need a number: your appointments are on file under your name and date of birth. "
+             "Text me 'my appointments' anytime to see them."),
     ("who_is_this", WHO_IS_THIS, False, _who_we_are),
+    ("language", LANGUAGE, False,
+     lambda: _front_desk("I can only chat in English, sorry. For help in another language, please call the front desk", " at ")),
     ("video_visit", VIDEO_VISIT, True,
      lambda: _front_desk("I can book visits at our clinics only. For a video visit, please call the front desk", " at ")),
 ]
@@ -306,10 +335,11 @@ class ActionAnswerQuestion(Action):
             return []  # "do you do video visits?", "where do i find the member id?"
         if tracker.active_loop_name and asks and not asks.search(text):
             from actions.forms.base import answer_form
-            from actions.forms.booking import HOW_LONG
+            from actions.forms.booking import HOW_LONG, KEEP_IT
             from actions.forms.offer_times import says_relative
 
-            if says_relative(text) or (tracker.active_loop_name == "booking_form" and (intent == "ask_hours" or HOW_LONG.search(text))):
+            if says_relative(text) or (tracker.active_loop_name == "booking_form" and (intent == "ask_hours" or HOW_LONG.search(text))) \
+                    or (tracker.get_slot("old_appt") and KEEP_IT.search(text)):  # ("actually no, leave it where it is")
                 # "an hour later?" / "is the 9am with dr boyce still open?" / "how long will it take?" read as a
                 # question about our hours or insurance: the answer to the form's question (or one about it)
                 answered = await answer_form(dispatcher, tracker, domain, text)
@@ -332,6 +362,11 @@ class ActionAnswerQuestion(Action):
             # Answered mid-coverage: don't ask again what the patient already told us.
             if payer and tracker.active_loop_name == "coverage_form" and not tracker.get_slot("payer"):
                 events += [SlotSet("coverage_kind", "insured"), SlotSet("payer", payer["name"])]
+            elif payer and not tracker.active_loop_name and not tracker.get_slot("payer") and not tracker.get_slot("coverage_done"):
+                from actions.next_step import HAS_PLAN
+
+                if HAS_PLAN.search(text):  # "does my insurance cover a dermatology visit? I have Cigna": kept for the booking
+                    events += [SlotSet("coverage_kind", "insured"), SlotSet("payer", payer["name"])]
         log.info("event=answered intent=%s", intent)
         return events
 
@@ -348,6 +383,15 @@ class ActionDefaultFallback(Action):
 
         text = latest_text(tracker)
         if await answered_aside(dispatcher, text):
+            return [SlotSet("misses", 0)]
+        who = None if tracker.active_loop_name else clinician_in_play(tracker, text)
+        if who:  # "and who is it with?" after a list
+            say(dispatcher, who)
+            return [SlotSet("misses", 0)]
+        asked = embedded_question(text) if QUESTION.search(text) else None
+        if asked:  # "what are your hours and do you take medicare and where are you located?": each answered
+            say(dispatcher, asked)
+            log.info("event=fallback_questions_answered")
             return [SlotSet("misses", 0)]
         from actions.restart import SAYS_BYE
 

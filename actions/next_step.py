@@ -51,6 +51,8 @@ OTHER_APPT = re.compile(r"\b(cancel\w*|cancle|cxl|move|resched\w*|push|postpone|
 _SOONER_THAN_MINE = r"(sooner|earlier) than (my|the|our|his|her) (current |existing |scheduled |upcoming |next )?(appo\w*|appts?|one|visit)"
 _CONFIRM_MINE = r"(confirm|check on|double[- ]check|verify) (my|his|her|their|our) (next |upcoming )?(appo\w*|appts?)"
 # "can't make my thursday one, same time next week?": only ever about an existing appointment
+# a request that replaces the booking under way, not one beside it
+INSTEAD_OF_BOOKING = re.compile(r"\binstead\b(?!\s+of\s+\w+day)|\brather\b|\b(forget|never ?mind|scratch) (the|that|this) (booking|appo\w*|appt)\b", re.I)
 # "can I come in earlier on wednesday?": the appointment that day, at another time
 _COME_IN_OTHER_TIME = r"(?:come|get) in (?:a (?:bit|little) )?(?:earlier|later|sooner) (?:on|that|than|instead)"
 MOVE_ONLY = re.compile(rf"\b(same time next|(can'?t|cannot|cant) (make|do) (it|my|the|that|mon|tue|wed|thu|fri)|{_SOONER_THAN_MINE}|{_COME_IN_OTHER_TIME}|"
@@ -152,6 +154,26 @@ def resumed_without_dob(tracker: Tracker, set_, text: str) -> str | None:
     return goal
 
 
+# "ok, book one then", "can I book that?": the kind of visit the message before named
+ONE_OF_THOSE = re.compile(r"\b(book|schedule|make|get|set up)( me)? (one|it|that|that one)\b", re.I)
+_SAME_DAY_AS_THAT = re.compile(r"\b(the )?same day\b|\bthat (same )?day\b", re.I)
+_DAY_SHOWN = re.compile(r"\b(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{1,2}\b")
+
+
+def day_just_said(tracker, text: str) -> list | None:
+    """ "the same day (in the afternoon)" right after one appointment was listed: that day's windows."""
+    if not _SAME_DAY_AS_THAT.search(text or ""):
+        return None
+    from actions.forms.offer_times import parse_windows
+
+    lines = [line for t in last_bot_texts(tracker) for line in t.splitlines()]
+    listed = [line for line in lines if line.startswith("- ")] or lines  # (the list's lines, not its heading's days)
+    days = sorted(set(_DAY_SHOWN.findall(" ".join(listed))))
+    if len(days) != 1:
+        return None
+    return parse_windows(f"{days[0]} {_SAME_DAY_AS_THAT.sub(' ', text)}") or parse_windows(days[0]) or None
+
+
 _THERE = re.compile(r"\b(there|that (clinic|office|location|one)|at (that|this) (clinic|office|location))\b", re.I)
 
 
@@ -243,7 +265,10 @@ def split_move(text: str) -> tuple[str, str | None]:
     m = _MOVE_TO.match(text or "")
     if m and parse_windows(m.group(2)):
         return m.group(1), m.group(2).strip()
-    return text or "", (text if not re.search(r"\b(my|the)\s+\w+\s+(appo\w*|appt\w*|visit)\b", text or "", re.I) else None)
+    # ("my tuesday appointment", "i got an appointment on friday the eleventh and i need to change it": the one to move)
+    describes = re.search(r"\b(my|the)\s+\w+\s+(appo\w*|appt\w*|visit)\b|\b(an?|my|the)\s+(appo\w*|appt\w*|visit)\s+(on|for|this|next)\b",
+                          text or "", re.I)
+    return text or "", (None if describes else text)
 
 
 def request_text(tracker: Tracker, intent: str) -> str:
@@ -669,6 +694,10 @@ class ActionNext(Action):
             if goal is None and NEW_PATIENT.search(text):
                 goal = "book"
             spec, visit = care_from_text(without_name(text))
+            if not spec and not queued and goal in (None, "book") and ONE_OF_THOSE.search(text):
+                # "ok, book one then" after "does my insurance cover a dermatology visit?": that kind of visit
+                said = [e.get("text") or "" for e in tracker.events if e.get("event") == "user"]
+                spec, visit = care_from_text(without_name(said[-2])) if len(said) > 1 else (None, None)
             if queued and not spec:  # "book my son too": the same kind of visit
                 spec, visit = queued.get("specialty"), queued.get("visit_type")
             if goal is None and spec and intent in ("inform", "affirm", "nlu_fallback"):
@@ -707,9 +736,12 @@ class ActionNext(Action):
                             set_("misses", 0)
                             log.info("event=details_before_request")
                             return done()
-                    from actions.digressions import answered_aside
+                    from actions.digressions import answered_aside, clinician_in_play
 
                     if await answered_aside(dispatcher, text):  # "how much is a checkup?", "are you a bot?"
+                        return done()
+                    if who := clinician_in_play(tracker, text):  # "and who is it with?" after a list or a booking
+                        say(dispatcher, who)
                         return done()
                     # a second message in a row that asks for nothing we do: offer a person (as the fallback does)
                     misses = (tracker.get_slot("misses") or 0) + 1 if intent not in ("greet", "thank", "goodbye", "affirm", "deny") else 0
@@ -755,8 +787,10 @@ class ActionNext(Action):
 
                 await answered_aside(dispatcher, text, "answered_with_request")
         if fresh and goal:
+            # ("actually I want to cancel my GI appointment instead": no booking to come back to)
             booking = {k: slots.get(k) for k in PAUSED_SLOTS} if (
-                was_in_form and goal in ("cancel", "reschedule") and slots.get("goal") == "book" and slots.get("verified")) else None
+                was_in_form and goal in ("cancel", "reschedule") and slots.get("goal") == "book" and slots.get("verified")
+                and not (goal == "cancel" and INSTEAD_OF_BOOKING.search(text))) else None
             for e in reset_flow({**slots, **now_set(tracker, events)}):
                 events.append(e)
                 slots[e["name"]] = e["value"]
@@ -837,7 +871,11 @@ class ActionNext(Action):
             if kinds:  # "a skin check and a physical": the first now, the second queued after it
                 spec, visit = care_from_text(without_name(kinds[0]))
                 later, later_visit = care_from_text(kinds[1])
-                set_("paused", {"then": [{"text": kinds[1], "care": specialty_name(later), "specialty": later, "visit_type": later_visit}]})
+                from actions.forms.offer_times import _NEXT_TO_BOOKED
+
+                # ("two appointments back to back, a skin check and a physical": the second right after the first)
+                then = kinds[1] + (" right after" if _NEXT_TO_BOOKED.search(text) and not _NEXT_TO_BOOKED.search(kinds[1]) else "")
+                set_("paused", {"then": [{"text": then, "care": specialty_name(later), "specialty": later, "visit_type": later_visit}]})
                 say(dispatcher, f"Sure, one at a time: {specialty_name(spec)} first, then {specialty_name(later)}.")
                 log.info("event=another_booking_queued other=False")
             if goal == "book" and spec:
@@ -904,6 +942,8 @@ class ActionNext(Action):
 
                 # "a dermatologist tomorrow morning": don't ask again; "right after mine" (a second visit): next to it
                 windows = (next_to_booked(when, slots.get("booked_here")) if goal == "book" else None) or (parse_windows(when) if when else [])
+                if not windows and goal == "book" and when and (day := day_just_said(tracker, when)):
+                    windows = day  # "can you book me a GI appointment the same day?" after one was listed
                 if windows:
                     set_("when_text", when)
                     set_("windows", windows)

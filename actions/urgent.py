@@ -13,7 +13,8 @@ URGENT = re.compile(
     r"\b(chest (pain|pains|pressure|tightness)|(trouble|difficulty|hard time|problems?) breathing|can'?t breathe|cannot breathe|"
     r"short(ness)? of breath|heart attack|stroke|face (is )?droop\w*|slurr\w+ speech|unconscious|passed out|not breathing|"
     r"overdos\w*|seizure|bleeding (a lot|heavily|won'?t stop)|severe bleeding|suicid\w*|kill (myself|himself|herself)|"
-    r"end my life|dolor de pecho|no puedo respirar)\b", re.I)
+    r"end my life|dolor de pecho|no puedo respirar|lethargic|unresponsive|(won'?t|can'?t|cannot|will not) wake( up)?|"
+    r"fever of 10[4-9]|10[4-9] (degree )?fever|(lips|face) (are |is |turning )?blue|turning blue)\b", re.I)
 WARNING = ("If this is an emergency, please call 911 now or go to the nearest emergency room. "
            "I can only book appointments.")
 

@@ -41,15 +41,18 @@ def waits(text: str) -> bool:
     return bool(HOLD_ON.search(text)) or (bool(WAIT_TO_ASK.search(text)) and not said_yes(text) and not NO.search(text))
 
 
+TAKE_YOUR_TIME = "Sure, take your time."
+
+
 def take_your_time(tracker: Tracker, waiting: str) -> str:
     """ "Sure, take your time." and, when a time is held for them, until when it stays held."""
     held = tracker.get_slot("held") or {}
     if waiting != "confirm" or not held.get("until"):
-        return "Sure, take your time."
+        return TAKE_YOUR_TIME
     from actions.common import tz_name
     from actions.formatting import clock_text
 
-    return f"Sure, take your time. I'm holding it for you until {clock_text(held['until'], tz_name())}."
+    return f"{TAKE_YOUR_TIME} I'm holding it for you until {clock_text(held['until'], tz_name())}."
 
 
 class FlowForm(FormValidationAction):

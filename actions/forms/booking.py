@@ -18,7 +18,7 @@ from actions.care import care_from_text, specialty_name
 from actions.common import (NO, YES, client, clinic, describe, last_bot_texts, latest_intent, latest_text, match_option, now,
                             option_buttons, parse_choice, say, slot_before_message, tz_name, yes_no)
 from actions.formatting import clock_text
-from actions.forms.base import FlowForm
+from actions.forms.base import TAKE_YOUR_TIME, FlowForm, take_your_time, waits
 from actions.forms.coverage import payment_instead
 from actions.forms.offer_times import (EARLIER, LATER, LATEST, _DAY_WORDS, closed_on_all, held_index, hours_note, in_its_week, next_to_booked, offered_days,
                                        late_in_the_day, on_days_of, parse_windows, relative_move, says_relative, shift_windows, windows_near)
@@ -652,7 +652,7 @@ class ValidateBookingForm(FlowForm):
         if several:  # "the 10:15 one" when two clinicians are free at 10:15
             short = [f"{i}) {options[i - 1]['text'].split(' at ')[0]}" for i in several]
             say(dispatcher, f"{AMBIGUOUS} {', '.join(short[:-1])} or {short[-1]}. Which number?")
-            _listed_just_now(tracker)
+            _answered_without_a_choice(tracker)
             return {"option": None}
         from actions.digressions import answered_aside
 
@@ -671,9 +671,9 @@ class ValidateBookingForm(FlowForm):
         windows = windows_near(text, tracker)
         if windows:  # "none of those, friday?" / "what about thursday"
             return {"option": None, "options": None, "when_text": text, "windows": windows, "seen": seen, "form_misses": 0}
-        if WAIT.search(text):  # "hold on let me check my calendar": no answer yet, and no miss
-            say(dispatcher, "Sure, take your time.")
-            _listed_just_now(tracker)
+        if waits(text):  # "hold on let me check my calendar": no answer yet, and no miss
+            say(dispatcher, take_your_time(tracker, "option"))
+            _answered_without_a_choice(tracker)
             return {"option": None}
         if MORE_OF_THEM.search(text) and tracker.get_slot("windows"):
             # "what else do you have that day?", "show me more": the next times of what was asked for
@@ -696,8 +696,9 @@ class ValidateBookingForm(FlowForm):
         if not tracker.get_slot("held"):
             return {"confirm": None}
         text = str(value or "")
-        if PLACE_QUESTION.search(text) or HOW_LONG.search(text):
+        if (PLACE_QUESTION.search(text) or HOW_LONG.search(text)) and not (tracker.get_slot("old_appt") and KEEP_IT.search(text)):
             # "is that in san jose?" / "how long will it take?" (or both): told, and the held time asked about again
+            # (not "leave it where it is" when moving)
             if PLACE_QUESTION.search(text):
                 say_where(dispatcher, [tracker.get_slot("held").get("text") or ""])
             if HOW_LONG.search(text):
@@ -717,8 +718,8 @@ class ValidateBookingForm(FlowForm):
         if drops_it(text) or (tracker.get_slot("old_appt") and KEEP_IT.search(text)):
             # "actually i don't need it anymore" / "keep it as it is": nothing booked, the request ends
             return {**(await self._give_up(dispatcher, tracker)), "confirm": None}
-        if WAIT.search(text) and not YES.search(text):  # "hold on, let me ask my wife": the time stays held
-            say(dispatcher, "Sure, take your time.")
+        if waits(text):  # "one sec, let me ask my wife": the time stays held
+            say(dispatcher, take_your_time(tracker, "confirm"))
             return {"confirm": None}
         answer = yes_no(tracker)
         if answer is None and NONE_OF.search(text):
@@ -924,8 +925,13 @@ class ValidateBookingForm(FlowForm):
                     found = await look()
                 if not found and slot("clinician_gender"):  # no woman (man) among them: said so, and the others' times
                     log.info("event=find_empty_for_gender")
-                    say(dispatcher, f"Sorry, none of our {slot('care')} clinicians who are "
-                                    f"{'women' if slot('clinician_gender') == 'female' else 'men'} have openings then.")
+                    from actions.clinicians import any_of_gender
+
+                    who = "women" if slot("clinician_gender") == "female" else "men"
+                    if await any_of_gender(slot("specialty"), slot("clinician_gender")) is False:
+                        say(dispatcher, f"Sorry, none of our {slot('care')} clinicians are {who}. Here are the others' times.")
+                    else:
+                        say(dispatcher, f"Sorry, none of our {slot('care')} clinicians who are {who} have openings then.")
                     out["clinician_gender"] = None
                     found = await look()
                 if not found:
@@ -1037,22 +1043,18 @@ def reply_hint(n: int) -> str:
     return f"Reply {', '.join(str(i) for i in range(1, n))} or {n}, or 'none' for other times."
 
 
-# sender -> the message answered already without a choice ("More than one fits that: ...", "Sure, take your
-# time."): Rasa asks for the option again in another call, which doesn't see those words; it lists no more
-_ANSWERED: dict[str, str | None] = {}
-# "hold on", "one sec", "let me check my calendar": the patient is not answering yet
-WAIT = re.compile(r"^\W*(?:(?:ok(?:ay)?|um+|sorry|yeah|hmm+)\W+)*(hold on|hang on|(one|a|just a|give me a|wait a) (sec|second|moment|min|minute)|"
-                  r"let me (check|look|see|think|ask)|brb|bear with me)\b", re.I)
+# sender -> their message that was answered without a choice ("More than one fits that: ...", "Sure, take your
+# time."): the form may be run again for it in another call (a message another action handed to the form), which
+# asks for the option without those words in its dispatcher
+_ANSWERED: dict[str, str] = {}
 
 
-def _message_id(tracker: Tracker) -> str | None:
-    return (tracker.latest_message or {}).get("message_id")
-
-
-def _listed_just_now(tracker: Tracker) -> None:
+def _answered_without_a_choice(tracker: Tracker) -> None:
     if len(_ANSWERED) > 1000:
         _ANSWERED.clear()
-    _ANSWERED[tracker.sender_id] = _message_id(tracker)
+    message = (tracker.latest_message or {}).get("message_id")
+    if message:
+        _ANSWERED[tracker.sender_id] = message
 
 
 class ActionAskOption(Action):
@@ -1066,8 +1068,11 @@ class ActionAskOption(Action):
         if not options:
             say(dispatcher, "When works for you? For example 'next Tuesday afternoon'.")
             return [SlotSet("requested_slot", "when_text")]
-        if _message_id(tracker) and _ANSWERED.pop(tracker.sender_id, None) == _message_id(tracker):
-            # the ones that fit were just listed ("ok monday then", all on monday), or "hold on": not the list again
+        message = (tracker.latest_message or {}).get("message_id")
+        if any((m.get("text") or "").startswith((AMBIGUOUS, TAKE_YOUR_TIME)) for m in dispatcher.messages) \
+                or (message and _ANSWERED.pop(tracker.sender_id, None) == message):
+            # asked right after the ones that fit were listed ("ok monday then", all on monday), or after "hold on":
+            # which one, not the whole list again
             say(dispatcher, reply_hint(len(options)), buttons=option_buttons(len(options)))
             return []
         doctor = re.search(r"\bwith (Dr\. [\w'-]+)", options[0].get("text") or "") if tracker.get_slot("practitioner") else None

@@ -15,7 +15,7 @@ from actions.next_step import PAYING_MYSELF as SAYS_SELF_PAY
 
 log = logging.getLogger("schedbot.actions.coverage")
 
-SELF_PAY = re.compile(r"\b(self|self-?pay\w*|selfpay|(slef|sefl|slf|sel|elf)[- ]?pay|self[- ]?(py|pya|apy|paye)|cash|pay (it )?my ?self|out of pocket|no insurance|don'?t have( any)? insurance|uninsured|not insured|none|no|nope|sin seguro|pagar yo)\b", re.I)
+SELF_PAY = re.compile(r"\b(self|self-?pay\w*|selfpay|(slef|sefl|slf|sel|elf)[- ]?pay|self[- ]?(py|pya|apy|paye)|cash|pay (it )?my ?self|out of pocket|no insurance|don'?t have( any)? insurance|uninsured|not insured|none|no|nope|sin seguro|pagar yo|pago yo|yo pago|pago en efectivo|efectivo|pago particular)\b", re.I)
 INSURED = re.compile(r"\b(insurance|insured|yes|yeah|yep|yup|plan|through|seguro|s[ií])\b", re.I)
 
 ALIASES = {
@@ -240,6 +240,9 @@ class ValidateCoverageForm(FlowForm):
             return {"coverage_kind": "self-pay", "form_misses": 0}  # ("we pay ourselves")
         if INSURED.search(text) or tracker.get_intent_of_latest_message() == "affirm":
             return {"coverage_kind": "insured", "form_misses": 0}
+        if re.fullmatch(r"\s*[A-Za-z]{0,4}\d[A-Za-z0-9\-]{4,22}\s*", text) and not DATE_LIKE.search(text) and not quiet:
+            # "C998877": the member id, given first; the plan's name is asked next
+            return {"coverage_kind": "insured", "member_id": text.strip().upper(), "form_misses": 0}
         instead = self._said_instead(tracker, text) if not quiet else {}
         plan = _HAVE_PLAN.match(text.strip())
         if plan and not quiet and not instead:
@@ -340,8 +343,8 @@ class ValidateCoverageForm(FlowForm):
             return {}
         created = {}
         try:
-            if kind == "self-pay":
-                await client().create_coverage(self_pay_coverage(patient_id))
+            if kind == "self-pay":  # (its id kept too: a plan said later withdraws it)
+                created = {"coverage_id": (await client().create_coverage(self_pay_coverage(patient_id))).id}
                 say(dispatcher, "Self-pay, got it.")
             else:
                 payer_name = tracker.get_slot("payer")
@@ -369,7 +372,9 @@ class ValidateCoverageForm(FlowForm):
 
 # "i have new insurance now, it's aetna W987654321", "my insurance changed to cigna": a plan that replaces the one on file
 NEW_PLAN = re.compile(r"\b(new|different|another|changed?|switched|updated?)\b.{0,25}\b(insurance|plan|coverage)\b|"
-                      r"\b(insurance|plan|coverage)\b.{0,20}\b(changed|is now|switched|instead)\b", re.I)
+                      r"\b(insurance|plan|coverage)\b.{0,20}\b(changed|is now|switched|instead)\b|"
+                      # "actually wait, I do have insurance, it's Health Net HN5544332" (after self-pay)
+                      r"\b(i do|i actually|actually i|i did) have (insurance|a plan|coverage)\b|\b(insurance|a plan) after all\b", re.I)
 
 
 async def payment_instead(dispatcher, tracker: Tracker, text: str) -> Dict[Text, Any] | None:
@@ -412,4 +417,4 @@ async def payment_instead(dispatcher, tracker: Tracker, text: str) -> Dict[Text,
     log.info("event=coverage_saved patient=%s kind=%s withdrawn=%s", patient_id, kind, bool(plan_id))
     say(dispatcher, done)
     return {"coverage_kind": kind, "payer": payer["name"] if payer else None, "member_id": None,
-            "coverage_id": created.id if payer else None, "coverage_done": True, "form_misses": 0}
+            "coverage_id": created.id, "coverage_done": True, "form_misses": 0}

@@ -178,6 +178,13 @@ class ValidateVerifyForm(FlowForm):
         maybe_date = date_in_text(said)  # (the whole message: "jo park 8/19/2001, yes that's him")
         if maybe_date and parse_dob(maybe_date):
             out["dob"] = parse_dob(maybe_date).isoformat()
+        if tracker.get_slot("goal") == "book" and not tracker.get_slot("when_text"):  # (moving: "the tuesday one" is which)
+            from actions.forms.register import answers_ahead
+            from actions.next_step import without_name
+
+            # "ok can I book one for next monday? Cuthbert Alder 10/10/1966": the time (or the payment) kept too
+            rest = without_name(said.replace(maybe_date, " ") if maybe_date else said)
+            out.update({k: v for k, v in answers_ahead(tracker, rest).items() if not tracker.get_slot(k)})
         if tracker.get_slot("goal") == "book" and not tracker.get_slot("specialty"):
             from actions.care import care_from_text, specialty_name
             from actions.next_step import without_name

@@ -77,6 +77,10 @@ def inherit(groups: list[Group]) -> list[Group]:
                     g.times = list(h.times)
                     g.every_time = h.every_time
                     break
+            else:  # "not before 10am, any weekday next week": a time said first, alone, bounds the days that follow
+                lead = groups[i - 1] if i and g.after in (",", ";", ".") else None  # (not "after 5 or weekends")
+                if lead is not None and lead.times and not day_part(lead) and not lead.neg and not g.neg:
+                    g.times, g.every_time = list(lead.times), lead.every_time
     for i, g in enumerate(groups):
         if not day_part(g):
             src = next((h for h in reversed(groups[:i]) if day_part(h)), None) \
@@ -106,7 +110,8 @@ def inherit(groups: list[Group]) -> list[Group]:
     if scopes:
         used = False
         for g in groups:
-            if g.days and not g.rng and any(it.kind == "wd" for it in g.days):
+            # ("this saturday or next week after 3": "this saturday" is its own day, not next week's)
+            if g.days and not g.rng and any(it.kind == "wd" and it.data[1] in ("plain", "every") for it in g.days):
                 g.rng = scopes[0].rng
                 used = True
             elif g.days and any(it.kind == "date" and scopes[0].rng[0] <= it.data < scopes[0].rng[1] for it in g.days):

@@ -113,7 +113,8 @@ def _clock_from(hour: int, minute: int, mer: str | None) -> Clock | None:
 def normalize(text: str) -> str:
     text = text.lower().replace("\u2019", "'").replace("\u2018", "'").translate(ACCENTS)
     text = text.replace("a.m.", "am").replace("p.m.", "pm").replace("o'clock", "oclock").replace("o clock", "oclock")
-    return text
+    # "not before 10am" is "no earlier than 10am" (a bound, not a time to leave out)
+    return re.sub(r"\bnot (before|after)\b", lambda m: "no earlier than" if m.group(1) == "before" else "no later than", text)
 
 
 @lru_cache(maxsize=8192)
@@ -1397,7 +1398,13 @@ class Scanner:
                 return k3
             # "the 3rd", "on the 3rd", "el dia 3", "3rd" alone
             prev = self.w(j - 1)
-            if tk.k == "o" \
+            # "monday the fourteenth", "on the twenty-first" (not "the second" alone, an option's number, nor "the
+            # first one", "the second week", "the first available")
+            said_ordinal = tk.k == "w" and (tk.v in ORDINAL_WORDS or tk.v in ("twenty", "thirty")) \
+                and (prev in WEEKDAYS or prev == "the" and self.w(j - 2) in set(WEEKDAYS) | {"on", "for", "until", "by"}) \
+                and self.w(k) not in ORDINAL_UNITS | {"one", "ones", "option", "slot", "appointment", "appt", "choice", "available",
+                                                      "time", "thing", "opening", "half", "visit"}
+            if tk.k == "o" or said_ordinal \
                     or (tk.k == "n" and prev in ("dia",)) or (tk.k == "n" and prev == "el" and 4 <= tk.v <= 31 and self.w(k) not in ORDINAL_UNITS):
                 if tk.k == "o" and self.w(k) in ("week", "option", "one", "slot", "appointment", "choice"):
                     return None
@@ -1591,6 +1598,13 @@ class Scanner:
             if len(self.items) > before and self.items[-1].data.weekday() == wd:
                 return k2 + 1
             del self.items[before:]
+        said = self.day_num(k2) if mode == "plain" and nt is not None and nt.k == "w" else None  # "monday (the) eighteenth"
+        if said and (nt.v in ORDINAL_WORDS or nt.v in ("twenty", "thirty")) and self.w(said[1]) not in ORDINAL_UNITS | {"one", "option"}:
+            before = len(self.items)
+            self.add_dom(said[0], weekday=wd)
+            if len(self.items) > before and self.items[-1].data.weekday() == wd:
+                return said[1]
+            del self.items[before:]
         self.add("wd", (wd, mode), every=(mode == "every"))
         return k
 
@@ -1676,6 +1690,7 @@ class Group:
     times: list = field(default_factory=list)  # TimeSpec
     every_time: bool = False
     wdset: frozenset | None = None
+    after: str | None = None  # the separator said before it ("," / "or" / ...)
     any: bool = False
 
     def empty(self) -> bool:
@@ -1762,6 +1777,7 @@ def make_groups(items: list[Item]) -> list[Group]:
                 neg = False
             flush()
             cur.neg = neg
+            cur.after = it.data
             seg_start = len(groups)
             continue
         if k == "neg":

@@ -1152,3 +1152,49 @@ def test_qa_stop_26_answers_said_in_other_words():
     said = "actually nevermind, I'll just book myself"
     assert CALL_OFF.search(said) and guess_goal(CALL_OFF.split(said)[-1]) == "book"
     assert GO_ON.search("no never mind, let's carry on") and not GO_ON.search("no never mind, bye")
+
+
+def test_qa_stop_26_questions_a_plan_after_all_and_what_a_message_refers_to():
+    from actions.care import says_reason
+    from actions.common import bare_name
+    from actions.digressions import LANGUAGE, WHO_WITH, embedded_question
+    from actions.forms.base import waits
+    from actions.forms.booking import KEEP_IT, MORE_OF_THEM
+    from actions.forms.coverage import NEW_PLAN
+    from actions.next_step import INSTEAD_OF_BOOKING, ONE_OF_THOSE, _SAME_DAY_AS_THAT
+
+    asked = embedded_question("hi what are your hours and do you take medicare and where are you located?")
+    assert "Mon–Fri" in asked and "Medicare" in asked and "San Jose" in asked
+    assert NEW_PLAN.search("actually wait, I do have insurance, it's Health Net HN5544332")
+    assert NEW_PLAN.search("I have a plan after all: Aetna") and not NEW_PLAN.search("do you take health net?")
+    assert KEEP_IT.search("actually no, leave it where it is")
+    assert INSTEAD_OF_BOOKING.search("actually I want to cancel my GI appointment instead")
+    assert not INSTEAD_OF_BOOKING.search("can you move it to monday instead of tuesday")
+    assert ONE_OF_THOSE.search("ok, book one then") and not ONE_OF_THOSE.search("book a checkup")
+    assert _SAME_DAY_AS_THAT.search("can you book me a GI appointment the same day?")
+    assert all(WHO_WITH.search(t) for t in ["and who is it with?", "sorry which doctor am I seeing?", "who am i seeing"])
+    assert not WHO_WITH.search("can I come with my husband?")
+    assert LANGUAGE.search("do you speak spanish?") and LANGUAGE.search("¿habla español?") and not LANGUAGE.search("I speak english")
+    assert all(waits(t) for t in ["hold on let me check my calendar", "one sec", "ok give me a minute", "one sec, let me ask my wife"])
+    assert not waits("the second one") and not waits("a second appointment for my son")
+    assert MORE_OF_THEM.search("what else do you have that day?") and MORE_OF_THEM.search("any other times?")
+    # a surname that holds a word for a reason is still a name ("Fairchild", "Achebe"); gibberish is none
+    assert not says_reason("Augusta Fairchild") and says_reason("my kids need checkups")
+    assert bare_name("zxcv bnm".split()) is None and bare_name("Ng Wei".split()) == "Ng Wei"
+
+
+def test_qa_stop_26_a_move_described_urgent_words_and_spanish():
+    from actions.common import name_in_text
+    from actions.forms.coverage import SELF_PAY
+    from actions.next_step import split_move
+    from actions.urgent import URGENT
+
+    # the day said with "an appointment on ..." is the one to move, not the new one
+    assert split_move("i got an appointment on friday the eleventh and i need to change it")[1] is None
+    assert split_move("move my tuesday appt to friday") == ("move my tuesday appt ", "friday")
+    assert URGENT.search("my son has a fever of 104 and is very lethargic") and URGENT.search("she won't wake up")
+    assert not URGENT.search("a fever and a sore throat")
+    assert care_from_text("I need a covid test")[0] == FAMILY and care_from_text("necesito un médico familiar")[0] == FAMILY
+    assert care_from_text("Ursula Utley")[0] is None
+    assert name_in_text("Hola, soy nuevo paciente. José Núñez, 3/19/1979, necesito un médico familiar") == "José Núñez"
+    assert SELF_PAY.search("pago yo mismo") and SELF_PAY.search("en efectivo")

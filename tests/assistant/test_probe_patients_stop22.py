@@ -356,7 +356,7 @@ def a_man_for_gi_when_there_is_none(stack, p):
     p("i'd prefer a male doctor for my stomach issues, next wednesday")
     p("Rowena Stackhouse 2/2/1970")
     said = p("self pay")
-    assert "none of our gastroenterology clinicians who are men" in said and "Dr. Chapel" in said, p  # said, and the others
+    assert "none of our gastroenterology clinicians are men" in said and "Dr. Chapel" in said, p  # said (stop 26: none is), and the others
     p("1")
     p("yes")
     assert len(booked(stack, pid)) == 1, p

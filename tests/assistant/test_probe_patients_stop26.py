@@ -326,7 +326,7 @@ def gibberish_is_no_name(stack, p):
     assert "Blorp" not in said and "agent" in said, p
 
 
-def a_checkup_there_after_the_addresses(stack, p):
+def a_visit_there_after_the_addresses(stack, p):
     pid = new_patient(stack, "Cressida", "Langford-Ng", "1991-01-21", "408-555-2624")
     p("where is your san jose clinic?")
     p("ok I want to book a checkup there")
@@ -375,6 +375,208 @@ def hold_on_while_choosing_and_at_the_yes(stack, p):
     assert len(booked(stack, pid)) == 1, p
 
 
+def three_questions_in_one_message(stack, p):
+    said = p("hi what are your hours and do you take medicare and where are you located?")
+    assert "Mon–Fri" in said and "Medicare" in said and "San Jose" in said and "didn't get that" not in said, p
+
+
+def leave_it_where_it_is_at_the_moves_yes(stack, p):
+    pid = new_patient(stack, "Barnaby", "Wexford-Hale", "1963-03-03", "408-555-2630")
+    old = seed_booking(stack, pid, "2027-01-19", FAMILY, after="09:00")
+    p("reschedule my appointment please, Barnaby Wexford-Hale 3/3/1963")
+    assert "1)" in p("friday the 22nd"), p
+    p("1")
+    held = p.held_id()
+    said = p("actually no, leave it where it is")
+    assert "kept" in said and "Street" not in said, p
+    assert status_of(stack, old["id"]) == "booked" and status_of(stack, held) != "booked" and len(booked(stack, pid)) == 1, p
+
+
+def cancel_instead_of_the_booking(stack, p):
+    pid = new_patient(stack, "Lionel", "Ashby-Crane", "1968-08-08", "408-555-2631")
+    gi = seed_booking(stack, pid, "2026-12-31", GI, after="10:00")
+    p("I need a family doctor appointment. Lionel Ashby-Crane 8/8/1968")
+    p("actually I want to cancel my GI appointment instead")
+    said = p("yes")
+    assert "back to your booking" not in said and "insurance" not in said, p
+    p("no thanks")
+    assert status_of(stack, gi["id"]) == "cancelled" and not booked(stack, pid), p
+
+
+def insurance_after_all_while_asked_when(stack, p):
+    pid = new_patient(stack, "Rosalind", "Achebe-Ward", "1972-12-12", "408-555-2632")
+    p("book a GI consult, Rosalind Achebe-Ward 12/12/1972")
+    p("self pay")
+    assert "Health Net" in p("actually wait, I do have insurance, it's Health Net HN5544332"), p
+    assert "1)" in p("thursday december 31"), p
+    p("1")
+    p("yes")
+    assert len(booked(stack, pid)) == 1, p
+    live = [c for c in coverages(stack, pid) if c.get("status") == "active"]
+    assert [(c["payor"][0].get("display"), c.get("subscriberId")) for c in live] == [("Health Net", "HN5544332")], p
+
+
+def a_plan_said_in_a_question_then_book_one(stack, p):
+    pid = new_patient(stack, "Barthold", "Nyquist-Fell", "1977-03-31", "408-555-2633")
+    assert "Cigna" in p("does my insurance cover a dermatology visit? I have Cigna"), p
+    assert "member ID" in p("ok, book one then. Barthold Nyquist-Fell 3/31/1977"), p
+    assert "When works" in p("C998877"), p
+    assert "1)" in p("tuesday january 19 afternoon"), p
+    p("1")
+    p("yes")
+    mine = booked(stack, pid)
+    assert len(mine) == 1 and DERM in specialty_codes(mine[0]), p
+    assert [(c["payor"][0].get("display"), c.get("subscriberId")) for c in coverages(stack, pid)] == [("Cigna", "C998877")], p
+
+
+def the_member_id_before_the_plan(stack, p):
+    pid = new_patient(stack, "Ysolde", "Marchbanks-Lee", "1991-11-01", "408-555-2634")
+    p("book family medicine, Ysolde Marchbanks-Lee 11/1/1991")
+    assert "Who is your insurance with" in p("XQZ778899001"), p
+    p("Anthem")
+    assert [(c["payor"][0].get("display"), c.get("subscriberId")) for c in coverages(stack, pid)] == [
+        ("Anthem Blue Cross", "XQZ778899001")], p
+
+
+def who_is_it_with_after_the_list(stack, p):
+    pid = new_patient(stack, "Clotilde", "Marchetti-Roy", "1990-01-10", "408-555-2635")
+    appt = seed_booking(stack, pid, "2027-01-21", FAMILY, after="13:00")
+    p("what time is my appointment on january 21")
+    p("Clotilde Marchetti-Roy")
+    p("jan 10 1990")
+    said = p("and who is it with?")
+    doctor = _clinician(next(a for a in booked(stack, pid) if a["id"] == appt["id"]))
+    assert said == f"It's with Dr. {doctor.split()[-1]}.", p
+
+
+def a_visit_the_same_day_as_the_one_listed(stack, p):
+    pid = new_patient(stack, "Ambrosia", "Tate-Munro", "1987-07-17", "408-555-2636")
+    seed_booking(stack, pid, "2027-01-21", DERM, after="10:00")
+    p("do i have anything on january 21? Ambrosia Tate-Munro 7/17/1987")
+    p("can you book me a GI appointment the same day?")
+    assert "Thu Jan 21" in p("self pay"), p
+    p("1")
+    p("yes")
+    gi = [a for a in booked(stack, pid) if GI in specialty_codes(a)]
+    assert len(gi) == 1 and local(gi[0]).strftime("%Y-%m-%d") == "2027-01-21", p
+
+
+def a_time_said_with_the_name(stack, p):
+    pid = new_patient(stack, "Cuthbert", "Alder-Shaw", "1966-10-10", "408-555-2637")
+    p("how much is a physical?")
+    p("ok can I book one for monday january 18? Cuthbert Alder-Shaw 10/10/1966")
+    assert "Mon Jan 18" in p("self pay"), p
+    p("1")
+    p("yes")
+    mine = booked(stack, pid)
+    assert len(mine) == 1 and local(mine[0]).strftime("%Y-%m-%d") == "2027-01-18", p
+
+
+def gibberish_twice_then_a_person(stack, p):
+    p("qwerty uiop")
+    said = p("zxcv bnm")
+    assert "Zxcv" not in said and "agent" in said, p
+    p("yes")
+    assert task_of(p)["status"] == "requested", p
+
+
+def another_language_asked_for(stack, p):
+    said = p("do you speak spanish?")
+    assert "English" in said and "Aetna" not in said, p
+
+
+def a_woman_asked_for_where_none_works(stack, p):
+    pid = new_patient(stack, "Philomena", "Ward-Iles", "1988-02-12", "408-555-2638")
+    p("I'd like a female dermatologist please. Philomena Ward-Iles 2/12/1988")
+    p("self pay")
+    said = p("tuesday january 19")
+    assert "none of our dermatology clinicians are women" in said and "1)" in said, p
+    p("1")
+    p("yes")
+    assert len(booked(stack, pid)) == 1, p
+
+
+def a_confirmation_number_and_the_details_by_email(stack, p):
+    pid = new_patient(stack, "Quincy", "Adair-Moss", "1975-09-15", "408-555-2639")
+    p("book derm for Quincy Adair-Moss 9/15/1975 self pay thursday december 31 morning")
+    p("1")
+    p("yes")
+    said = p("can I get a confirmation number?")
+    assert "don't need a number" in said and booked(stack, pid)[0]["id"] not in said, p
+    assert "my appointments" in p("can you email me the details?"), p
+
+
+def two_kinds_of_visit_back_to_back(stack, p):
+    pid = new_patient(stack, "Rowena", "Blythe-Carr", "1981-01-01", "408-555-2640")
+    p("can I book two appointments back to back, a skin check and a physical, on january 20? Rowena Blythe-Carr 1/1/1981")
+    p("self pay")
+    p("1")
+    p("yes")
+    p("1")
+    p("yes")
+    mine = sorted(booked(stack, pid), key=lambda a: a["start"])
+    assert len(mine) == 2 and DERM in specialty_codes(mine[0]) and FAMILY in specialty_codes(mine[1]), p
+    assert mine[1]["start"] == mine[0]["end"], p  # the second right after the first
+
+
+def a_move_said_aloud(stack, p):
+    pid = new_patient(stack, "Augustin", "Lamarck-Dye", "1952-02-20", "408-555-2641")
+    old = seed_booking(stack, pid, "2027-01-22", FAMILY, after="14:00")
+    p("yeah hi um i got an appointment on friday the twenty second and i need to change it")
+    p("augustin lamarck-dye")
+    said = p("february twentieth nineteen fifty two")
+    assert "move" in said and "1)" not in said, p  # the day said was the appointment's, not the new one
+    assert "Mon Jan 18" in p("uh monday the eighteenth maybe in the morning"), p
+    p("the second one")
+    p("yeah that's fine")
+    assert status_of(stack, old["id"]) == "cancelled", p
+    mine = booked(stack, pid)
+    assert len(mine) == 1 and local(mine[0]).strftime("%Y-%m-%d") == "2027-01-18" and local(mine[0]).hour < 12, p
+
+
+def a_child_with_a_high_fever_and_lethargic(stack, p):
+    said = p("my son has a fever of 104 and is very lethargic, can he be seen today")
+    assert "911" in said, p
+
+
+def a_covid_test(stack, p):
+    pid = new_patient(stack, "Ingrid", "Solberg-Aas", "1987-07-07", "408-555-2642")
+    assert "insurance" in p("I need a covid test. Ingrid Solberg-Aas 7/7/1987"), p
+    p("self pay")
+    assert "1)" in p("thursday december 31"), p
+    p("1")
+    p("yes")
+    mine = booked(stack, pid)
+    assert len(mine) == 1 and FAMILY in specialty_codes(mine[0]), p
+
+
+def not_before_ten_said_first(stack, p):
+    pid = new_patient(stack, "Harmony", "Blake-Otis", "1990-03-13", "408-555-2643")
+    p("book a checkup. Harmony Blake-Otis 3/13/1990")
+    p("self pay")
+    said = p("not before 10am, any weekday the week of january 18")
+    assert "1)" in said and "8:" not in said and "9:" not in said, p
+    p("1")
+    p("yes")
+    mine = booked(stack, pid)
+    assert len(mine) == 1 and local(mine[0]).hour >= 10, p
+
+
+def a_new_patient_in_spanish(stack, p):
+    PHI.extend(["José", "Núñez-Paz", "1979-03-19", "408-555-2644"])
+    p("Hola, soy nuevo paciente. José Núñez-Paz, 3/19/1979, necesito un médico familiar")
+    p("408-555-2644")
+    assert "José" in p("no"), p
+    assert "Self-pay" in p("pago yo mismo"), p
+    assert "1)" in p("el martes 29 de diciembre por la mañana"), p
+    p("1")
+    p("sí")
+    found = patients_named(stack, "Núñez-Paz", "1979-03-19")
+    assert len(found) == 1 and found[0]["name"][0]["given"] == ["José"], p
+    mine = booked(stack, found[0]["id"])
+    assert len(mine) == 1 and FAMILY in specialty_codes(mine[0]), p
+
+
 def _book_all_of(stack, practitioner: str, start: str, end: str, pid: str, count: int = 40) -> list[dict]:
     """Book, for ``pid``, every free family-medicine time of ``practitioner`` from ``start`` to ``end``."""
     async def run():
@@ -409,9 +611,15 @@ PATIENTS = [last_name_first_when_registering, the_kind_of_visit_at_the_name_ques
             cancel_it_then_at_the_cancels_yes, the_monday_after_when_moving, both_kids_named_in_full,
             her_name_after_the_question_about_her_appointment, come_in_earlier_on_its_day,
             that_day_named_when_every_time_is_on_it, what_else_that_day_after_a_no, gibberish_is_no_name,
-            a_checkup_there_after_the_addresses, a_move_when_the_clinician_has_no_times_then,
+            a_visit_there_after_the_addresses, a_move_when_the_clinician_has_no_times_then,
             a_surname_holding_a_word_for_a_child, a_clock_time_alone_is_on_the_appointments_day,
-            hold_on_while_choosing_and_at_the_yes]
+            hold_on_while_choosing_and_at_the_yes, three_questions_in_one_message, leave_it_where_it_is_at_the_moves_yes,
+            cancel_instead_of_the_booking, insurance_after_all_while_asked_when, a_plan_said_in_a_question_then_book_one,
+            the_member_id_before_the_plan, who_is_it_with_after_the_list, a_visit_the_same_day_as_the_one_listed,
+            a_time_said_with_the_name, gibberish_twice_then_a_person, another_language_asked_for,
+            a_woman_asked_for_where_none_works, a_confirmation_number_and_the_details_by_email, two_kinds_of_visit_back_to_back,
+            a_move_said_aloud, a_child_with_a_high_fever_and_lethargic, a_covid_test, not_before_ten_said_first,
+            a_new_patient_in_spanish]
 
 test_probe_patient_stop26, test_probe_patients_stop26_heard_only_clean_short_messages, \
     test_probe_patients_stop26_left_no_details_in_logs = probe_file_tests("probe26", PATIENTS)

@@ -1219,6 +1219,20 @@ MORE = [
     ('afternoon on tuesday january 5', '2027-01-05 12-17'),
     ('morning of friday december 11', '12-11 8-12'),
     ('after 3 on monday jan 4', '2027-01-04 15-24'),
+    # a day of the month said as a word, after a weekday or "on the" (stop 26: "monday the fourteenth" was today)
+    ('uh monday the fourteenth maybe in the morning', '12-14 8-12'),
+    ('friday the eleventh', '12-11'),
+    ('on the fourteenth', '12-14'),
+    ('can we do it on the twenty-first?', '12-21'),
+    ('monday the twenty first', '12-21'),
+    ('monday the eighteenth', '2027-01-18'),  # the next 18th that is a Monday, as for "monday the 18th"
+    # "not before 10am" is a bound (stop 26: it was read as a time to leave out), and said first it bounds the days after it
+    ('not before 10am, any weekday next week', '12-07 10-24, 12-08 10-24, 12-09 10-24, 12-10 10-24, 12-11 10-24'),
+    ('not after 3 on friday', '12-04 0-15'),
+    ('the fourteenth', ''),  # (alone, as "the second" is an option's number)
+    # "this saturday" is its own day, not next week's (stop 26)
+    ('this saturday or next week after 3', '12-05 15-24, 12-07 15-24, 12-08 15-24, 12-09 15-24, 12-10 15-24, 12-11 15-24, '
+                                           '12-12 15-24, 12-13 15-24'),
     ('could you fit me in sometime tomorrow afternoon around 2?', '12-01 13:30-15'),
     ('is there anything available on the 9th in the morning', '12-09 8-12'),
     ("i'd like the earliest appointment you have on friday", '12-04'),
