@@ -118,8 +118,8 @@ async def clinician_slots(text: str, bare: bool = False) -> dict:
             if len(found) > 1:
                 log.info("event=clinician_ambiguous matches=%d", len(found))
                 return {}
-            if titled and unknown is None:
-                unknown = " ".join(w[:1].upper() + w[1:] for w in (a, b) if w)
+            if titled and unknown is None:  # ("I'm Dr. Smith's patient": Dr. Smith)
+                unknown = " ".join(w[:1].upper() + re.sub(r"'s$", "", w[1:]) for w in (a, b) if w)
         if unknown:
             log.info("event=clinician_not_found")
             return {"unknown": f"Dr. {unknown}"}

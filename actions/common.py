@@ -629,6 +629,11 @@ def match_option(text: str, texts: list[str], ambiguous: list | None = None) -> 
            if n not in dr and re.search(rf"\b{re.escape(n)}\b", t)]
     if dr:
         tests.append(lambda o: any(re.search(rf"\bDr\. {re.escape(n)}\b", o, re.I) for n in dr))
+    from actions.digressions import our_cities
+
+    cities = [c for c in our_cities() if re.search(rf"\b{re.escape(c.lower())}\b", t)]
+    if cities:  # "the sacramento one": the option whose place names that city
+        tests.append(lambda o: any(c.lower() in o.partition(" at ")[2].lower() for c in cities))
     if not tests:
         return None
     hits = [i for i, o in enumerate(texts, 1) if all(test(o) for test in tests)]

@@ -251,6 +251,7 @@ PLACE_QUESTION = re.compile(r"^(?=.*\?)(?=.*\b(where|downtown|address|located|lo
 
 # "anything in san francisco?", "do you have something closer to sf": times in one of our cities instead
 ASKS_PLACE = re.compile(r"^(?=.*\b(?:any|anything|something|openings?|times?|slots?|appts?|appointments?|what about|how about|"
+                        r"^(?:\W*\w+)?\W*the ones?\s+(?:in|at|near)|"  # ("the one in sacramento", not "is the 2nd one in sf?")
                         r"do you have|got)\b).*?\b(?:in|at|near|around|closer to|close to)\s+(?:the\s+)?(?P<place>[a-z][a-z .'-]{1,30}?)"
                         r"(?:\s+(?:clinic|office|location|area))?\s*[?.!]*$", re.I)
 # what follows "in" but is no place: "anything in the afternoon?", "something in december", "in person"
@@ -290,6 +291,20 @@ def place_asked(text: str) -> tuple[str | None, str | None]:
         if folded(city) in said or CITY_ALIASES.get(said) == city:
             return city, place
     return None, place
+
+
+THE_ONE = re.compile(r"^\W*(?:\w+\W+)?the\b.{0,20}\bones?\b", re.I)
+
+
+def city_named(text: str) -> str | None:
+    """The one city of ours a short message names ("the sacramento one"), or None."""
+    from actions.digressions import our_cities
+    from actions.who import folded
+
+    said = folded(text or "")
+    named = [c for c in our_cities() if re.search(rf"\b{re.escape(folded(c))}\b", said)]
+    named += [c for alias, c in CITY_ALIASES.items() if re.search(rf"\b{re.escape(alias)}\b", said) and c not in named]
+    return named[0] if len(named) == 1 and len(said.split()) <= 6 else None
 
 
 def not_a_place_of_ours(dispatcher, place: str) -> None:
@@ -594,6 +609,12 @@ class ValidateBookingForm(FlowForm):
         if paying is not None:  # "self pay then": noted, and the options stand
             return {**paying, "option": None}
         city, place = place_asked(text)
+        named = None if (city or place or "?" in text) else city_named(text)  # "the sacramento one"
+        there = [o for o in options if (city or named or "").lower() in o["text"].partition(" at ")[2].lower()] if city or named else []
+        if named and not there:
+            city = named  # (none of those offered is there: that city's times)
+        if city and there and THE_ONE.search(text):
+            city = place = None  # "the one in sacramento" with one of them there: that one (picked below)
         if city:  # "anything in san francisco?": the same times asked for, there
             return {"option": None, "options": None, "place": city, "form_misses": 0}  # (those offered may come again)
         if place:  # a city without a clinic of ours: said so, and the options stand
@@ -650,7 +671,9 @@ class ValidateBookingForm(FlowForm):
         if choice:
             return {"option": str(choice), "form_misses": 0}
         if several:  # "the 10:15 one" when two clinicians are free at 10:15
-            short = [f"{i}) {options[i - 1]['text'].split(' at ')[0]}" for i in several]
+            places = {options[i - 1]["text"].partition(" at ")[2] for i in several}
+            # (the places too when they differ: "2:15 with Dr. McCoy at San Francisco Family Care or ... at Sacramento ...")
+            short = [f"{i}) {options[i - 1]['text'] if len(places) > 1 else options[i - 1]['text'].split(' at ')[0]}" for i in several]
             say(dispatcher, f"{AMBIGUOUS} {', '.join(short[:-1])} or {short[-1]}. Which number?")
             _answered_without_a_choice(tracker)
             return {"option": None}

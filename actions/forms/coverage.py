@@ -215,6 +215,14 @@ class ValidateCoverageForm(FlowForm):
             out["member_id"] = member
         elif NO_CARD.search(text) and match_payer(text):  # "blue shield, but i don't have my card with me"
             out["member_id"] = LATER
+        if not tracker.get_slot("care") and tracker.get_slot("goal") == "book":
+            from actions.care import care_from_text, specialty_name
+
+            from actions.who import someone_else
+
+            spec, visit = care_from_text(text)
+            if spec and not someone_else(text):  # "he needs a skin check, self pay": what for, not asked again
+                out.update({"care": specialty_name(spec), "specialty": spec, "visit_type": visit})  # (not "my son's plan")
         if not tracker.get_slot("when_text") and tracker.get_slot("goal") in ("book", "reschedule"):
             from actions.forms.offer_times import parse_windows
 
@@ -270,13 +278,7 @@ class ValidateCoverageForm(FlowForm):
     def _said_instead(self, tracker: Tracker, text: str) -> Dict[Text, Any]:
         """What an answer that is not about insurance said ("family medicine", "this friday at noon"):
         kept for the booking, so it is not asked again."""
-        from actions.care import care_from_text, specialty_name
-
-        out = {k: v for k, v in self._extra(tracker, text).items() if k != "member_id"}
-        spec, visit = care_from_text(text)
-        if spec and not tracker.get_slot("care") and tracker.get_slot("goal") == "book":
-            out.update({"care": specialty_name(spec), "specialty": spec, "visit_type": visit})
-        return out
+        return {k: v for k, v in self._extra(tracker, text).items() if k != "member_id"}
 
     async def validate_payer(self, value: Any, dispatcher, tracker: Tracker, domain) -> Dict[Text, Any]:
         if PAYING_MYSELF.search(str(value or "")):  # "we pay ourselves": no plan after all

@@ -1198,3 +1198,16 @@ def test_qa_stop_26_a_move_described_urgent_words_and_spanish():
     assert care_from_text("Ursula Utley")[0] is None
     assert name_in_text("Hola, soy nuevo paciente. José Núñez, 3/19/1979, necesito un médico familiar") == "José Núñez"
     assert SELF_PAY.search("pago yo mismo") and SELF_PAY.search("en efectivo")
+
+
+def test_qa_stop_26_an_option_by_its_city():
+    from actions.common import match_option
+    from actions.forms.booking import place_asked
+
+    opts = ["Thu Dec 10, 2:15 PM with Dr. McCoy at San Francisco Family Care",
+            "Thu Dec 10, 2:15 PM with Dr. Lense at Sacramento Family Clinic",
+            "Thu Dec 10, 2:30 PM with Dr. McCoy at San Francisco Family Care"]
+    assert match_option("the sacramento one", opts) == 2 and match_option("the one in sacramento", opts) == 2
+    assert match_option("the san francisco one at 2:15", opts) == 1
+    assert place_asked("the one in sacramento") == ("Sacramento", "sacramento")  # (when no option is there: its times)
+    assert place_asked("the one in the morning") == (None, None) and place_asked("the one at 2:15") == (None, None)

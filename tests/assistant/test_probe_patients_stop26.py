@@ -577,6 +577,48 @@ def a_new_patient_in_spanish(stack, p):
     assert len(mine) == 1 and FAMILY in specialty_codes(mine[0]), p
 
 
+def what_for_said_with_the_payment(stack, p):
+    pid = new_patient(stack, "Florian", "Achterberg-Ives", "1990-02-02", "408-555-2645")
+    p("can I book for my friend? he doesn't text")
+    p("Florian Achterberg-Ives")
+    p("2/2/1990")
+    assert "When works" in p("he needs a skin check, self pay"), p
+    assert "1)" in p("wednesday december 30 afternoon"), p
+    p("1")
+    p("yes")
+    mine = booked(stack, pid)
+    assert len(mine) == 1 and DERM in specialty_codes(mine[0]), p
+
+
+def the_city_of_one_of_the_times(stack, p):
+    pid = new_patient(stack, "Delilah", "Forsythe-Wong", "1989-09-29", "408-555-2646")
+    p("family med on 1/21 at 2:15 please. Delilah Forsythe-Wong 9/29/89")
+    p("self pay")
+    if "holding" not in p("the sacramento one"):  # (none of those offered in Sacramento: its times)
+        p("1")
+    p("yes")
+    mine = booked(stack, pid)
+    assert len(mine) == 1 and _clinician(mine[0]) == "Dr. Elizabeth Lense", p  # (Sacramento's family doctor)
+
+
+def a_city_none_of_the_times_is_in(stack, p):
+    pid = new_patient(stack, "Ivo", "Marsh-Tull", "1975-05-15", "408-555-2647")
+    assert "San Francisco" in p("checkup tuesday january 19 morning, Ivo Marsh-Tull 5/15/1975, self pay"), p
+    said = p("the one in sacramento")
+    if "holding" not in said:  # (none of those offered in Sacramento: its times)
+        assert "Sacramento" in said and "1)" in said and "San Francisco" not in said, p
+        p("1")
+    p("yes")
+    mine = booked(stack, pid)
+    assert len(mine) == 1 and _clinician(mine[0]) == "Dr. Elizabeth Lense", p
+
+
+def an_unknown_doctors_patient(stack, p):
+    new_patient(stack, "Cassius", "Ramsey-Ode", "1971-07-21", "408-555-2648")
+    said = p("I'm Dr. Smith's patient and need a follow up. Cassius Ramsey-Ode 7/21/1971")
+    assert "couldn't find Dr. Smith at our clinic" in said, p
+
+
 def _book_all_of(stack, practitioner: str, start: str, end: str, pid: str, count: int = 40) -> list[dict]:
     """Book, for ``pid``, every free family-medicine time of ``practitioner`` from ``start`` to ``end``."""
     async def run():
@@ -619,7 +661,8 @@ PATIENTS = [last_name_first_when_registering, the_kind_of_visit_at_the_name_ques
             a_time_said_with_the_name, gibberish_twice_then_a_person, another_language_asked_for,
             a_woman_asked_for_where_none_works, a_confirmation_number_and_the_details_by_email, two_kinds_of_visit_back_to_back,
             a_move_said_aloud, a_child_with_a_high_fever_and_lethargic, a_covid_test, not_before_ten_said_first,
-            a_new_patient_in_spanish]
+            a_new_patient_in_spanish, what_for_said_with_the_payment, the_city_of_one_of_the_times,
+            a_city_none_of_the_times_is_in, an_unknown_doctors_patient]
 
 test_probe_patient_stop26, test_probe_patients_stop26_heard_only_clean_short_messages, \
     test_probe_patients_stop26_left_no_details_in_logs = probe_file_tests("probe26", PATIENTS)
