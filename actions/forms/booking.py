@@ -93,14 +93,14 @@ def wants_another_booking(text: str) -> bool:
 
 # "none of those", "other days?", "too early", "otra hora": read from the words (there is no none_of_these intent:
 # like a choice of option, it is an answer to the options question, labelled inform)
-# more times like those offered, not "none of those"
-MORE_OF_THEM = re.compile(r"\b(what else (do|have|is there|are there|(you|u) got|can)|(any|some)(thing|one)? else|more (options|times|slots)|"
-                          r"show me more|other (times|options|slots)|any others?)\b", re.I)
 NONE_OF = re.compile(r"\b(none|neither|nothing|ningun[oa]?|(other|otehr|othr) (times|options|otpions|days|dates|slots|hours)|(s\w*|any\w*) else|"
                      r"what else (do|have|is there|are there|(you|u) got|can)|"
                      r"different|more (options|times)|show me more|(don'?t|dont|doesn'?t|won'?t) work|not those|too (early|late)|"
                      r"(can'?t|cannot) (do|make) (any( of)? )?(those|these|them|either)|"
                      r"otr[oa]s? (hora|horario|d[ií]a|opci[oó]n)\w*)\b", re.I)
+# "what else do you have that day?", "show me more": more times like those offered (not "none of those")
+MORE_OF_THEM = re.compile(r"\b(what else (do|have|is there|are there|(you|u) got|can)|(any|some)(thing|one)? else|more (options|times|slots)|"
+                          r"show me more|other (times|options|slots)|any others?)\b", re.I)
 
 
 def _iso(value: Any) -> str | None:
