@@ -154,6 +154,11 @@ def resumed_without_dob(tracker: Tracker, set_, text: str) -> str | None:
     return goal
 
 
+# "what about my husband's?", "and for my son?", "now my daughter": the request just served, for someone else
+WHAT_ABOUT_THEM = re.compile(r"^\W*(?:(?:ok|okay|and|so|great|thanks|thank you)\W+)*(?:what about|how about|and|now|same for|also for|"
+                             r"and for|what does|what do)\b.{0,12}\b(?:my|our)\b", re.I)
+_JUST_DONE = [("list", re.compile(r"upcoming appointments?:|You have nothing|don't have any upcoming", re.I)),
+              ("book", re.compile(r"\b(You're|is) booked:", re.I)), ("cancel", re.compile(r"\bis cancelled\b|I cancelled", re.I))]
 # "ok, book one then", "can I book that?": the kind of visit the message before named
 ONE_OF_THOSE = re.compile(r"\b(book|schedule|make|get|set up)( me)? (one|it|that|that one)\b", re.I)
 _SAME_DAY_AS_THAT = re.compile(r"\b(the )?same day\b|\bthat (same )?day\b", re.I)
@@ -693,6 +698,11 @@ class ActionNext(Action):
                 goal = guess_goal(text)  # the classifier's catch-all: the words still say what they want
             if goal is None and NEW_PATIENT.search(text):
                 goal = "book"
+            if goal is None and not was_in_form and WHAT_ABOUT_THEM.search(text):
+                from actions.who import someone_else
+
+                if someone_else(text):  # "what about my husband Bernard's?" after a list: the same request, for him
+                    goal = next((g for g, said in _JUST_DONE if any(said.search(t) for t in last_bot_texts(tracker))), None)
             spec, visit = care_from_text(without_name(text))
             if not spec and not queued and goal in (None, "book") and ONE_OF_THOSE.search(text):
                 # "ok, book one then" after "does my insurance cover a dermatology visit?": that kind of visit

@@ -458,6 +458,8 @@ _NOT_THEM = re.compile(r"\b(just (me|mine|for me)|only (me|mine|for me)|never ?m
                        r"no thanks|nah|that'?s (all|it)|(good)?bye|cancel (that|it)|another (time|day) for (him|her|them))\b", re.I)
 
 
-def drops_other(text: str, for_whom: dict | None) -> bool:
-    """Whether, asked who the other person is, the writer says they no longer want that visit."""
-    return bool(for_whom) and bool(_NOT_THEM.search(text or ""))
+def drops_other(text: str, for_whom: dict | None, goal: str | None = None) -> bool:
+    """Whether, asked who the other person is, the writer says they no longer want that visit ("cancel
+    that" drops a booking, but asks again for a cancel: "I'm her mother, just cancel it")."""
+    m = _NOT_THEM.search(text or "")
+    return bool(for_whom) and bool(m) and not (goal in ("cancel", "reschedule") and m.group(0).lower().startswith("cancel"))

@@ -178,11 +178,13 @@ class FlowForm(FormValidationAction):
             log.info("event=request_dropped slot=%s", slot)
             say(dispatcher, f"OK, no problem.{'' if queued else ' Anything else I can help with?'}")
             return {slot: None, "outcome": "dropped"}
-        if not drops_other(latest_text(tracker), who):
+        if not drops_other(latest_text(tracker), who, tracker.get_slot("goal")):
             return {}
         log.info("event=other_person_dropped")
-        say(dispatcher, f"OK, nothing booked for {who.get('given') or 'your ' + who.get('rel', 'family member')}."
-                        f"{'' if queued else ' Anything else I can help with?'}")
+        done = "nothing booked" if tracker.get_slot("goal") in (None, "book") else "nothing changed"
+        said = f"OK, {done} for {who.get('given') or 'your ' + who.get('rel', 'family member')}."
+        if not any((m.get("text") or "").startswith(said) for m in dispatcher.messages):  # (once, when two answers drop it)
+            say(dispatcher, f"{said}{'' if queued else ' Anything else I can help with?'}")
         return {slot: None, "outcome": "dropped"}
 
     def miss(self, dispatcher: CollectingDispatcher, tracker: Tracker, text: str) -> None:

@@ -145,7 +145,7 @@ class ValidateVerifyForm(FlowForm):
         if not parts and (dob_in_text(str(value or "")) or parse_dob(str(value or ""))):
             # the birth date first: keep it, then ask for the name
             dob = dob_in_text(str(value)) or parse_dob(str(value))
-            say(dispatcher, "Got your date of birth.")
+            say(dispatcher, "Got the date of birth." if tracker.get_slot("for_whom") else "Got your date of birth.")  # (Milo's, not yours)
             return {"person_name": None, "dob": dob.isoformat()}
         if not parts and tracker.get_slot("goal") == "book" and not tracker.get_slot("specialty"):
             from actions.care import care_from_text, specialty_name

@@ -1211,3 +1211,14 @@ def test_qa_stop_26_an_option_by_its_city():
     assert match_option("the san francisco one at 2:15", opts) == 1
     assert place_asked("the one in sacramento") == ("Sacramento", "sacramento")  # (when no option is there: its times)
     assert place_asked("the one in the morning") == (None, None) and place_asked("the one at 2:15") == (None, None)
+
+
+def test_qa_stop_26_the_same_request_for_someone_else_and_cancel_it():
+    from actions.next_step import WHAT_ABOUT_THEM
+    from actions.who import drops_other
+
+    assert all(WHAT_ABOUT_THEM.search(t) for t in ["what about my husband Bernard's?", "and my son?", "and what does my wife have?"])
+    assert not WHAT_ABOUT_THEM.search("what about tuesday?")
+    her = {"rel": "daughter", "given": "Zelda"}
+    assert drops_other("no thanks, cancel that", her, "book") and not drops_other("I'm her mother, just cancel it", her, "cancel")
+    assert drops_other("never mind", her, "cancel")

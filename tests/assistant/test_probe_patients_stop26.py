@@ -619,6 +619,45 @@ def an_unknown_doctors_patient(stack, p):
     assert "couldn't find Dr. Smith at our clinic" in said, p
 
 
+def what_about_my_husbands_after_a_list(stack, p):
+    new_patient(stack, "Wilma", "Stroud-Kay", "1970-07-07", "408-555-2649")
+    him = new_patient(stack, "Bernard", "Stroud-Kay", "1968-08-08", "408-555-2650")
+    appt = seed_booking(stack, him, "2027-01-21", GI, after="10:00")
+    assert "don't have any upcoming" in p("my appointments please, Wilma Stroud-Kay 7/7/1970"), p
+    said = p("what about my husband Bernard's?")
+    assert "Bernard's record" in said and "Jan 21" not in said, p  # his, once he is verified
+    p("Bernard Stroud-Kay")
+    said = p("8/8/1968")
+    assert "Thu Jan 21" in said and status_of(stack, appt["id"]) == "booked", p
+
+
+def just_cancel_it_after_her_birth_date_failed(stack, p):
+    her = new_patient(stack, "Zelda", "Harrowgate", "1990-01-01", "408-555-2651")
+    appt = seed_booking(stack, her, "2027-01-20", DERM, after="10:00")
+    p("cancel Zelda Harrowgate's appointment")
+    p("1/1/1991")
+    said = p("I'm her mother, just cancel it")
+    assert "nothing booked" not in said and "Jan 20" not in said, p
+    assert status_of(stack, appt["id"]) == "booked", p
+
+
+def a_childs_birth_date_before_his_name(stack, p):
+    new_patient(stack, "Agatha", "Rivers-Nye", "1982-02-02", "408-555-2652")
+    milo = new_patient(stack, "Milo", "Rivers-Nye", "2016-06-06", "408-555-2652")
+    p("book me a checkup thursday december 31 morning. Agatha Rivers-Nye 2/2/1982, self pay")
+    p("1")
+    p("yes")
+    p("and my son Milo too")
+    said = p("6/6/2016")
+    assert "Got the date of birth" in said and "your date" not in said, p
+    p("Milo Rivers-Nye")
+    p("self pay")
+    p("same day right after")
+    p("1")
+    p("yes")
+    assert len(booked(stack, milo)) == 1, p
+
+
 def _book_all_of(stack, practitioner: str, start: str, end: str, pid: str, count: int = 40) -> list[dict]:
     """Book, for ``pid``, every free family-medicine time of ``practitioner`` from ``start`` to ``end``."""
     async def run():
@@ -662,7 +701,8 @@ PATIENTS = [last_name_first_when_registering, the_kind_of_visit_at_the_name_ques
             a_woman_asked_for_where_none_works, a_confirmation_number_and_the_details_by_email, two_kinds_of_visit_back_to_back,
             a_move_said_aloud, a_child_with_a_high_fever_and_lethargic, a_covid_test, not_before_ten_said_first,
             a_new_patient_in_spanish, what_for_said_with_the_payment, the_city_of_one_of_the_times,
-            a_city_none_of_the_times_is_in, an_unknown_doctors_patient]
+            a_city_none_of_the_times_is_in, an_unknown_doctors_patient, what_about_my_husbands_after_a_list,
+            just_cancel_it_after_her_birth_date_failed, a_childs_birth_date_before_his_name]
 
 test_probe_patient_stop26, test_probe_patients_stop26_heard_only_clean_short_messages, \
     test_probe_patients_stop26_left_no_details_in_logs = probe_file_tests("probe26", PATIENTS)
