@@ -102,6 +102,11 @@ def latest_intent(tracker) -> str | None:
     return (tracker.latest_message or {}).get("intent", {}).get("name")
 
 
+def user_texts(tracker) -> list[str]:
+    """What the patient has said in this conversation, message by message, the latest last."""
+    return [e.get("text") or "" for e in tracker.events if e.get("event") == "user"]
+
+
 def last_bot_texts(tracker) -> list[str]:
     """What the bot said in reply to the patient's previous message."""
     said: list[str] = []
@@ -629,9 +634,9 @@ def match_option(text: str, texts: list[str], ambiguous: list | None = None) -> 
            if n not in dr and re.search(rf"\b{re.escape(n)}\b", t)]
     if dr:
         tests.append(lambda o: any(re.search(rf"\bDr\. {re.escape(n)}\b", o, re.I) for n in dr))
-    from actions.digressions import our_cities
+    from actions.digressions import cities_in
 
-    cities = [c for c in our_cities() if re.search(rf"\b{re.escape(c.lower())}\b", t)]
+    cities = cities_in(t)
     if cities:  # "the sacramento one": the option whose place names that city
         tests.append(lambda o: any(c.lower() in o.partition(" at ")[2].lower() for c in cities))
     if not tests:

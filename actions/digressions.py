@@ -62,6 +62,14 @@ def our_cities() -> list[str]:
     return cities
 
 
+def cities_in(text: str) -> list[str]:
+    """Our cities that ``text`` names, as whole words ("the sacramento one")."""
+    from actions.who import folded
+
+    said = folded(text or "")
+    return [c for c in our_cities() if re.search(rf"\b{re.escape(folded(c))}\b", said)]
+
+
 _CARE_IN_NAMES = {"394537008": ("pediatric", "children")}  # pediatrics: "Children's Clinic"
 
 

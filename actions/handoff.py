@@ -9,7 +9,8 @@ from typing import Any, Dict, List, Text
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, FollowupAction, SlotSet
 
-from actions.common import NO_PHONE, clinic, client, latest_text, name_in_text, now, patient_phones, phone_in_text, say, sender_phone
+from actions.common import (NO_PHONE, clinic, client, last_bot_texts, latest_text, name_in_text, now, patient_phones, phone_in_text, say,
+                            sender_phone, user_texts)
 from actions.next_step import PAUSED_SLOTS, release_hold, reset_flow
 
 log = logging.getLogger("schedbot.actions.handoff")
@@ -18,14 +19,14 @@ log = logging.getLogger("schedbot.actions.handoff")
 def known_phone(tracker: Tracker) -> str | None:
     """The number to call back: given in this conversation, the SMS sender's, or written in a message
     ("Hi I'm Rosa Delgado, 408 555 0142, I need to talk to someone"), the latest first."""
-    said = [e.get("text") or "" for e in tracker.events if e.get("event") == "user"]
+    said = user_texts(tracker)
     given = tracker.get_slot("phone")
     return (given if given != NO_PHONE else None) or sender_phone(tracker) or next(filter(None, map(phone_in_text, reversed(said))), None)
 
 
 def callback_task(tracker: Tracker, phone: str | None) -> dict:
     patient_id = tracker.get_slot("patient_id") if tracker.get_slot("verified") else None
-    said = [e.get("text") or "" for e in tracker.events if e.get("event") == "user"]
+    said = user_texts(tracker)
     name = tracker.get_slot("person_name") or next(filter(None, map(name_in_text, reversed(said))), None)
     notes = ["Patient asked the scheduling assistant to talk to a person."]
     asked = (said or [""])[-1].strip()
@@ -104,6 +105,11 @@ ABOUT_SOMETHING_ELSE = re.compile(r"\babout\s+(?:(?:a|an|my|the|some|our|her|his
 
 
 HANDED_OFF = "asked our front desk to call you back"  # (what the patient is told: a call-off answers it)
+
+
+def just_handed_off(tracker: Tracker) -> bool:
+    """Whether the bot's reply to the patient's previous message was the hand-off."""
+    return any(HANDED_OFF in t for t in last_bot_texts(tracker))
 
 
 async def hand_off(dispatcher, tracker: Tracker, keep_request: bool = False) -> List[Dict[Text, Any]]:

@@ -15,7 +15,7 @@ from rasa_sdk.events import ActiveLoop, FollowupAction, SlotSet
 
 from actions.care import care_from_text, for_a_child, specialty_from_text, specialty_name, two_kinds
 from actions.common import (NO, bare_name, client, clinic, describe, dob_in_text, last_bot_texts, latest_intent, latest_text, name_in_text, now, parse_email,
-                            phone_in_text, say, trailing_name)
+                            phone_in_text, say, trailing_name, user_texts)
 from actions.urgent import warn_if_urgent
 from actions.who import name_key, whose
 from actions.forms.manage import EXCEPT, by_kind
@@ -654,10 +654,10 @@ class ActionNext(Action):
                 return done()
         resumed = None  # the booking a hand-off ended, when the patient calls the call-back off to go on with it
         if fresh and not queued and slots.get("handoff_task") and not slots.get("callback_number_asked"):
-            from actions.handoff import CALL_OFF, GO_ON, HANDED_OFF, withdraw_callback
+            from actions.handoff import CALL_OFF, GO_ON, just_handed_off, withdraw_callback
 
             said = latest_text(tracker)
-            if CALL_OFF.search(said) and any(HANDED_OFF in t for t in last_bot_texts(tracker)):
+            if CALL_OFF.search(said) and just_handed_off(tracker):
                 # "actually never mind, I'll just book myself" right after the hand-off: nobody calls; a request goes on
                 await withdraw_callback(dispatcher, slots["handoff_task"])
                 ended = slots.get("handed_off_request") or {}
@@ -706,7 +706,7 @@ class ActionNext(Action):
             spec, visit = care_from_text(without_name(text))
             if not spec and not queued and goal in (None, "book") and ONE_OF_THOSE.search(text):
                 # "ok, book one then" after "does my insurance cover a dermatology visit?": that kind of visit
-                said = [e.get("text") or "" for e in tracker.events if e.get("event") == "user"]
+                said = user_texts(tracker)
                 spec, visit = care_from_text(without_name(said[-2])) if len(said) > 1 else (None, None)
             if queued and not spec:  # "book my son too": the same kind of visit
                 spec, visit = queued.get("specialty"), queued.get("visit_type")

@@ -8,7 +8,7 @@ from typing import Any, Dict, List, Text
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, FollowupAction, SlotSet
 
-from actions.common import NO, YES, last_bot_texts, latest_text, say
+from actions.common import NO, YES, latest_text, say
 from actions.next_step import HELP, NOT_NOW, release_hold, reset_flow
 
 log = logging.getLogger("schedbot.actions.restart")
@@ -73,9 +73,9 @@ class ActionGoodbye(Action):
             if UNDO.search(text) or guess_goal(text):  # "no, i didn't mean to cancel that!": a request
                 log.info("event=goodbye_not_said form=none")
                 return [FollowupAction("action_next")]
-            from actions.handoff import GO_ON, HANDED_OFF
+            from actions.handoff import GO_ON, just_handed_off
 
-            if tracker.get_slot("handed_off_request") and GO_ON.search(text) and any(HANDED_OFF in t for t in last_bot_texts(tracker)):
+            if tracker.get_slot("handed_off_request") and GO_ON.search(text) and just_handed_off(tracker):
                 log.info("event=goodbye_not_said form=none")  # "no never mind, let's carry on" right after a hand-off
                 return [FollowupAction("action_next")]
         from actions.forms.booking import KEEP_IT

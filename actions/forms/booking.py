@@ -298,11 +298,11 @@ THE_ONE = re.compile(r"^\W*(?:\w+\W+)?the\b.{0,20}\bones?\b", re.I)
 
 def city_named(text: str) -> str | None:
     """The one city of ours a short message names ("the sacramento one"), or None."""
-    from actions.digressions import our_cities
+    from actions.digressions import cities_in
     from actions.who import folded
 
     said = folded(text or "")
-    named = [c for c in our_cities() if re.search(rf"\b{re.escape(folded(c))}\b", said)]
+    named = cities_in(text)
     named += [c for alias, c in CITY_ALIASES.items() if re.search(rf"\b{re.escape(alias)}\b", said) and c not in named]
     return named[0] if len(named) == 1 and len(said.split()) <= 6 else None
 

@@ -217,7 +217,6 @@ class ValidateCoverageForm(FlowForm):
             out["member_id"] = LATER
         if not tracker.get_slot("care") and tracker.get_slot("goal") == "book":
             from actions.care import care_from_text, specialty_name
-
             from actions.who import someone_else
 
             spec, visit = care_from_text(text)
