@@ -22,6 +22,7 @@ from sqlalchemy import String, event, func, literal, literal_column, select, tex
 
 from scheduler.operations.prefetch import prefetch_open
 from scheduler.storage.schema import schedule, slot_change
+from scheduler.storage.store import journaled
 from scheduler.subscriptions.resource import SCHED_NOTIF_PROFILE
 from scheduler.subscriptions.tables import prefetch_closed, sub_cursor, sub_outbox, subscription
 
@@ -44,7 +45,9 @@ class DelivererSettings:
     max_failures: int = 10         # SCHEDBOT_NOTIFY_MAX_FAILURES: consecutive failures before status=error
     backoff_base: float = 0.5      # first retry after this, doubling ...
     backoff_cap: float = 30.0      # SCHEDBOT_NOTIFY_BACKOFF_CAP: ... up to this
-    poll: float = 0.25             # journal poll when nothing wakes us (commits in this process do)
+    poll: float = 0.25             # journal poll when nothing wakes us (commits in this process do) ...
+    idle_poll: float = 2.0         # ... and when no subscription is active (one made here wakes us at once)
+    settle: float = 0.02           # after a commit wakes us, before we look (see _run)
     timeout: float = 10.0          # per POST
     gap_wait: float = 5.0          # PostgreSQL only, see the module docstring
     concurrency: int = 100
@@ -86,6 +89,7 @@ class Deliverer:
         self._posts: set[asyncio.Task] = set()
         self._sem: asyncio.Semaphore | None = None
         self.leader = False
+        self._subscribed = True  # any active subscription (until _due has looked)
         self._stopping = False
 
     # --- life cycle ------------------------------------------------------------------------------
@@ -96,6 +100,7 @@ class Deliverer:
         self._client = httpx.AsyncClient(timeout=self.cfg.timeout, limits=httpx.Limits(
             max_connections=self.cfg.concurrency, max_keepalive_connections=self.cfg.concurrency))
         event.listen(self.store.engine, "commit", self._on_commit)
+        event.listen(self.store.engine, "rollback", self._on_rollback)
         event.listen(self.store.engine.pool, "checkin", self._on_checkin)
         logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per POST is our own log
         await to_thread.run_sync(self._upgrade_schema)
@@ -114,6 +119,7 @@ class Deliverer:
 
     async def stop(self) -> None:
         event.remove(self.store.engine, "commit", self._on_commit)
+        event.remove(self.store.engine, "rollback", self._on_rollback)
         event.remove(self.store.engine.pool, "checkin", self._on_checkin)
         self._stopping = True  # the loop also ends by itself (a cancellation can be lost in wait_for)
         self.wake()
@@ -132,9 +138,12 @@ class Deliverer:
             self._lock_conn = None
 
     def _on_commit(self, conn) -> None:
-        if conn.info.get("sub_quiet"):  # the deliverer's own lock checks wake nobody
-            return
-        conn.info["sub_wake"] = True  # wake once the connection is back in the pool: the commit is done
+        # only a transaction that wrote the journal has news for us (subscription routes wake us themselves)
+        if journaled(conn, clear=True) and not conn.info.get("sub_quiet"):
+            conn.info["sub_wake"] = True  # wake once the connection is back in the pool: the commit is done
+
+    def _on_rollback(self, conn) -> None:
+        journaled(conn, clear=True)
 
     def _on_checkin(self, _dbapi_conn, record) -> None:
         if record is not None and record.info.pop("sub_wake", False):
@@ -153,7 +162,7 @@ class Deliverer:
             busy = False
             self._event.clear()  # wakes from here on are seen by the wait below
             try:
-                if await to_thread.run_sync(self._lead):
+                if self._lead() if self.store.is_sqlite else await to_thread.run_sync(self._lead):
                     busy = await to_thread.run_sync(self._fanout)
                     busy = await self._deliver() or busy
             except asyncio.CancelledError:
@@ -163,10 +172,20 @@ class Deliverer:
                 await asyncio.sleep(1.0)
             if not busy:
                 try:
-                    wait = (0.05 if self._done else self.cfg.poll) if self.leader else 2.0
-                    await asyncio.wait_for(self._event.wait(), wait)
+                    await asyncio.wait_for(self._event.wait(), self._wait())
                 except asyncio.TimeoutError:
                     pass
+                else:
+                    # Woken by a commit whose request is still answering on this loop: our work runs in
+                    # threads that hold the GIL (switched every 5 ms), so it would delay that answer.
+                    await asyncio.sleep(self.cfg.settle)
+
+    def _wait(self) -> float:
+        if not self.leader:
+            return 2.0
+        if self._done:
+            return 0.05
+        return self.cfg.poll if self._subscribed else self.cfg.idle_poll
 
     # --- leadership (PostgreSQL advisory lock) -----------------------------------------------------
     def _lead(self) -> bool:
@@ -210,7 +229,22 @@ class Deliverer:
         conn.execute(sub_cursor.insert().values(name=CURSOR, last_id=int(start)))
         return int(start)
 
+    def _skip_journal(self) -> bool:
+        """No subscription, no one to notify: the cursor jumps to the journal's end (two statements,
+        not the changes read). False, and nothing done, when there is a subscription after all."""
+        with self.store.write() as conn:
+            if conn.execute(select(subscription.c.id).where(subscription.c.status.in_(["active", "error"]))
+                            .limit(1)).first() is not None:
+                return False
+            top = conn.execute(select(func.max(slot_change.c.id))).scalar()
+            if top is not None:
+                conn.execute(sub_cursor.update().where(sub_cursor.c.name == CURSOR, sub_cursor.c.last_id < top)
+                             .values(last_id=int(top)))
+            return True
+
     def _fanout(self) -> bool:
+        if not self._subscribed and self._skip_journal():
+            return False
         with self.store.read() as conn:
             row = conn.execute(select(sub_cursor.c.last_id).where(sub_cursor.c.name == CURSOR)).first()
         if row is None:
@@ -295,9 +329,9 @@ class Deliverer:
     def _due(self, busy: frozenset = frozenset()) -> list[tuple[dict, dict | None]]:
         t = time.time()
         with self.store.read() as conn:
-            subs = {r["id"]: dict(r) for r in conn.execute(
-                select(subscription).where(subscription.c.status == "active", subscription.c.next_try <= t)).mappings()
-                if r["id"] not in busy}
+            active = list(conn.execute(select(subscription).where(subscription.c.status == "active")).mappings())
+            self._subscribed = bool(active)
+            subs = {r["id"]: dict(r) for r in active if r["next_try"] <= t and r["id"] not in busy}
             if not subs:
                 return []
             heads = dict(conn.execute(select(sub_outbox.c.subscription_id, func.min(sub_outbox.c.id))

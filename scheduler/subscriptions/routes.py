@@ -75,6 +75,7 @@ async def create(request: Request) -> Response:
         with ctx.store.write() as conn:
             conn.execute(subscription.insert().values(**row))
     await run_in_threadpool(write)
+    _wake(request)
     url = f"{base_url(request)}/Subscription/{sid}"
     return respond(_render(row), 201, {"Location": f"{url}/_history/1", "ETag": 'W/"1"'})
 
@@ -154,6 +155,7 @@ async def delete(request: Request) -> Response:
             return n
     if not await run_in_threadpool(write):
         raise FhirError(404, "not-found", f"Subscription/{sid} is not known")
+    _wake(request)
     return respond(outcome("informational", f"Subscription/{sid} deleted", "information"), 200)
 
 

@@ -3,6 +3,7 @@ provider-side searches, over real HTTP against a demo scheduler on SQLite and on
 from __future__ import annotations
 
 import json
+import time
 from datetime import datetime
 from pathlib import Path
 
@@ -155,6 +156,28 @@ def test_one_notification_per_change_set_in_commit_order(fhir, receiver):
     assert rc.status_code == 200, rc.text
     third = receiver.wait_for(lambda rcv: len(mine(rcv)) >= 3 and mine(rcv))[2]["body"]
     assert _when(third["planningHorizon"]["start"]) == _when(appt1["start"])
+
+
+def test_a_new_subscription_hears_the_changes_after_it_not_before(db_kind, receiver):
+    """With no subscription the deliverer only moves its cursor to the journal's end (nothing is queued
+    for anyone); the first subscription then hears the next change, not the earlier one."""
+    with database(db_kind) as url, run_scheduler(database=url, env=GUIDE_ENV) as base, \
+            httpx.Client(base_url=base, timeout=60) as c:
+        pid = create_patient(c, "Early", "Ada", "1980-02-03")
+        before = find(c, "arg-s-4", "office-visit", start="2026-12-03")[0]
+        assert book(c, before["id"], pid).status_code in (200, 201)
+        time.sleep(0.5)  # the deliverer has seen the booking (woken 20 ms after its commit)
+        subscribe(c, receiver.url + "?late", "Schedule?actor=Practitioner/arg-s-4")
+        after = find(c, "arg-s-4", "office-visit", start="2026-12-07")[0]
+        assert book(c, after["id"], pid).status_code in (200, 201)
+
+        def late(rcv):
+            return [n for n in rcv.notifications("Practitioner/arg-s-4") if n["path"].endswith("?late")]
+        receiver.wait_for(late)
+        time.sleep(1.0)  # anything else queued for it would have come by now
+        got = late(receiver)
+        assert len(got) == 1, [n["body"]["planningHorizon"] for n in got]
+        assert _when(got[0]["body"]["planningHorizon"]["start"]) == _when(after["start"])
 
 
 def test_heartbeats_have_no_body(fhir, receiver):
