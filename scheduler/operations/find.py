@@ -106,9 +106,9 @@ def find(ctx, params: dict, base: str) -> dict:
     now = ctx.now_ts()
     results: list[dict] = []
     with ctx.store.read() as conn:
-        if patient_id and st.get_row(conn, "Patient", patient_id) is None:
-            raise FhirError(422, "business-rule", f"Patient/{patient_id} is not known")
         busy = st.patient_busy(conn, patient_id, start, end, now) if patient_id else []
+        if busy is None:
+            raise FhirError(422, "business-rule", f"Patient/{patient_id} is not known")
         for _rank, scheds, vt_index in groups:
             if len(results) >= count:
                 break

@@ -41,6 +41,10 @@ _SQL = {
                                'schedule_id, proposed_id, expires, version, updated, json) VALUES (:id, :status, '
                                ':start, :end, :patient_id, :practitioner_id, :schedule_id, :proposed_id, :expires, '
                                ':version, :updated, :json)'),
+    # one row per live appointment overlapping the window, or one row of NULLs: the patient exists, none
+    "patient_busy": text('SELECT a.start, a."end" FROM patient p LEFT JOIN appointment a ON a.patient_id = p.id '
+                         'AND a.start < :end AND a."end" > :start AND (a.status = \'booked\' OR '
+                         "(a.status = 'pending' AND a.expires >= :now)) WHERE p.id = :patient"),
     "get_key": text("SELECT appointment_id FROM request_key WHERE key = :key"),
     "insert_key": text("INSERT INTO request_key (key, appointment_id, created) VALUES (:key, :appt, :now)"),
     "update_key": text("UPDATE request_key SET appointment_id = :appt, created = :now WHERE key = :key"),
@@ -452,11 +456,12 @@ def search_appointments(conn, *, patient_ids=None, practitioner_ids=None, status
     return list(conn.execute(q).mappings())
 
 
-def patient_busy(conn, patient_id: str, start: int, end: int, now: int) -> list[tuple[int, int]]:
-    q = select(appointment.c.start, appointment.c.end).where(
-        appointment.c.patient_id == patient_id, appointment.c.start < end, appointment.c.end > start,
-        or_(appointment.c.status == "booked", and_(appointment.c.status == "pending", appointment.c.expires >= now)))
-    return [(r[0], r[1]) for r in conn.execute(q)]
+def patient_busy(conn, patient_id: str, start: int, end: int, now: int) -> list[tuple[int, int]] | None:
+    """The spans of the patient's live appointments in [start, end); None when there is no such patient."""
+    rows = conn.execute(_SQL["patient_busy"], {"patient": patient_id, "start": start, "end": end, "now": now}).all()
+    if not rows:
+        return None
+    return [(r[0], r[1]) for r in rows if r[0] is not None]
 
 
 def get_request_key(conn, key: str) -> str | None:

@@ -5,6 +5,8 @@ import asyncio
 import json
 from dataclasses import dataclass, field
 
+from fhir.resources.R4B.parameters import Parameters
+from pydantic import ValidationError
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -62,6 +64,13 @@ class StandIn:
             body = raw.decode(errors="replace")
         if path != "metadata":
             self.seen.append(Seen(request.method, path, request.url.query, dict(request.headers), body))
+        if isinstance(body, dict) and body.get("resourceType") == "Parameters":
+            try:  # every operation body the client sends is valid R4 (the client itself no longer checks)
+                Parameters.parse_obj(body)
+            except ValidationError as exc:
+                return Response(json.dumps({"resourceType": "OperationOutcome", "issue": [
+                    {"severity": "error", "code": "invalid", "diagnostics": f"not a valid Parameters: {exc}"}]}),
+                    status_code=400, media_type="application/fhir+json")
         if path == "metadata":
             return Response(json.dumps({"resourceType": "CapabilityStatement", "status": "active",
                                         "date": "2026-01-01", "kind": "instance", "fhirVersion": "4.0.1",

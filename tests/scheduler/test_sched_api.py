@@ -280,6 +280,7 @@ def test_errors_are_operation_outcomes(client):
     assert_outcome(client.post("/Appointment/$hold", json=params()), 400)
     assert_outcome(client.post("/Appointment/$hold", json={"resourceType": "Patient"}), 400)
     assert_outcome(client.get("/Appointment/$find", params={"start": "next tuesday"}), 400)
+    assert_outcome(client.get("/Appointment/$find", params={"patient-reference": "Patient/ghost"}), 422)
     assert_outcome(client.get("/Appointment/$find", params={"start": "2026-12-10", "end": "2026-12-09"}), 400)
     assert_outcome(client.get("/Appointment/$find", params={"_count": "many"}), 400)
     assert_outcome(client.get("/Slot", params={"bogus": "1"}), 400)
