@@ -10,7 +10,7 @@ p95), a turn that runs one custom action without FHIR ("what are your hours?": t
 any turn that goes to the action server), the booking outcome checked in FHIR, the model's training time and the resident memory (VmRSS)
 of the three processes.
 
-    .venv/bin/python -m bench.turns [--conversations 8] [--train] [--breakdown]
+    .venv/bin/python -m bench.turns [--conversations 40] [--train] [--breakdown]
 
 --train measures a fresh training (into a temp dir) instead of reporting the time recorded when the
 current model was trained (models/schedbot-<fp>.json).
@@ -94,7 +94,9 @@ def training_seconds(model: Path, fresh: bool) -> tuple[float | None, str]:
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(prog="bench.turns")
-    ap.add_argument("--conversations", type=int, default=int(os.environ.get("SCHEDBOT_BENCH_CONVERSATIONS", 8)))
+    # 40 conversations: 320 booking turns, so a p95 is the 16th slowest and one stall of the machine moves it
+    # little (with 8, the 4th slowest of 64; runs of 20 spread 1.19-1.33x at stop 27)
+    ap.add_argument("--conversations", type=int, default=int(os.environ.get("SCHEDBOT_BENCH_CONVERSATIONS", 40)))
     ap.add_argument("--train", action="store_true", help="measure a fresh training too (~2 min more)")
     ap.add_argument("--endpoints", type=Path, default=ROOT / "bot" / "endpoints.yml",
                     help="Rasa endpoints (e.g. one without tracker_store, to see the SQLite tracker store's share)")
