@@ -305,6 +305,7 @@ am pm mon tue tues wed weds thu thur thurs fri sat wk wks derm gi peds pt selfpa
 now feeling better good great later mornings afternoons evenings night nights best prefer preferably ideally early
 earlier only around maybe probably
 email e-mail mail phone cell mobile number insurance none
+medicine dermatology dermatologist gastroenterology gastroenterologist pediatrics pediatric pediatrician physical consult
 hola buenos buenas dias tardes nuevo nueva nuevos paciente pacientes cita citas necesito quiero para mi hijo hija esposo esposa
 medico médico doctora familiar seguro gracias por favor
 """.split())
@@ -458,8 +459,28 @@ def parse_dob(text: str) -> date | None:
     return None
 
 
+_DIGIT_WORDS = {"zero": "0", "oh": "0", "o": "0", "one": "1", "two": "2", "three": "3", "four": "4", "five": "5",
+                "six": "6", "seven": "7", "eight": "8", "nine": "9"}
+
+
+def spoken_digits(text: str) -> str:
+    """ "four oh eight, five five five, one two three four" -> "4085551234" (a number said aloud, or typed so);
+    "double five" is 55. Digits typed among the words count too; other words end nothing, they are skipped."""
+    out, times = [], 1
+    for w in re.findall(r"[a-z]+|\d+", (text or "").lower()):
+        if w in ("double", "triple"):
+            times = 2 if w == "double" else 3
+            continue
+        if w.isdigit() or w in _DIGIT_WORDS:
+            out.append((w if w.isdigit() else _DIGIT_WORDS[w]) * (times if not w.isdigit() or len(w) == 1 else 1))
+        times = 1
+    return "".join(out)
+
+
 def parse_phone(text: str) -> str | None:
     digits = re.sub(r"\D", "", text or "")
+    if len(digits) < 10 and re.search(r"\b(oh|zero|one|two|three|four|five|six|seven|eight|nine)\b", text or "", re.I):
+        digits = spoken_digits(text)
     if len(digits) == 11 and digits.startswith("1"):
         digits = digits[1:]
     if len(digits) != 10:

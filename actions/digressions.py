@@ -148,9 +148,9 @@ def clinician_in_play(tracker: Tracker, question: str) -> str | None:
     return f"It's with {names[0]}." if len(names) == 1 else None
 
 
-QUESTION = re.compile(
-    r"\?|^\s*(what|where|when|which|how|do|does|are|is|can)\b|\b(hours|address|located|location|insurance|accept|directions)\b",
-    re.I)
+QUESTION = re.compile(  # ("ok and do you have parking": a question after the filler)
+    r"\?|^\s*(?:(?:ok|okay|and|so|also|oh|alright|great|thanks|um|uh)\W+)*(what|where|when|which|how|do|does|are|is|can)\b|"
+    r"\b(hours|address|located|location|insurance|accept|directions)\b", re.I)
 QUESTION_INTENTS = ("ask_hours", "ask_location", "ask_insurance")
 # A request in the same message as a question (a verb, not just "appointment": "where do I park for my appointment")
 ALSO_A_REQUEST = re.compile(r"\b(book\w*|schedul\w*|make (me )?an? (appo\w*|appt)|cancel\w*|resched\w*|move my|get me in|"
@@ -386,7 +386,7 @@ class ActionDefaultFallback(Action):
         return "action_default_fallback"
 
     async def run(self, dispatcher, tracker: Tracker, domain) -> List[Dict[Text, Any]]:
-        from actions.common import phone_in_text
+        from actions.common import parse_phone, phone_in_text
         from actions.next_step import MAKE_IT, UNDO, guess_goal
 
         text = latest_text(tracker)
@@ -408,7 +408,7 @@ class ActionDefaultFallback(Action):
             return [FollowupAction("action_goodbye")]
         if not tracker.active_loop_name and (guess_goal(text) or UNDO.search(text) or
                                              (tracker.get_slot("last_booked") and MAKE_IT.search(text)) or
-                                             (tracker.get_slot("callback_number_asked") and phone_in_text(text))):
+                                             (tracker.get_slot("callback_number_asked") and (phone_in_text(text) or parse_phone(text)))):
             # a request said in words the classifier missed ("can i get the friday one back?"), or the number asked for
             log.info("event=fallback_keyword_request")
             return [FollowupAction("action_next")]

@@ -198,6 +198,23 @@ SELF_SERVICE = re.compile(r"\b(book|schedule|cancel|reschedule|move|change|list|
 ADDED = "Patient added: "
 
 
+async def add_caller_name(dispatcher, task_id: str, name: str) -> bool:
+    """A name sent when asked for the number to call ("Horatio Pembroke"): on the request as not verified (who
+    to ask for), and the number asked for once more. False when the request could not be read or written."""
+    from actions.fhir import SchedulerError
+
+    try:
+        task = await client().read("Task", task_id)
+        task.note = [*(task.note or []), {"text": f"Name given (not verified): {name}"}]
+        await client().update(task)
+    except SchedulerError:
+        log.warning("event=callback_name_failed task=%s", task_id)
+        return False
+    log.info("event=callback_name_added task=%s", task_id)
+    say(dispatcher, f"Thanks, {name.split()[0]}. What's the best number for them to call you at?")
+    return True
+
+
 async def add_callback_note(dispatcher, task_id: str, text: str) -> bool:
     """What the patient said about the call when asked for the number, added to their call-back request,
     and the number asked for once more. False (nothing said) when they were asked twice already."""

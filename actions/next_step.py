@@ -15,9 +15,9 @@ from rasa_sdk.events import ActiveLoop, FollowupAction, SlotSet
 
 from actions.care import care_from_text, for_a_child, specialty_from_text, specialty_name, two_kinds
 from actions.common import (NO, bare_name, client, clinic, describe, dob_in_text, last_bot_texts, latest_intent, latest_text, name_in_text, now, parse_email,
-                            phone_in_text, say, trailing_name, user_texts)
+                            parse_phone, phone_in_text, say, trailing_name, user_texts)
 from actions.urgent import warn_if_urgent
-from actions.who import name_key, whose
+from actions.who import is_child, name_key, whose
 from actions.forms.manage import EXCEPT, by_kind
 
 log = logging.getLogger("schedbot.actions.next")
@@ -48,7 +48,9 @@ CHANGE_EXISTING = re.compile(r"\b(cancel\w*|cancle|cxl|canx|cncl|resched\w*|move
 OTHER_APPT = re.compile(r"\b(cancel\w*|cancle|cxl|move|resched\w*|push|postpone|bump|change)\s+(?:my|the)\s+(?:other|mon\w*|tue\w*|wed\w*|"
                         r"thu\w*|fri\w*|\w+day'?s?|(?:dec|jan|nov)\w* \d+\w*)\s*(one|appo\w*|appt\w*|visit)?\b", re.I)
 # "sooner than my current appointment": a move; "can you confirm my appointment?": the list
-_SOONER_THAN_MINE = r"(sooner|earlier) than (my|the|our|his|her) (current |existing |scheduled |upcoming |next )?(appo\w*|appts?|one|visit)"
+# ("anything sooner than my friday appointment?": the day it is on, said between)
+_SOONER_THAN_MINE = (r"(sooner|earlier) than (my|the|our|his|her) (current |existing |scheduled |upcoming |next )?"
+                     r"((mon|tue|wed|thu|fri|sat|sun)\w*('s)? |\d{1,2}(st|nd|rd|th)?('s)? |[a-z]{3,9} \d{1,2}(st|nd|rd|th)?('s)? )?(appo\w*|appts?|one|visit)")
 _CONFIRM_MINE = r"(confirm|check on|double[- ]check|verify) (my|his|her|their|our) (next |upcoming )?(appo\w*|appts?)"
 # "can't make my thursday one, same time next week?": only ever about an existing appointment
 # a request that replaces the booking under way, not one beside it
@@ -97,13 +99,16 @@ STILL_UNCLEAR = ("Sorry, I'm still not getting it. Reply 'agent' and someone fro
 SAME_KIND = re.compile(r"\b(same (thing|kind|type|visit|appointment|appt)|just like (it|that|this|the last( one)?)|"
                        r"like (that|the last) one|another one like)\b", re.I)
 # "book me a new one instead", "rebook it": a visit in place of the one just cancelled
-REPLACE_IT = re.compile(r"\b(a new one|another one|one instead|new (appointment|appt) instead|re-?book)\b", re.I)
+REPLACE_IT = re.compile(r"\b(a new one|another one|one instead|new (appointment|appt) instead|re-?book|"
+                        r"(something|anything|a (time|day|slot)) (\w+ ){0,5}instead)\b", re.I)  # ("book me something the week after instead")
 # after two failed verifications, whatever is asked about appointments
 LOCKED_OUT = ("I can't look up or change appointments without a match on name and birth date. Reply 'agent' and someone "
               "from the clinic will call you.")
 # "when is her appointment?", "can you tell me when my appt is": a question about one booked already
 WHEN_IS_IT = re.compile(r"\bwhen(?: is|'?s)? (my|his|her|their|our) (next )?(appo\w*|appts?)\b|"
                         rf"\bwhen (my|his|her|their|our) (next )?(appo\w*|appts?) is\b|\b{_CONFIRM_MINE}\b", re.I)
+# "what time is the skin one again?", "when's the GI one?" right after a list: a question about one listed
+ONE_LISTED = re.compile(r"\b(what time|when|what day|which day|who)\b.{0,30}\bthe\s+(?:[\w-]+\s+){1,2}?one\b", re.I)
 _GOAL_WORDS = [
     ("cancel", re.compile(r"\b(cancel\w*|cancle|cxl|canx|cncl|cansel\w*|delete|remove)\b", re.I)),
     # "can we continue with booking my appointment now?": before "my appointment" (a list)
@@ -534,6 +539,9 @@ async def list_appointments(dispatcher, patient_id: str, asked: str = "", name: 
             say(dispatcher, f"You have nothing {label}. Your next one is {first}.{more}")
             log.info("event=listed patient=%s count=0 others=%d", patient_id, len(appts))
             return len(appts)
+    spec = specialty_from_text(asked, strict=True) if asked else None
+    if spec and 0 < len([a for a in shown if appt_specialty(a) == spec]) < len(shown):
+        shown = [a for a in shown if appt_specialty(a) == spec]  # "when is my skin appointment?": that one
     if shown:
         texts = await describe(shown[:3])
         more = f"\n…and {len(shown) - 3} more." if len(shown) > 3 else ""
@@ -624,12 +632,12 @@ class ActionNext(Action):
             events.extend(await hand_off(dispatcher, tracker))
             return done()
         if slots.get("callback_number_asked"):  # asked once: whatever comes next is answered as usual
-            from actions.handoff import (CALL_OFF, SELF_SERVICE, add_callback_note, add_callback_number, callback_for_patient,
-                                         withdraw_callback)
+            from actions.handoff import (CALL_OFF, SELF_SERVICE, add_callback_note, add_callback_number, add_caller_name,
+                                         callback_for_patient, withdraw_callback)
 
             set_("callback_number_asked", False)
             said = latest_text(tracker)
-            number = phone_in_text(said) if fresh and not queued else None
+            number = (phone_in_text(said) or parse_phone(said)) if fresh and not queued else None  # (or said aloud)
             if number and slots.get("handoff_task"):  # the number the hand-off asked for
                 await add_callback_number(dispatcher, slots["handoff_task"], number,
                                           None if slots.get("verified") else name_in_text(said))
@@ -646,6 +654,12 @@ class ActionNext(Action):
                 for slot, value in (found or {}).items():
                     set_(slot, value)
                 set_("callback_number_asked", not found)
+                return done()
+            elif fresh and not queued and slots.get("handoff_task") and not slots.get("verified") and not dob_in_text(said) \
+                    and (caller := bare_name(said.split()) or name_in_text(said)) \
+                    and await add_caller_name(dispatcher, slots["handoff_task"], caller):
+                set_("person_name", caller)  # "Horatio Pembroke": who to ask for (and kept, as any name given first)
+                set_("callback_number_asked", True)
                 return done()
             elif fresh and not queued and slots.get("handoff_task") and not SELF_SERVICE.search(said) \
                     and not bare_name(said.split()) and not dob_in_text(said) \
@@ -687,6 +701,8 @@ class ActionNext(Action):
                 goal = guess_goal(text)  # "i wanna change my appt" read as booking: the words win
             if goal == "book" and WHEN_IS_IT.search(text):
                 goal = "list"  # "can you tell me when her appointment is?" read as booking: the words win
+            if not was_in_form and ONE_LISTED.search(text) and any("\n- " in t for t in last_bot_texts(tracker)):
+                goal = "list"  # "what time is the skin one again?" after the list: that one
             if slots.get("last_booked") and not was_in_form and not queued and MAKE_IT.search(text):
                 goal = "reschedule"  # "can we make that thursday instead?" right after booking it
             if goal == "reschedule" and slots.get("last_cancelled") and REPLACE_IT.search(text) and not undo:
@@ -860,7 +876,7 @@ class ActionNext(Action):
                     say(dispatcher, f"Now {whose(slots.get('for_whom'))}{' other' if same else ''} appointment.")
             if theirs:  # (the other person's booking waits in the queue action_next starts after this one)
                 set_("paused", queue_other_person(dispatcher, theirs, other))
-            like = None
+            like = relative = None
             if goal == "book" and not (spec or queued or other):
                 # "can you book another one just like it?" after a booking; "book me a new one instead" after a cancel
                 like = slots.get("last_booked") if SAME_KIND.search(text) else None
@@ -909,8 +925,6 @@ class ActionNext(Action):
                 for key, value in named.items():  # "I want to see Dr. Boyce"
                     if key == "practitioner" or not spec or by_visit_only:
                         set_(key, value)
-                from actions.who import is_child
-
                 if spec and is_child(slots.get("for_whom")) and not named.get("practitioner"):
                     spec, visit = for_a_child(spec, visit)  # "my 6 year old has a rash": pediatrics
                     set_("care", specialty_name(spec))
@@ -930,7 +944,7 @@ class ActionNext(Action):
                     member_id = (member.group(1) or member.group(2)).upper() if member else member_id_in(text)
                     if member_id:
                         set_("member_id", member_id)
-            if goal in ("book", "reschedule"):
+            if goal in ("book", "reschedule") and not relative:  # (not "the week after" that one, read above)
                 from actions.forms.offer_times import parse_windows
 
                 when = text
@@ -1040,7 +1054,8 @@ class ActionNext(Action):
                 return go("booking")
 
             if goal == "list":
-                if not await list_appointments(dispatcher, patient_id, said_for(tracker, "list"), slots.get("person_name"),
+                asked = latest_text(tracker) if ONE_LISTED.search(latest_text(tracker)) else said_for(tracker, "list")
+                if not await list_appointments(dispatcher, patient_id, asked, slots.get("person_name"),
                                            slots.get("for_whom")):
                     say(dispatcher, "You don't have any upcoming appointments. Want to book one?")
                     set_("goal", "book")
@@ -1100,8 +1115,22 @@ class ActionNext(Action):
                 set_("goal", "book")
                 log.info("event=booking_resumed")
                 return go("booking") if slots.get("coverage_done") else go("coverage")
+            who = slots.get("for_whom")
+            if not appts and who and not is_child(who) and not who.get("checked") and slots.get("person_name"):
+                # "cancel my wife's appointment" - "Rupert Ashby 9/9/1991": most likely the writer's own details
+                # (a child's are caught by the birth date); asked once for hers, as for a child
+                from actions.who import IDENTITY_SLOTS
+                log.info("event=other_without_appointments")
+                say(dispatcher, f"I don't see any upcoming appointments for {slots['person_name'].split()[0]}. If those "
+                                f"were your own details, please send {whose(who)} name and date of birth.")
+                checked = {k: slots.get(k) for k in ("person_name", "dob", "patient_id")}  # (back if they were hers)
+                for name, value in IDENTITY_SLOTS.items():
+                    set_(name, value)
+                set_("for_whom", {**who, "checked": checked})
+                return go("verify")
             if not appts:
-                say(dispatcher, "You don't have any upcoming appointments to change. Want to book one?")
+                say(dispatcher, "You don't have any upcoming appointments to change. Want to book one?" if not who else
+                                f"I don't see any upcoming appointments for {slots.get('person_name') or 'them'}. Want to book one?")
                 set_("goal", "book")
                 return done()
             every = appts

@@ -540,6 +540,16 @@ class ValidateBookingForm(FlowForm):
             out.update({"care": named["care"], "specialty": named["specialty"], "visit_type": None})
         return out
 
+    @staticmethod
+    def _read_against_the_last(tracker: Tracker, text: str) -> bool:
+        """action_next read the time against the visit just booked or cancelled ("book me something the week
+        after instead, mornings": the week after that one), so the windows it set stand."""
+        for slot in ("last_cancelled", "last_booked"):
+            start = (tracker.get_slot(slot) or {}).get("start")
+            if start and relative_move(text, start) == tracker.get_slot("windows"):
+                return True
+        return False
+
     async def validate_when_text(self, value: Any, dispatcher, tracker: Tracker, domain) -> Dict[Text, Any]:
         if self._stepping_aside(tracker):
             return {"when_text": None}  # (the question being asked: nothing answered)
@@ -550,7 +560,8 @@ class ValidateBookingForm(FlowForm):
 
         if text == SAME_TIME and tracker.get_slot("windows"):  # giving back a cancelled appointment
             return {"when_text": text}
-        if tracker.get_slot("requested_slot") != "when_text" and tracker.get_slot("windows") and not parse_windows(text):
+        if tracker.get_slot("requested_slot") != "when_text" and tracker.get_slot("windows") and (
+                not parse_windows(text) or self._read_against_the_last(tracker, text)):
             return {"when_text": text}  # read by action_next with what it knew ("one just like it for the week after")
         moving = tracker.get_slot("old_appt") or {}
         if (moving and KEEP_IT.search(text)) or drops_it(text):  # "actually nvm, keep the friday one as is" / "i dont need it"

@@ -22,6 +22,7 @@ ALIASES = {
     "aetna": "Aetna",
     "anthem": "Anthem Blue Cross",
     "blue cross": "Anthem Blue Cross",
+    "bcbs": "Anthem Blue Cross",  # as "blue cross blue shield" reads (its first alias)
     "blue shield": "Blue Shield of California",
     "cigna": "Cigna",
     "health net": "Health Net",

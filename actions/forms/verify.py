@@ -74,6 +74,9 @@ async def find_patient(tracker: Tracker, name: str, dob: str) -> str | None:
     return matches[0].id if matches else None
 
 
+# "no, that is her", "those were hers": the details given before were the other person's
+THEY_WERE_THEIRS = re.compile(r"^\W*(?:(?:no|nope|nah)\b\W*)?(?:(?:that|it|those|they)(?:'?s| is| was| are| were)\s+(?:her|him|them|hers|his|theirs|"
+                              r"her details|his details|my (?:wife|husband|partner|mother|mom|father|dad)\w*)\b|(?:no|nope|nah)\W*$)", re.I)
 NOT_THEIR_NAME = "doesn't look like"
 NO_DOB = "date of birth I can't look up the record"  # (said when the patient doesn't know it: action_next resumes)
 _THEIRS = {"his": "his", "her": "hers", "their": "theirs"}
@@ -113,6 +116,12 @@ class ValidateVerifyForm(FlowForm):
         return slots
 
     async def validate_person_name(self, value: Any, dispatcher, tracker: Tracker, domain) -> Dict[Text, Any]:
+        checked = (tracker.get_slot("for_whom") or {}).get("checked")
+        if isinstance(checked, dict) and THEY_WERE_THEIRS.search(str(value or "")):
+            # "no, that is her" when asked again (action_next found no appointments for the details given):
+            # they were hers after all, and action_next says she has none
+            log.info("event=other_confirmed")
+            return {**checked, "verified": True}
         dropped = self.other_person_dropped(dispatcher, tracker, "person_name")
         if dropped:  # "actually just me for now": no visit for them
             return dropped
@@ -229,7 +238,8 @@ class ValidateVerifyForm(FlowForm):
                           re.sub(r",\s*", " ", SPELLING_HINT.sub("", text)), flags=re.I)
         name = name_in_text(text, loose=False) or (bare_name(text.split()) if not (REGISTER_WORDS.search(text) or RETRY_WORDS.search(text)
                                                                                   or NOT_A_NAME.search(text)) else None)
-        name = name or trailing_name(text) or name_part_fixed(text, tracker.get_slot("person_name"))
+        name = name or trailing_name(text) or name_part_fixed(text, tracker.get_slot("person_name")) \
+            or respelled(text, tracker.get_slot("person_name"))
         year = _YEAR_SAID.search(text)
         if year and not dob and not name and tracker.get_slot("dob"):  # "sorry I meant 1946": that year, the same day
             try:
@@ -284,7 +294,7 @@ class ValidateVerifyForm(FlowForm):
         said = latest_text(tracker)
         if (tracker.get_slot("verify_failures") or 0) >= 1 and not (dob_in_text(said) or parse_dob(said) or split_name(said)
                                                                     or trailing_name(said) or _NAME_PART.search(said)
-                                                                    or _YEAR_SAID.search(said)):
+                                                                    or _YEAR_SAID.search(said) or _names_part(said, name)):
             # the details that failed, carried into another request ("could you move it to friday?" when asked
             # to try again): not a second attempt; "try again, or register?" is asked again
             log.info("event=verify_not_retried")
@@ -323,6 +333,29 @@ def name_part_fixed(text: str, name: str | None) -> str | None:
         return None
     word = m.group("word")[:1].upper() + m.group("word")[1:]
     return f"{words[0]} {word}" if m.group("part").lower() in ("last", "sur", "family") else f"{word} {' '.join(words[1:])}"
+
+
+def respelled(text: str, name: str | None) -> str | None:
+    """ "Katharine" (after "sorry its Katharine with an a") for "Katherine Szczepanski" tried before: that name
+    with the part it respells, else None. One word, close to one part and not the same."""
+    import difflib
+
+    word = re.sub(r"^\W*((sorry|oops|my bad|actually|no|wait)\W+)*((it'?s|its|it is|i'?m|spelled)\s+)?", "", text or "", flags=re.I)
+    word = word.strip(" .,!")
+    words = (name or "").split()
+    if len(words) < 2 or not re.fullmatch(r"[A-Za-zÀ-ÿ'\-]{2,}", word):
+        return None
+    close = [i for i, w in enumerate(words) if w.lower() != word.lower()
+             and difflib.SequenceMatcher(None, w.lower(), word.lower()).ratio() >= 0.75]
+    if len(close) != 1:
+        return None
+    words[close[0]] = word[:1].upper() + word[1:]
+    return " ".join(words)
+
+
+def _names_part(text: str, name: str | None) -> bool:
+    """Whether the message says a part of the name now tried ("sorry its Katharine with an a"): another try."""
+    return any(re.search(rf"\b{re.escape(w)}\b", text or "", re.I) for w in (name or "").split())
 
 
 def _same_name(a: str | None, b: str | None) -> bool:

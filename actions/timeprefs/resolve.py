@@ -70,6 +70,7 @@ def day_part(g: Group) -> bool:
 
 def inherit(groups: list[Group]) -> list[Group]:
     """Distribute times forward->back and days back->forward; a lone date range scopes weekdays."""
+    timed = [g for g in groups if g.times]  # ("any weekday after 3" asks for times; "weekdays only" filters)
     for i, g in enumerate(groups):
         if not g.times:
             for h in groups[i + 1:]:
@@ -119,7 +120,8 @@ def inherit(groups: list[Group]) -> list[Group]:
         if used:
             groups = [g for g in groups if not (g in scopes and not g.days)]
     # a lone "weekdays only" filters the others
-    filters = [g for g in groups if g.wdset == frozenset(range(5)) and not g.days and not g.rng and not g.any and not g.every_time]
+    filters = [g for g in groups if g.wdset == frozenset(range(5)) and not g.days and not g.rng and not g.any
+               and not g.every_time and not any(g is t for t in timed)]
     others = [g for g in groups if g not in filters]
     if filters and others:
         allowed = frozenset().union(*[f.wdset for f in filters])

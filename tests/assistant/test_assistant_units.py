@@ -1222,3 +1222,44 @@ def test_qa_stop_26_the_same_request_for_someone_else_and_cancel_it():
     her = {"rel": "daughter", "given": "Zelda"}
     assert drops_other("no thanks, cancel that", her, "book") and not drops_other("I'm her mother, just cancel it", her, "cancel")
     assert drops_other("never mind", her, "cancel")
+
+
+def test_qa_stop_27_numbers_said_aloud_names_and_respellings(monkeypatch):
+    from actions.common import name_in_text, spoken_digits
+    from actions.forms.verify import THEY_WERE_THEIRS, respelled
+
+    monkeypatch.setenv("SCHEDBOT_NOW", "2026-11-30T07:00:00-08:00")
+    # a phone number said aloud (the voice channel, or typed so); too few digits is no number
+    assert parse_phone("four oh eight five five five one two three four") == "408-555-1234"
+    assert parse_phone("my number is nine one six, double five five, zero one nine oh") == "916-555-0190"
+    assert parse_phone("408 five five five 1234") == "408-555-1234"
+    assert parse_phone("one two three") is None and spoken_digits("triple seven") == "777"
+    # what the visit is for, before the name: not part of it
+    assert name_in_text("book family medicine Tobias Wrenfield 11/11/1979 self pay thursday morning") == "Tobias Wrenfield"
+    assert name_in_text("gi consult Maya Lin 1/2/1990") == "Maya Lin"
+    # one word respelling one part of the name tried; not a word like no part of it
+    assert respelled("sorry its Katharine", "Katherine Szczepanski") == "Katharine Szczepanski"
+    assert respelled("Szczepansky", "Katherine Szczepanski") == "Katherine Szczepansky"
+    assert respelled("hello", "Katherine Szczepanski") is None and respelled("Katharine", "Katharine Szczepanski") is None
+    # the details given were the other person's after all
+    assert THEY_WERE_THEIRS.search("no that is her") and THEY_WERE_THEIRS.search("those were hers")
+    assert THEY_WERE_THEIRS.search("nope") and not THEY_WERE_THEIRS.search("her name is Clementine Ashby")
+
+
+def test_qa_stop_27_requests_and_questions_in_other_words():
+    from actions.digressions import QUESTION
+    from actions.forms.coverage import match_payer
+    from actions.next_step import MOVE_ONLY, ONE_LISTED, REPLACE_IT
+
+    assert match_payer("bcbs 88776655")["name"] == "Anthem Blue Cross"
+    # a move said as "sooner than my <day> appointment"
+    assert MOVE_ONLY.search("Is there anything sooner than my Friday appointment? Like Wednesday?")
+    assert MOVE_ONLY.search("anything earlier than my dec 11 appt") and not MOVE_ONLY.search("anything sooner?")
+    # one of the appointments just listed
+    assert ONE_LISTED.search("what time is the skin one again?") and ONE_LISTED.search("when's the GI one")
+    assert not ONE_LISTED.search("when can I get one")
+    # a visit in place of the one just cancelled
+    assert REPLACE_IT.search("can you book me something the week after instead, mornings")
+    assert not REPLACE_IT.search("something came up")
+    # a question after a filler word
+    assert QUESTION.search("ok and do you have parking") and not QUESTION.search("ok thanks")

@@ -1233,6 +1233,9 @@ MORE = [
     # "this saturday" is its own day, not next week's (stop 26)
     ('this saturday or next week after 3', '12-05 15-24, 12-07 15-24, 12-08 15-24, 12-09 15-24, 12-10 15-24, 12-11 15-24, '
                                            '12-12 15-24, 12-13 15-24'),
+    # "any weekday after 3" asks for times: not a "weekdays only" that filters the other days out (stop 27: nothing read)
+    ('saturday morning or any weekday after 3', '#21 11-30 15-24'),
+    ('any weekday after 3 or saturday morning', '#21 11-30 15-24'),
     ('could you fit me in sometime tomorrow afternoon around 2?', '12-01 13:30-15'),
     ('is there anything available on the 9th in the morning', '12-09 8-12'),
     ("i'd like the earliest appointment you have on friday", '12-04'),

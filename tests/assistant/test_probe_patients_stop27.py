@@ -1,0 +1,178 @@
+"""Probe patients that stop 27's QA found failing, each fixed and checked IN FHIR: "bcbs 88776655" at "insurance
+or self-pay?" (not understood); "saturday morning or any weekday after 3" (no day or time read); a phone number
+said aloud ("four oh eight five five five ...", asked for it again and again); "cancel my wife's appointment"
+then the writer's own name and birth date ("You don't have any upcoming appointments", and her name after it
+not understood), or hers with none ("no, that is her": an error); "book family medicine Tobias Wrenfield ..."
+(looked up as "Medicine Tobias Wrenfield"); "what time is the skin one again?" after a list (a booking
+started); "anything sooner than my Friday appointment? Like Wednesday?" (a new booking); "book me something
+the week after instead, mornings" after a cancel (what for asked, then today's mornings); "agent", then a name
+when asked for the number, then the number (lost); the call-back number said aloud (not read); "sorry its
+Katharine with an a" after a failed try (asked to try again, then locked out); "ok and do you have parking" at
+the name question (not answered). Each runs through the REST channel against the shared stack. (Dates in the
+weeks of December 14 and January 11: the other weeks are for the other files' patients.)
+"""
+from __future__ import annotations
+
+from tests.assistant.test_assistant_e2e import booked, local, seed_booking
+from tests.assistant.test_probe_patients import probe_file_tests, task_of
+from tests.assistant.test_simulated_patients import (DERM, FAMILY, GI, PHI, appointments, coverages, new_patient, patients_named,
+                                                     specialty_codes, status_of)
+
+
+def a_blue_cross_blue_shield_abbreviation(stack, p):
+    pid = new_patient(stack, "Rosalind", "Delgado-Pratt", "1980-04-05", "408-555-2701")
+    p("hi need appt")
+    p("derm")
+    p("Rosalind Delgado-Pratt")
+    p("4/5/80")
+    p("bcbs 88776655")
+    assert "1)" in p("monday jan 11 am"), p
+    p("2")
+    p("yes")
+    assert len(booked(stack, pid)) == 1, p
+    assert [(c["payor"][0].get("display"), c.get("subscriberId")) for c in coverages(stack, pid)] == \
+        [("Anthem Blue Cross", "88776655")], p
+
+
+def a_day_or_any_weekday_after_three(stack, p):
+    new_patient(stack, "Ottilie", "Brandvold-Ames", "2017-05-14", "408-555-2702")
+    p("hi I need to bring my daughter in for a checkup, Ottilie Brandvold-Ames, born 5/14/2017")
+    p("self pay")
+    assert "1)" in p("saturday morning or any weekday after 3"), p
+    p("1")
+    p("yes")
+    pid = patients_named(stack, "Brandvold-Ames", "2017-05-14")[0]["id"]
+    mine = booked(stack, pid)
+    assert len(mine) == 1 and local(mine[0]).weekday() < 5 and local(mine[0]).hour >= 15, p
+
+
+def a_phone_number_said_aloud_when_registering(stack, p):
+    PHI.extend(["Lucia", "Ferreira-Dunn", "1992-06-21", "408-555-1234"])
+    p("uh yeah hi, um, I'd like to make an appointment for, uh, my back pain, I've never been there before")
+    p("my name is Lucia Ferreira-Dunn")
+    p("june twenty first nineteen ninety two")
+    assert "email" in p("four oh eight five five five one two three four"), p
+    p("no email")
+    found = patients_named(stack, "Ferreira-Dunn", "1992-06-21")
+    assert len(found) == 1 and [t["value"] for t in found[0].get("telecom", [])] == ["408-555-1234"], p
+
+
+def the_writers_own_details_for_his_wifes_appointment(stack, p):
+    wife = new_patient(stack, "Clementine", "Ashby-Lowe", "1993-08-08", "408-555-2703")
+    appt = seed_booking(stack, wife, "2027-01-15", DERM, "09:00")
+    new_patient(stack, "Rupert", "Ashby-Lowe", "1991-09-09", "408-555-2704")
+    p("I need to cancel my wife's appointment")
+    said = p("Rupert Ashby-Lowe 9/9/1991")
+    assert "You don't have" not in said and "your wife's name" in said, p
+    p("her name is Clementine Ashby-Lowe")
+    p("8/8/1993")
+    p("yes")
+    assert status_of(stack, appt["id"]) == "cancelled", p
+
+
+def her_details_and_she_has_none(stack, p):
+    pid = new_patient(stack, "Agatha", "Pennywhistle", "1970-01-15", "408-555-2705")
+    p("need to cancel my wife's appointment")
+    p("Agatha Pennywhistle 1/15/1970")
+    said = p("no that is her")
+    assert "something went wrong" not in said and "any upcoming appointments for Agatha" in said, p
+    assert appointments(stack, pid) == [], p
+
+
+def the_kind_of_visit_before_the_name(stack, p):
+    pid = new_patient(stack, "Tobias", "Wrenfield", "1979-11-11", "408-555-2706")
+    assert "1)" in p("book family medicine Tobias Wrenfield 11/11/1979 self pay monday jan 11 morning"), p
+    p("1")
+    p("yes")
+    mine = booked(stack, pid)
+    assert len(mine) == 1 and FAMILY in specialty_codes(mine[0]), p
+
+
+def what_time_is_the_skin_one_after_a_list(stack, p):
+    pid = new_patient(stack, "Ignatius", "Farraday", "1983-07-07", "408-555-2707")
+    seed_booking(stack, pid, "2027-01-11", GI, "13:00")
+    seed_booking(stack, pid, "2027-01-12", DERM, "09:00")
+    p("what appointments do i have coming up")
+    p("Ignatius Farraday 7/7/83")
+    said = p("what time is the skin one again?")
+    assert "Jan 12" in said and "Jan 11" not in said and "insurance" not in said, p
+    assert len(booked(stack, pid)) == 2 and coverages(stack, pid) == [], p
+
+
+def anything_sooner_than_my_friday_appointment(stack, p):
+    pid = new_patient(stack, "Philippa", "Dunmore", "1974-04-04", "408-555-2708")
+    old = seed_booking(stack, pid, "2027-01-15", FAMILY, "14:00")
+    assert "1)" in p("Hi, this is Philippa Dunmore, dob 4/4/1974. Is there anything sooner than my Friday appointment? "
+                     "Like Wednesday?"), p
+    p("1")
+    p("yes")
+    assert status_of(stack, old["id"]) == "cancelled", p
+    mine = booked(stack, pid)
+    assert len(mine) == 1 and local(mine[0]).weekday() == 2, p
+
+
+def something_the_week_after_instead_after_a_cancel(stack, p):
+    pid = new_patient(stack, "Wilhelmina", "Oduya", "1959-11-30", "408-555-2709")
+    old = seed_booking(stack, pid, "2027-01-07", FAMILY, "10:00")
+    p("cancel my appt on the 7th please")
+    p("Wilhelmina Oduya, nov 30 1959")
+    p("yes cancel it")
+    p("actually can you book me something the week after instead, mornings")
+    assert "1)" in p("self pay"), p
+    p("1")
+    p("yes")
+    assert status_of(stack, old["id"]) == "cancelled", p
+    mine = booked(stack, pid)
+    assert len(mine) == 1 and FAMILY in specialty_codes(mine[0]), p
+    assert "2027-01-11" <= local(mine[0]).strftime("%Y-%m-%d") <= "2027-01-15" and local(mine[0]).hour < 12, p
+
+
+def a_name_then_the_number_after_agent(stack, p):
+    PHI.extend(["Horatio", "Pembroke", "408-555-7788"])
+    p("representative please")
+    assert "number" in p("Horatio Pembroke"), p
+    p("my number is 408 555 7788")
+    notes = [n["text"] for n in task_of(p).get("note", [])]
+    assert "Callback number: 408-555-7788" in notes and "Name given (not verified): Horatio Pembroke" in notes, p
+
+
+def the_call_back_number_said_aloud(stack, p):
+    PHI.append("916-555-0190")
+    p("can I talk to a human")
+    p("nine one six five five five zero one nine oh")
+    assert "Callback number: 916-555-0190" in [n["text"] for n in task_of(p).get("note", [])], p
+
+
+def the_first_name_respelled_after_a_failed_try(stack, p):
+    pid = new_patient(stack, "Katharine", "Szczepanski", "1961-03-22", "408-555-2710")
+    p("need to see a family doctor")
+    p("Katherine Szczepanski")
+    p("3/22/1961")
+    assert "insurance" in p("sorry its Katharine with an a"), p
+    p("self pay")
+    assert "1)" in p("tuesday jan 12 afternoon"), p
+    p("1")
+    p("yes")
+    assert len(booked(stack, pid)) == 1, p
+
+
+def parking_asked_after_a_filler_at_the_name_question(stack, p):
+    pid = new_patient(stack, "Bartholomew", "Nakagawa", "1949-07-04", "408-555-2711")
+    p("I want to book a physical")
+    assert "parking" in p("ok and do you have parking"), p
+    p("Bartholomew Nakagawa 7/4/1949")
+    p("self pay")
+    assert "1)" in p("wednesday jan 13 after lunch"), p
+    p("2")
+    p("yes")
+    assert len(booked(stack, pid)) == 1, p
+
+
+PATIENTS = [a_blue_cross_blue_shield_abbreviation, a_day_or_any_weekday_after_three, a_phone_number_said_aloud_when_registering,
+            the_writers_own_details_for_his_wifes_appointment, her_details_and_she_has_none, the_kind_of_visit_before_the_name,
+            what_time_is_the_skin_one_after_a_list, anything_sooner_than_my_friday_appointment,
+            something_the_week_after_instead_after_a_cancel, a_name_then_the_number_after_agent, the_call_back_number_said_aloud,
+            the_first_name_respelled_after_a_failed_try, parking_asked_after_a_filler_at_the_name_question]
+
+test_probe_patient_stop27, test_probe_patients_stop27_heard_only_clean_short_messages, \
+    test_probe_patients_stop27_left_no_details_in_logs = probe_file_tests("probe27", PATIENTS)
