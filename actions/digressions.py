@@ -167,7 +167,9 @@ def answer(intent: str | None, text: str) -> tuple[str, dict | None]:
 
 
 _ASKS = [
-    ("ask_hours", re.compile(r"\b(hours|what time do (you|u) (open|close)|when do (you|u) (open|close)|are (you|u) open|(you|u) open on|closing time)\b", re.I)),
+    # ("push it back a couple hours", "two hours later": a span of time, not a question about opening hours)
+    ("ask_hours", re.compile(r"\b((?<!couple )(?<!few )(?<!two )(?<!three )(?<!several )(?<!\d )hours(?!\s+(later|earlier|after|before|from))|"
+                             r"what time do (you|u) (open|close)|when do (you|u) (open|close)|are (you|u) open|(you|u) open on|closing time)\b", re.I)),
     ("ask_location", re.compile(r"\b(address|where are (you|u)|where('?s| is) (the|your) (clinic|office)|located|directions)\b", re.I)),
     ("ask_insurance", re.compile(r"\b(do (you|u) (take|accept)\b.*\b(insurance|plan|medi-?cal|medicare|medicaid|aetna|cigna|kaiser|"
                                  r"blue (cross|shield)|anthem|united|uhc|health ?net)|in.?network|accept my insurance)\b", re.I)),

@@ -206,18 +206,18 @@ def guess_goal(text: str) -> str | None:
     return "book" if care_from_text(without_name(text))[0] else None
 
 
-def writers_details_out(theirs: str, text: str) -> str:
-    """The other person's request without the writer's own name and the birth date given with it
-    ("for me and my daughter. babatunde oyelaran 8/8/80": those are his, not hers)."""
+def writers_details_out(theirs: str, mine: str) -> str:
+    """The other person's request without the writer's own name and the birth date given with it, as found
+    in the writer's request ``mine`` ("for me and my daughter. babatunde oyelaran 8/8/80": those are his, not
+    hers; "my daughter Oriana Whitlock 8/8/2016 and one for me too, Desmond Whitlock 1/1/1982": hers stay)."""
     from actions.common import date_in_text
 
-    name = name_in_text(text)
+    name = name_in_text(mine)
     if not name:
         return theirs
-    for word in name.split():
-        theirs = re.sub(rf"\b{re.escape(word)}\b", " ", theirs, flags=re.I)
-    found = date_in_text(theirs)
-    return theirs.replace(found, " ") if found and dob_in_text(text) else theirs
+    theirs = re.sub(r"\s+".join(rf"\b{re.escape(w)}\b" for w in name.split()), " ", theirs, flags=re.I)
+    found = date_in_text(mine)
+    return theirs.replace(found, " ") if found and dob_in_text(mine) else theirs
 
 
 def queue_other_person(dispatcher, text: str, first: dict | None) -> dict:
@@ -631,6 +631,7 @@ class ActionNext(Action):
             log.info("event=handoff_by_words intent=%s", intent)
             events.extend(await hand_off(dispatcher, tracker))
             return done()
+        called_off = False
         if slots.get("callback_number_asked"):  # asked once: whatever comes next is answered as usual
             from actions.handoff import (CALL_OFF, SELF_SERVICE, add_callback_note, add_callback_number, add_caller_name,
                                          callback_for_patient, withdraw_callback)
@@ -644,6 +645,7 @@ class ActionNext(Action):
                 return done()
             if fresh and not queued and slots.get("handoff_task") and CALL_OFF.search(said):
                 await withdraw_callback(dispatcher, slots["handoff_task"])  # (a request in the same message goes on)
+                called_off = True
                 if not guess_goal(CALL_OFF.split(said)[-1]) and not UNDO.search(said):
                     say(dispatcher, "Anything else I can help with?")
                     return done()
@@ -667,7 +669,7 @@ class ActionNext(Action):
                 set_("callback_number_asked", True)  # what the call is about; the number asked once more
                 return done()
         resumed = None  # the booking a hand-off ended, when the patient calls the call-back off to go on with it
-        if fresh and not queued and slots.get("handoff_task") and not slots.get("callback_number_asked"):
+        if fresh and not queued and slots.get("handoff_task") and not slots.get("callback_number_asked") and not called_off:
             from actions.handoff import CALL_OFF, GO_ON, just_handed_off, withdraw_callback
 
             said = latest_text(tracker)
@@ -838,7 +840,7 @@ class ActionNext(Action):
             both = mine or (two_others(text) if goal == "book" and not queued else None)
             # (the name and birth date in "for me and my son" are the writer's; in "my kids, Noor Rahman 3/3/2016 and
             # Zain Rahman 8/8/2018" each child's own)
-            theirs = (writers_details_out(both[1], text) if mine else both[1]) if both else None
+            theirs = (writers_details_out(both[1], both[0]) if mine else both[1]) if both else None
             if both:  # the visit asked for is the first person's ("a checkup for me and my son": not pediatrics)
                 spec, visit = care_from_text(without_name(both[0]))
             on_behalf = acting_for(text) if (slots.get("person_name") or slots.get("verified")) and not slots.get("for_whom") else None
@@ -974,8 +976,11 @@ class ActionNext(Action):
             if not slots.get("verified"):
                 if NEW_PATIENT.search(text) or (intent == "new_patient" and re.search(r"\b(new|first|never|register|sign|nuev)", text, re.I)):
                     set_("verify_choice", "register")
-                # "hi im jane smith born 3/4/85 need a checkup": don't ask again what was said
-                name, dob = name_in_text(text), dob_in_text(text)
+                # "hi im jane smith born 3/4/85 need a checkup": don't ask again what was said (the writer's own
+                # part when the message also asks for someone else's visit: "my daughter Oriana Whitlock 8/8/2016 and
+                # one for me too, Desmond Whitlock 1/1/1982" is Desmond's)
+                own = mine[0] if mine else text
+                name, dob = name_in_text(own), dob_in_text(own)
                 if slots.get("for_whom"):  # the writer's own name and birth date are not the patient's
                     from actions.who import dob_for_other, name_for_other
 

@@ -377,7 +377,8 @@ def name_for_other(text: str, other: dict | None) -> str | None:
 
 
 # "for me and my son Leo", "me n my daughter", "myself & my wife"; "my son and me", "my daughter and i"
-_REL_PHRASE = rf"(?:my|our)\s+(?:\w+\s+){{0,3}}?(?:{_RELS})\b(?:'s)?(?:\s+[A-Z][\w'-]*)?"
+# ("my daughter Oriana Whitlock 8/8/2016 and one for me too": her whole name and birth date)
+_REL_PHRASE = rf"(?:my|our)\s+(?:\w+\s+){{0,3}}?(?:{_RELS})\b(?:'s)?(?:\s+[A-Z][\w'-]*){{0,2}}(?:,?\s+(?:born\s+|dob\s+)?\d{{1,2}}/\d{{1,2}}/\d{{2,4}})?"
 # ("a physical for me and a checkup for my daughter Saoirse": another visit's words between them)
 _VISIT_FOR = r"(?:(?:a|an|one|another)\s+(?:[\w-]+\s+){0,3}?(?:for|with)\s+)?"
 _ME_AND = re.compile(rf"\b(?:both\s+)?(me|myself)\s*(?:and|&|\+|n|plus)\s+{_VISIT_FOR}({_REL_PHRASE})", re.I)
@@ -449,8 +450,14 @@ def writer_and_other(text: str) -> tuple[str, str] | None:
     for pattern, me, them in ((_ME_AND, 1, 2), (_AND_ME, 2, 1)):
         m = pattern.search(t)
         if m:
-            return t[:m.start()] + m.group(me) + t[m.end():], t[:m.start()] + m.group(them) + t[m.end():]
+            rest = t[m.end():]
+            if pattern is _AND_ME:  # "... and one for me too, Desmond Whitlock 1/1/1982": the writer's own details
+                rest = _WRITERS_DETAILS.sub("", rest)
+            return t[:m.start()] + m.group(me) + t[m.end():], t[:m.start()] + m.group(them) + rest
     return None
+
+
+_WRITERS_DETAILS = re.compile(r"^\s*,?\s*(?:[A-Za-z][\w'-]*\s+){1,3}\d{1,2}/\d{1,2}/\d{2,4}")
 
 
 # "actually just me for now", "nvm not her", "forget it, bye": no visit for the other person after all

@@ -214,8 +214,8 @@ class ValidateCoverageForm(FlowForm):
         member = member_id_in(text)
         if member and match_payer(text):
             out["member_id"] = member
-        elif NO_CARD.search(text) and match_payer(text):  # "blue shield, but i don't have my card with me"
-            out["member_id"] = LATER
+        elif NO_CARD.search(text) and (match_payer(text) or INSURED.search(text)):
+            out["member_id"] = LATER  # "blue shield, but i don't have my card with me"; "I have insurance but not my card"
         if not tracker.get_slot("care") and tracker.get_slot("goal") == "book":
             from actions.care import care_from_text, specialty_name
             from actions.who import someone_else
@@ -268,9 +268,18 @@ class ValidateCoverageForm(FlowForm):
             return {**instead, "coverage_kind": None}
         from actions.care import care_from_text
 
-        said_care = care_from_text(text)[0]
+        said_care, said_visit = care_from_text(text)
         if not quiet and said_care and said_care == tracker.get_slot("specialty"):
             return {"coverage_kind": None}  # "ok now the GI appointment": the booking under way; the question again
+        if not quiet and said_care and tracker.get_slot("specialty") and tracker.get_slot("goal") == "book":
+            from actions.care import specialty_name
+            from actions.who import someone_else
+
+            if not someone_else(text):  # "oh wait actually I think I need a family doctor first": that visit
+                say(dispatcher, f"OK, {specialty_name(said_care)} instead.")
+                log.info("event=care_changed_at_coverage")
+                return {"care": specialty_name(said_care), "specialty": said_care, "visit_type": said_visit,
+                        "practitioner": None, "coverage_kind": None}
         if not quiet:  # (quiet: the message was about something else, answered already)
             self.miss(dispatcher, tracker, "Sorry, I didn't catch that.")
         return {"coverage_kind": None}

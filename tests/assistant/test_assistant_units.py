@@ -1263,3 +1263,21 @@ def test_qa_stop_27_requests_and_questions_in_other_words():
     assert not REPLACE_IT.search("something came up")
     # a question after a filler word
     assert QUESTION.search("ok and do you have parking") and not QUESTION.search("ok thanks")
+
+
+def test_qa_stop_27_the_writer_and_another_person_in_one_message():
+    from actions.digressions import _ASKS
+    from actions.next_step import writers_details_out
+    from actions.who import writer_and_other
+
+    # her whole name and birth date before "and one for me too", the writer's after it: each request its own
+    mine, hers = writer_and_other("need a checkup for my daughter Oriana Whitlock 8/8/2016 and one for me too, "
+                                  "Desmond Whitlock 1/1/1982")
+    assert mine == "need a checkup for me, Desmond Whitlock 1/1/1982"
+    assert writers_details_out(hers, mine) == "need a checkup for my daughter Oriana Whitlock 8/8/2016"
+    mine, his = writer_and_other("a checkup for me and my daughter. babatunde oyelaran 8/8/80")
+    assert "babatunde" not in writers_details_out(his, mine) and "8/8/80" not in writers_details_out(his, mine)
+    # "a couple hours" is a span of time, not a question about opening hours
+    hours = dict((a[0], a[1]) for a in _ASKS)["ask_hours"]
+    assert not hours.search("can i push my derm appt back a couple hours?") and not hours.search("two hours later")
+    assert hours.search("what are your hours?") and hours.search("what are the hours on friday")

@@ -13,9 +13,11 @@ weeks of December 14 and January 11: the other weeks are for the other files' pa
 """
 from __future__ import annotations
 
+from datetime import timedelta
+
 from tests.assistant.test_assistant_e2e import booked, local, seed_booking
 from tests.assistant.test_probe_patients import probe_file_tests, task_of
-from tests.assistant.test_simulated_patients import (DERM, FAMILY, GI, PHI, appointments, coverages, new_patient, patients_named,
+from tests.assistant.test_simulated_patients import (DERM, FAMILY, GI, PEDS, PHI, appointments, coverages, new_patient, patients_named,
                                                      specialty_codes, status_of)
 
 
@@ -168,11 +170,86 @@ def parking_asked_after_a_filler_at_the_name_question(stack, p):
     assert len(booked(stack, pid)) == 1, p
 
 
+def a_visit_for_my_daughter_and_one_for_me_with_both_details(stack, p):
+    kid = new_patient(stack, "Oriana", "Whitlock-Bey", "2016-08-08", "408-555-2712")
+    me = new_patient(stack, "Desmond", "Whitlock-Bey", "1982-01-01", "408-555-2713")
+    p("need a checkup for my daughter Oriana Whitlock-Bey 8/8/2016 and one for me too, Desmond Whitlock-Bey 1/1/1982")
+    p("self pay")
+    assert "1)" in p("tuesday jan 12 afternoon"), p
+    p("1")
+    p("yes")
+    p("self pay")
+    assert "1)" in p("tuesday jan 12 afternoon"), p
+    p("1")
+    p("yes")
+    mine, hers = booked(stack, me), booked(stack, kid)
+    assert len(mine) == 1 and FAMILY in specialty_codes(mine[0]), p
+    assert len(hers) == 1 and PEDS in specialty_codes(hers[0]), p
+
+
+def another_kind_of_visit_at_the_insurance_question(stack, p):
+    PHI.extend(["Imelda", "Hargreave", "1995-09-09", "415-555-6677", "imelda.h@example.com"])
+    p("new patient, need a dermatologist")
+    p("Imelda Hargreave")
+    p("9/9/1995")
+    p("415-555-6677")
+    p("imelda.h@example.com")
+    assert "family medicine" in p("oh wait actually I think I need a family doctor first"), p
+    p("self pay")
+    assert "1)" in p("wednesday jan 13 morning"), p
+    p("1")
+    p("yes")
+    pid = patients_named(stack, "Hargreave", "1995-09-09")[0]["id"]
+    mine = booked(stack, pid)
+    assert len(mine) == 1 and FAMILY in specialty_codes(mine[0]), p
+
+
+def insured_without_the_card_then_the_plan(stack, p):
+    pid = new_patient(stack, "Fiorella", "Mancini", "1990-05-15", "408-555-2714")
+    p("family doctor appt please. Fiorella Mancini 5/15/1990")
+    p("I have insurance but don't have my card on me")
+    assert "member ID" not in p("blue shield"), p
+    assert "1)" in p("thursday jan 14 morning"), p
+    p("1")
+    p("yes")
+    assert len(booked(stack, pid)) == 1, p
+    assert [(c["payor"][0].get("display"), c.get("subscriberId")) for c in coverages(stack, pid)] == \
+        [("Blue Shield of California", None)], p
+
+
+def a_couple_hours_later_is_no_question_about_hours(stack, p):
+    pid = new_patient(stack, "Benedetta", "Colonna", "1988-02-02", "408-555-2715")
+    old = seed_booking(stack, pid, "2027-01-14", DERM, "09:00")
+    said = p("hey can i push my derm appt back a couple hours? Benedetta Colonna 2/2/88")
+    assert "We're open" not in said and "1)" in said, p
+    p("1")
+    p("yes")
+    assert status_of(stack, old["id"]) == "cancelled", p
+    mine = booked(stack, pid)
+    assert len(mine) == 1 and local(mine[0]).date() == old["start"].date() and local(mine[0]) >= old["start"] + timedelta(hours=1), p
+
+
+def the_call_back_called_off_for_a_cancel(stack, p):
+    pid = new_patient(stack, "Perpetua", "Llewellyn", "1951-11-11", "408-555-2716")
+    old = seed_booking(stack, pid, "2027-01-13", FAMILY, "09:00")
+    p("i need help with my appointment")
+    p("can i just talk to someone")
+    said = p("actually nevermind, can you just cancel my appointment")
+    assert said.count("called off") == 1, p
+    assert task_of(p)["status"] == "cancelled", p
+    p("Perpetua Llewellyn 11/11/1951")
+    p("yes")
+    assert status_of(stack, old["id"]) == "cancelled", p
+
+
 PATIENTS = [a_blue_cross_blue_shield_abbreviation, a_day_or_any_weekday_after_three, a_phone_number_said_aloud_when_registering,
             the_writers_own_details_for_his_wifes_appointment, her_details_and_she_has_none, the_kind_of_visit_before_the_name,
             what_time_is_the_skin_one_after_a_list, anything_sooner_than_my_friday_appointment,
             something_the_week_after_instead_after_a_cancel, a_name_then_the_number_after_agent, the_call_back_number_said_aloud,
-            the_first_name_respelled_after_a_failed_try, parking_asked_after_a_filler_at_the_name_question]
+            the_first_name_respelled_after_a_failed_try, parking_asked_after_a_filler_at_the_name_question,
+            a_visit_for_my_daughter_and_one_for_me_with_both_details, another_kind_of_visit_at_the_insurance_question,
+            insured_without_the_card_then_the_plan, a_couple_hours_later_is_no_question_about_hours,
+            the_call_back_called_off_for_a_cancel]
 
 test_probe_patient_stop27, test_probe_patients_stop27_heard_only_clean_short_messages, \
     test_probe_patients_stop27_left_no_details_in_logs = probe_file_tests("probe27", PATIENTS)
