@@ -90,6 +90,7 @@ STRONG_INTRO = re.compile(r"\b(my name is|my name's|name is|name's|this is|me ll
 CORRECTION = re.compile(r"\b(?:no,? sorry|no,? wait|wait,? no|sorry,? i mean|i mean|i meant|actually no|no,? actually|scratch that|"
                         r"let me rephrase|correction)\b[,.!:\s]*", re.I)
 
+GOODBYE = "Thanks for reaching out. Take care!"  # (actions/restart.py says it; AFTER_ALL looks for it)
 HELP = "I can book, reschedule or cancel an appointment, or list the ones you have. What would you like?"
 STILL_UNCLEAR = ("Sorry, I'm still not getting it. Reply 'agent' and someone from the clinic will call you, or say 'book', "
                  "'cancel' or 'my appointments'.")
@@ -166,6 +167,8 @@ _JUST_DONE = [("list", re.compile(r"upcoming appointments?:|You have nothing|don
               ("book", re.compile(r"\b(You're|is) booked:", re.I)), ("cancel", re.compile(r"\bis cancelled\b|I cancelled", re.I))]
 # "ok, book one then", "can I book that?": the kind of visit the message before named
 ONE_OF_THOSE = re.compile(r"\b(book|schedule|make|get|set up)( me)? (one|it|that|that one)\b", re.I)
+# "actually yes I do want to book it" right after "never mind" ended a booking: that booking's kind of visit
+AFTER_ALL = re.compile(r"\b(after all|changed my mind|on second thought|actually,? (yes|i do)|i do want)\b", re.I)
 _SAME_DAY_AS_THAT = re.compile(r"\b(the )?same day\b|\bthat (same )?day\b", re.I)
 _DAY_SHOWN = re.compile(r"\b(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{1,2}\b")
 
@@ -726,6 +729,9 @@ class ActionNext(Action):
                 # "ok, book one then" after "does my insurance cover a dermatology visit?": that kind of visit
                 said = user_texts(tracker)
                 spec, visit = care_from_text(without_name(said[-2])) if len(said) > 1 else (None, None)
+            if not spec and not queued and goal == "book" and AFTER_ALL.search(text) and \
+                    any(GOODBYE in t for t in last_bot_texts(tracker)):
+                spec, visit = last_value(tracker, "specialty"), last_value(tracker, "visit_type")
             if queued and not spec:  # "book my son too": the same kind of visit
                 spec, visit = queued.get("specialty"), queued.get("visit_type")
             if goal is None and spec and intent in ("inform", "affirm", "nlu_fallback"):

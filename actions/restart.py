@@ -9,7 +9,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, FollowupAction, SlotSet
 
 from actions.common import NO, YES, latest_text, say
-from actions.next_step import HELP, NOT_NOW, release_hold, reset_flow
+from actions.next_step import GOODBYE, HELP, NOT_NOW, release_hold, reset_flow
 
 log = logging.getLogger("schedbot.actions.restart")
 
@@ -106,5 +106,5 @@ class ActionGoodbye(Action):
                 await withdraw_callback(dispatcher, tracker.get_slot("handoff_task"))
             called_off = [SlotSet("callback_number_asked", False)]
         log.info("event=goodbye")
-        say(dispatcher, "Thanks for reaching out. Take care!")
+        say(dispatcher, GOODBYE)
         return [ActiveLoop(None), SlotSet("requested_slot", None), *reset_flow(tracker.slots), SlotSet("goal", None), *called_off]

@@ -170,6 +170,13 @@ class ValidateVerifyForm(FlowForm):
             if wanted.get("practitioner"):  # "ok book with Dr. Boyce" when asked for the name: kept, the name asked again
                 say(dispatcher, f"Noted: Dr. {named_clinician(said)[:1].upper()}{named_clinician(said)[1:]}.")
                 return {"person_name": None, **wanted}
+        if tracker.get_slot("goal") == "book" and not name_in_text(said) and not bare_name(said.split()):
+            from actions.forms.offer_times import parse_windows
+
+            windows = parse_windows(said)
+            if windows:  # "dec 15 afternoon" when asked for the name: the time, kept; the name asked again
+                say(dispatcher, "Noted the time.")
+                return {"person_name": None, **({} if tracker.get_slot("when_text") else {"when_text": said, "windows": windows})}
         if not parts or (NOT_A_NAME.search(without_pleasantry(str(value))) and not re.search(r"\bname\b", str(value), re.I)):  # "self pay"
             who = tracker.get_slot("for_whom")
             self.miss(dispatcher, tracker, "Sorry, I need the first and last name, like 'Jane Smith'." if who else

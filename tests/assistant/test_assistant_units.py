@@ -1281,3 +1281,10 @@ def test_qa_stop_27_the_writer_and_another_person_in_one_message():
     hours = dict((a[0], a[1]) for a in _ASKS)["ask_hours"]
     assert not hours.search("can i push my derm appt back a couple hours?") and not hours.search("two hours later")
     assert hours.search("what are your hours?") and hours.search("what are the hours on friday")
+
+
+def test_qa_stop_27_a_booking_wanted_after_all():
+    from actions.next_step import AFTER_ALL
+
+    assert AFTER_ALL.search("actually yes I do want to book it, friday morning") and AFTER_ALL.search("changed my mind, book it")
+    assert not AFTER_ALL.search("book a checkup friday")

@@ -242,6 +242,30 @@ def the_call_back_called_off_for_a_cancel(stack, p):
     assert status_of(stack, old["id"]) == "cancelled", p
 
 
+def a_time_said_when_asked_for_her_name(stack, p):
+    kid = new_patient(stack, "Ottoline", "Vance", "2014-04-04", "408-555-2717")
+    p("my daughter needs a checkup")
+    assert "name" in p("jan 15 afternoon"), p
+    p("Ottoline Vance")
+    p("4/4/2014")
+    assert "1)" in p("self pay"), p  # (the time said first: not asked again)
+    p("1")
+    p("yes")
+    mine = booked(stack, kid)
+    assert len(mine) == 1 and local(mine[0]).strftime("%Y-%m-%d %p") == "2027-01-15 PM", p
+
+
+def a_booking_wanted_after_all_after_never_mind(stack, p):
+    pid = new_patient(stack, "Ezekiel", "Brightwater", "1977-07-17", "408-555-2718")
+    p("book dermatology Ezekiel Brightwater 7/17/1977")
+    p("never mind")
+    assert "1)" in p("actually yes I do want to book it, friday jan 15 morning, self pay"), p
+    p("1")
+    p("yes")
+    mine = booked(stack, pid)
+    assert len(mine) == 1 and DERM in specialty_codes(mine[0]), p
+
+
 PATIENTS = [a_blue_cross_blue_shield_abbreviation, a_day_or_any_weekday_after_three, a_phone_number_said_aloud_when_registering,
             the_writers_own_details_for_his_wifes_appointment, her_details_and_she_has_none, the_kind_of_visit_before_the_name,
             what_time_is_the_skin_one_after_a_list, anything_sooner_than_my_friday_appointment,
@@ -249,7 +273,8 @@ PATIENTS = [a_blue_cross_blue_shield_abbreviation, a_day_or_any_weekday_after_th
             the_first_name_respelled_after_a_failed_try, parking_asked_after_a_filler_at_the_name_question,
             a_visit_for_my_daughter_and_one_for_me_with_both_details, another_kind_of_visit_at_the_insurance_question,
             insured_without_the_card_then_the_plan, a_couple_hours_later_is_no_question_about_hours,
-            the_call_back_called_off_for_a_cancel]
+            the_call_back_called_off_for_a_cancel, a_time_said_when_asked_for_her_name,
+            a_booking_wanted_after_all_after_never_mind]
 
 test_probe_patient_stop27, test_probe_patients_stop27_heard_only_clean_short_messages, \
     test_probe_patients_stop27_left_no_details_in_logs = probe_file_tests("probe27", PATIENTS)
