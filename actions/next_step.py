@@ -1131,6 +1131,7 @@ class ActionNext(Action):
                 # "cancel my wife's appointment" - "Rupert Ashby 9/9/1991": most likely the writer's own details
                 # (a child's are caught by the birth date); asked once for hers, as for a child
                 from actions.who import IDENTITY_SLOTS
+
                 log.info("event=other_without_appointments")
                 say(dispatcher, f"I don't see any upcoming appointments for {slots['person_name'].split()[0]}. If those "
                                 f"were your own details, please send {whose(who)} name and date of birth.")

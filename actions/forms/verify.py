@@ -241,8 +241,7 @@ class ValidateVerifyForm(FlowForm):
         # "sorry, typo: 4/5/1977" / "it's Jon Smith": another try with what they just sent
         dob = dob_in_text(text) or parse_dob(text)
         if SPELLING_HINT.search(text):  # "sorry, it's Katherine with a K, McAllister with two Ls": "Katherine McAllister"
-            text = re.sub(r"^\W*((sorry|oops|my bad|actually|no|wait)\W+)*((it'?s|its|it is|i'?m|this is)\s+)?", "",
-                          re.sub(r",\s*", " ", SPELLING_HINT.sub("", text)), flags=re.I)
+            text = _SORRY_ITS.sub("", re.sub(r",\s*", " ", SPELLING_HINT.sub("", text)))
         name = name_in_text(text, loose=False) or (bare_name(text.split()) if not (REGISTER_WORDS.search(text) or RETRY_WORDS.search(text)
                                                                                   or NOT_A_NAME.search(text)) else None)
         name = name or trailing_name(text) or name_part_fixed(text, tracker.get_slot("person_name")) \
@@ -342,13 +341,16 @@ def name_part_fixed(text: str, name: str | None) -> str | None:
     return f"{words[0]} {word}" if m.group("part").lower() in ("last", "sur", "family") else f"{word} {' '.join(words[1:])}"
 
 
+# "sorry, it's ...", "oops its ...": the lead-in before a corrected name
+_SORRY_ITS = re.compile(r"^\W*((sorry|oops|my bad|actually|no|wait)\W+)*((it'?s|its|it is|i'?m|this is|spelled)\s+)?", re.I)
+
+
 def respelled(text: str, name: str | None) -> str | None:
     """ "Katharine" (after "sorry its Katharine with an a") for "Katherine Szczepanski" tried before: that name
     with the part it respells, else None. One word, close to one part and not the same."""
     import difflib
 
-    word = re.sub(r"^\W*((sorry|oops|my bad|actually|no|wait)\W+)*((it'?s|its|it is|i'?m|spelled)\s+)?", "", text or "", flags=re.I)
-    word = word.strip(" .,!")
+    word = _SORRY_ITS.sub("", text or "").strip(" .,!")
     words = (name or "").split()
     if len(words) < 2 or not re.fullmatch(r"[A-Za-zÀ-ÿ'\-]{2,}", word):
         return None
