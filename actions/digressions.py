@@ -388,8 +388,8 @@ class ActionDefaultFallback(Action):
         return "action_default_fallback"
 
     async def run(self, dispatcher, tracker: Tracker, domain) -> List[Dict[Text, Any]]:
-        from actions.common import parse_phone, phone_in_text
-        from actions.next_step import MAKE_IT, UNDO, guess_goal
+        from actions.common import dob_in_text, parse_phone, phone_in_text
+        from actions.next_step import DOB_FIXED, MAKE_IT, UNDO, guess_goal
 
         text = latest_text(tracker)
         if await answered_aside(dispatcher, text):
@@ -410,8 +410,10 @@ class ActionDefaultFallback(Action):
             return [FollowupAction("action_goodbye")]
         if not tracker.active_loop_name and (guess_goal(text) or UNDO.search(text) or
                                              (tracker.get_slot("last_booked") and MAKE_IT.search(text)) or
-                                             (tracker.get_slot("callback_number_asked") and (phone_in_text(text) or parse_phone(text)))):
-            # a request said in words the classifier missed ("can i get the friday one back?"), or the number asked for
+                                             (tracker.get_slot("callback_number_asked") and (phone_in_text(text) or parse_phone(text))) or
+                                             (tracker.get_slot("verified") and DOB_FIXED.search(text) and dob_in_text(text))):
+            # a request said in words the classifier missed ("can i get the friday one back?"), the number asked for,
+            # or the birth date corrected after a match ("sorry wrong birthday, my dob is 7/7/1972")
             log.info("event=fallback_keyword_request")
             return [FollowupAction("action_next")]
         if (tracker.get_slot("verify_failures") or 0) >= 2 and not tracker.get_slot("verified"):

@@ -167,6 +167,9 @@ _JUST_DONE = [("list", re.compile(r"upcoming appointments?:|You have nothing|don
               ("book", re.compile(r"\b(You're|is) booked:", re.I)), ("cancel", re.compile(r"\bis cancelled\b|I cancelled", re.I))]
 # "ok, book one then", "can I book that?": the kind of visit the message before named
 ONE_OF_THOSE = re.compile(r"\b(book|schedule|make|get|set up)( me)? (one|it|that|that one)\b", re.I)
+# "oh wait that's my cousin. mine is 5/5/1985" after a match: the birth date given was someone else's
+DOB_FIXED = re.compile(r"\b(that'?s (my|not)|that was (my|not)|not me|not mine|wrong (person|record|birthday|date)|mine is|"
+                       r"my (real |actual |correct )?(birthday|dob|date of birth|birth date) is|i meant)\b", re.I)
 # "actually yes I do want to book it" right after "never mind" ended a booking: that booking's kind of visit
 AFTER_ALL = re.compile(r"\b(after all|changed my mind|on second thought|actually,? (yes|i do)|i do want)\b", re.I)
 _SAME_DAY_AS_THAT = re.compile(r"\b(the )?same day\b|\bthat (same )?day\b", re.I)
@@ -696,6 +699,24 @@ class ActionNext(Action):
             return [*events, *await ActionGoodbye().run(dispatcher, tracker, domain)]
         undo = fresh and not queued and bool(UNDO.search(latest_text(tracker))) and bool(re.search(
             r"\b(cancel\w*|back|undo|restore|reinstate|re-?book|again)\b", latest_text(tracker), re.I))
+        if fresh and not queued and slots.get("verified") and not was_in_form:
+            said = latest_text(tracker)
+            fixed_dob = dob_in_text(said) if DOB_FIXED.search(said) else None
+            if fixed_dob and fixed_dob.isoformat() != slots.get("dob"):
+                # "oh wait that's my cousin. mine is 5/5/1985": the record matched was someone else's (same name);
+                # looked up again with the birth date given, and the request before it done again
+                from actions.who import IDENTITY_SLOTS
+
+                asked = next((g for t in reversed(user_texts(tracker)[:-1]) if (g := guess_goal(t))), "book")
+                name = name_in_text(said) or slots.get("person_name")
+                for slot, value in IDENTITY_SLOTS.items():
+                    set_(slot, value)
+                set_("person_name", name)
+                set_("dob", fixed_dob.isoformat())
+                set_("goal", asked)
+                log.info("event=dob_corrected_after_match goal=%s", asked)
+                say(dispatcher, "OK, let me look again with that date of birth.")
+                return go("verify")
         if fresh:
             text = queued["text"] if queued else latest_text(tracker)
             goal = GOAL_INTENTS.get(intent)

@@ -1288,3 +1288,11 @@ def test_qa_stop_27_a_booking_wanted_after_all():
 
     assert AFTER_ALL.search("actually yes I do want to book it, friday morning") and AFTER_ALL.search("changed my mind, book it")
     assert not AFTER_ALL.search("book a checkup friday")
+
+
+def test_qa_stop_27_a_birth_date_corrected_after_a_match():
+    from actions.next_step import DOB_FIXED
+
+    assert DOB_FIXED.search("oh wait that's my cousin. mine is 5/5/1985")
+    assert DOB_FIXED.search("sorry wrong birthday, my dob is 7/7/1972")
+    assert not DOB_FIXED.search("book me in for 5/5") and not DOB_FIXED.search("thanks, see you then")

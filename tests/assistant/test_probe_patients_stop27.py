@@ -266,6 +266,25 @@ def a_booking_wanted_after_all_after_never_mind(stack, p):
     assert len(mine) == 1 and DERM in specialty_codes(mine[0]), p
 
 
+def my_cousins_birth_date_then_mine(stack, p):
+    new_patient(stack, "Jordan", "Reyes-Kim", "1990-01-01", "408-555-2719")
+    pid = new_patient(stack, "Jordan", "Reyes-Kim", "1985-05-05", "408-555-2720")
+    seed_booking(stack, pid, "2027-01-13", DERM, "13:00")
+    p("when is my appointment? Jordan Reyes-Kim 1/1/1990")
+    assert "Jan 13" in p("oh wait that's my cousin. mine is 5/5/1985"), p
+    assert len(booked(stack, pid)) == 1, p
+
+
+def a_wrong_birthday_corrected_to_cancel(stack, p):
+    new_patient(stack, "Avery", "Lindqvist", "1970-07-07", "408-555-2721")
+    pid = new_patient(stack, "Avery", "Lindqvist", "1972-07-07", "408-555-2722")
+    appt = seed_booking(stack, pid, "2027-01-14", FAMILY, "13:00")
+    p("cancel my appointment. Avery Lindqvist 7/7/1970")
+    p("sorry wrong birthday, my dob is 7/7/1972")
+    p("yes")
+    assert status_of(stack, appt["id"]) == "cancelled", p
+
+
 PATIENTS = [a_blue_cross_blue_shield_abbreviation, a_day_or_any_weekday_after_three, a_phone_number_said_aloud_when_registering,
             the_writers_own_details_for_his_wifes_appointment, her_details_and_she_has_none, the_kind_of_visit_before_the_name,
             what_time_is_the_skin_one_after_a_list, anything_sooner_than_my_friday_appointment,
@@ -274,7 +293,7 @@ PATIENTS = [a_blue_cross_blue_shield_abbreviation, a_day_or_any_weekday_after_th
             a_visit_for_my_daughter_and_one_for_me_with_both_details, another_kind_of_visit_at_the_insurance_question,
             insured_without_the_card_then_the_plan, a_couple_hours_later_is_no_question_about_hours,
             the_call_back_called_off_for_a_cancel, a_time_said_when_asked_for_her_name,
-            a_booking_wanted_after_all_after_never_mind]
+            a_booking_wanted_after_all_after_never_mind, my_cousins_birth_date_then_mine, a_wrong_birthday_corrected_to_cancel]
 
 test_probe_patient_stop27, test_probe_patients_stop27_heard_only_clean_short_messages, \
     test_probe_patients_stop27_left_no_details_in_logs = probe_file_tests("probe27", PATIENTS)
