@@ -497,6 +497,11 @@ def phone_in_text(text: str) -> str | None:
     return "-".join(m.groups()) if m else None
 
 
+def number_given(text: str) -> str | None:
+    """The phone number a message answering "what number?" gives: inside it, or said aloud ("nine one six ...")."""
+    return phone_in_text(text) or parse_phone(text)
+
+
 _EMAIL = re.compile(r"[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+")
 
 

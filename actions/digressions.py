@@ -388,7 +388,7 @@ class ActionDefaultFallback(Action):
         return "action_default_fallback"
 
     async def run(self, dispatcher, tracker: Tracker, domain) -> List[Dict[Text, Any]]:
-        from actions.common import dob_in_text, parse_phone, phone_in_text
+        from actions.common import dob_in_text, number_given
         from actions.next_step import DOB_FIXED, MAKE_IT, UNDO, guess_goal
 
         text = latest_text(tracker)
@@ -410,7 +410,7 @@ class ActionDefaultFallback(Action):
             return [FollowupAction("action_goodbye")]
         if not tracker.active_loop_name and (guess_goal(text) or UNDO.search(text) or
                                              (tracker.get_slot("last_booked") and MAKE_IT.search(text)) or
-                                             (tracker.get_slot("callback_number_asked") and (phone_in_text(text) or parse_phone(text))) or
+                                             (tracker.get_slot("callback_number_asked") and number_given(text)) or
                                              (tracker.get_slot("verified") and DOB_FIXED.search(text) and dob_in_text(text))):
             # a request said in words the classifier missed ("can i get the friday one back?"), the number asked for,
             # or the birth date corrected after a match ("sorry wrong birthday, my dob is 7/7/1972")

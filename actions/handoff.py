@@ -180,9 +180,7 @@ async def add_callback_number(dispatcher, task_id: str, phone: str, name: str | 
     from actions.fhir import SchedulerError
 
     try:
-        task = await client().read("Task", task_id)
-        task.note = [*(task.note or []), {"text": f"Callback number: {phone}"}, *([{"text": f"Caller's name: {name}"}] if name else [])]
-        await client().update(task)
+        await add_notes(task_id, f"Callback number: {phone}", *([f"Caller's name: {name}"] if name else []))
         log.info("event=callback_number_added task=%s", task_id)
         say(dispatcher, f"Thanks, they'll call you at {phone}. Anything else I can help with?")
     except SchedulerError:
@@ -198,15 +196,24 @@ SELF_SERVICE = re.compile(r"\b(book|schedule|cancel|reschedule|move|change|list|
 ADDED = "Patient added: "
 
 
+async def add_notes(task_id: str, *texts: str, unless: str | None = None) -> bool:
+    """``texts`` added to the call-back request's notes (read, then written back); False, and nothing written,
+    when a note starting with ``unless`` is there already. Raises SchedulerError when it can't be read or written."""
+    task = await client().read("Task", task_id)
+    if unless and any((n.text or "").startswith(unless) for n in task.note or []):
+        return False
+    task.note = [*(task.note or []), *({"text": t} for t in texts)]
+    await client().update(task)
+    return True
+
+
 async def add_caller_name(dispatcher, task_id: str, name: str) -> bool:
     """A name sent when asked for the number to call ("Horatio Pembroke"): on the request as not verified (who
     to ask for), and the number asked for once more. False when the request could not be read or written."""
     from actions.fhir import SchedulerError
 
     try:
-        task = await client().read("Task", task_id)
-        task.note = [*(task.note or []), {"text": f"Name given (not verified): {name}"}]
-        await client().update(task)
+        await add_notes(task_id, f"Name given (not verified): {name}")
     except SchedulerError:
         log.warning("event=callback_name_failed task=%s", task_id)
         return False
@@ -221,11 +228,8 @@ async def add_callback_note(dispatcher, task_id: str, text: str) -> bool:
     from actions.fhir import SchedulerError
 
     try:
-        task = await client().read("Task", task_id)
-        if any((n.text or "").startswith(ADDED) for n in task.note or []):
+        if not await add_notes(task_id, ADDED + text.strip()[:300], unless=ADDED):
             return False
-        task.note = [*(task.note or []), {"text": ADDED + text.strip()[:300]}]
-        await client().update(task)
     except SchedulerError:
         log.warning("event=callback_note_failed task=%s", task_id)
         return False

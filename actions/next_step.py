@@ -14,8 +14,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, FollowupAction, SlotSet
 
 from actions.care import care_from_text, for_a_child, specialty_from_text, specialty_name, two_kinds
-from actions.common import (NO, bare_name, client, clinic, describe, dob_in_text, last_bot_texts, latest_intent, latest_text, name_in_text, now, parse_email,
-                            parse_phone, phone_in_text, say, trailing_name, user_texts)
+from actions.common import (NO, bare_name, client, clinic, describe, dob_in_text, last_bot_texts, latest_intent, latest_text, name_in_text, now, number_given,
+                            parse_email, phone_in_text, say, trailing_name, user_texts)
 from actions.urgent import warn_if_urgent
 from actions.who import is_child, name_key, whose
 from actions.forms.manage import EXCEPT, by_kind
@@ -644,7 +644,7 @@ class ActionNext(Action):
 
             set_("callback_number_asked", False)
             said = latest_text(tracker)
-            number = (phone_in_text(said) or parse_phone(said)) if fresh and not queued else None  # (or said aloud)
+            number = number_given(said) if fresh and not queued else None
             if number and slots.get("handoff_task"):  # the number the hand-off asked for
                 await add_callback_number(dispatcher, slots["handoff_task"], number,
                                           None if slots.get("verified") else name_in_text(said))

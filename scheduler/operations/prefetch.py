@@ -136,7 +136,7 @@ def set_prefetch(ctx, sid: str, res) -> dict:
     from sqlalchemy import func, select
 
     from scheduler.storage.schema import schedule, slot, slot_change
-    from scheduler.storage.store import journaled
+    from scheduler.storage.store import mark_journaled
     from scheduler.subscriptions.tables import prefetch_closed
 
     if not isinstance(res, dict) or res.get("resourceType") != "Schedule":
@@ -167,7 +167,7 @@ def set_prefetch(ctx, sid: str, res) -> dict:
             end = max(int(last or now), now + 900)
             jid = conn.execute(slot_change.insert().values(schedule_id=sid, start=now, end=end, changed_at=now)
                                ).inserted_primary_key[0]
-            journaled(conn, mark=True)
+            mark_journaled(conn)
             conn.execute(prefetch_closed.delete().where(prefetch_closed.c.schedule_id == sid))
             if not want_open:
                 conn.execute(prefetch_closed.insert().values(schedule_id=sid, journal_id=int(jid)))

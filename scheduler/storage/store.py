@@ -318,17 +318,18 @@ def _journal(conn, rows: Iterable, now: int) -> None:
     entries = [{"schedule_id": r["schedule_id"], "start": r["start"], "end": r["end"], "changed_at": now} for r in rows]
     if entries:
         conn.execute(_SQL["journal"], entries)
-        journaled(conn, mark=True)
+        mark_journaled(conn)
 
 
-def journaled(conn, *, mark: bool = False, clear: bool = False) -> bool:
-    """Whether the connection's open transaction wrote `slot_change` rows (the subscriptions' deliverer
-    wakes on such a commit, not on every commit). `mark` records that it did; `clear`, at commit or
-    rollback, forgets it."""
-    if mark:
-        conn.info["journaled"] = True
-        return True
-    return bool(conn.info.pop("journaled", False) if clear else conn.info.get("journaled"))
+def mark_journaled(conn) -> None:
+    """The connection's open transaction wrote `slot_change` rows: the subscriptions' deliverer wakes on its
+    commit (not on every commit)."""
+    conn.info["journaled"] = True
+
+
+def took_journaled(conn) -> bool:
+    """Whether the transaction ending now (commit or rollback) wrote `slot_change` rows; forgotten after."""
+    return bool(conn.info.pop("journaled", False))
 
 
 def take_slots(conn, slots: Sequence, *, status: str, until: int | None, appointment_id: str, now: int) -> bool:

@@ -22,7 +22,7 @@ from sqlalchemy import String, event, func, literal, literal_column, select, tex
 
 from scheduler.operations.prefetch import prefetch_open
 from scheduler.storage.schema import schedule, slot_change
-from scheduler.storage.store import journaled
+from scheduler.storage.store import took_journaled
 from scheduler.subscriptions.resource import SCHED_NOTIF_PROFILE
 from scheduler.subscriptions.tables import prefetch_closed, sub_cursor, sub_outbox, subscription
 
@@ -139,11 +139,11 @@ class Deliverer:
 
     def _on_commit(self, conn) -> None:
         # only a transaction that wrote the journal has news for us (subscription routes wake us themselves)
-        if journaled(conn, clear=True) and not conn.info.get("sub_quiet"):
+        if took_journaled(conn) and not conn.info.get("sub_quiet"):
             conn.info["sub_wake"] = True  # wake once the connection is back in the pool: the commit is done
 
     def _on_rollback(self, conn) -> None:
-        journaled(conn, clear=True)
+        took_journaled(conn)
 
     def _on_checkin(self, _dbapi_conn, record) -> None:
         if record is not None and record.info.pop("sub_wake", False):
